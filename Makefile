@@ -1,0 +1,69 @@
+# Gonghui: `make run` and `make test` are the only two commands a fresh machine needs.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+# Django 6.1 needs Python >= 3.12 (see docs/decisions.md); find one on this machine.
+PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 $$HOME/.pyenv/versions/3.12*/bin/python3.12 $$HOME/.pyenv/versions/3.13*/bin/python3.13 /usr/bin/python3.12 /usr/local/bin/python3.12; do if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$p; break; fi; done)
+
+.PHONY: run test lint format install install-dev assets migrate seed bench clean browser
+
+$(VENV)/.stamp-venv:
+	@test -n "$(PYTHON)" || { echo "Python >= 3.12 is required (Django 6.1)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	touch $@
+
+$(VENV)/.stamp-runtime: requirements.txt $(VENV)/.stamp-venv
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.stamp-dev: requirements-dev.txt $(VENV)/.stamp-runtime
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+node_modules/.stamp-assets: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+install: $(VENV)/.stamp-runtime node_modules/.stamp-assets
+install-dev: $(VENV)/.stamp-dev node_modules/.stamp-assets
+assets: node_modules/.stamp-assets
+
+# Headless Chromium for the page tests (Debian package; Playwright drives it).
+browser:
+	@test -x /usr/bin/chromium || { echo "installing Debian chromium"; \
+	  (apt-get install -y -q chromium >/dev/null 2>&1 || (apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null)); }
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: seed
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+# The whole suite on SQLite, then again on PostgreSQL when DATABASE_URL is set.
+test: install-dev browser
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run >/dev/null
+	env -u DATABASE_URL $(VENV)/bin/pytest -q
+	@if [ -n "$$DATABASE_URL" ]; then \
+	  echo "== again on PostgreSQL ($$DATABASE_URL) =="; \
+	  $(VENV)/bin/pytest -q; \
+	fi
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install-dev
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-* staticfiles

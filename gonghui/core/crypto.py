@@ -1,0 +1,40 @@
+"""Encryption at rest and keyed lookup hashes for personal data.
+
+Values are encrypted with Fernet (AES-128-CBC + HMAC-SHA256) under the keys in
+``settings.FIELD_ENCRYPTION_KEYS`` (first key encrypts, all decrypt: key rotation). Beside each
+encrypted column we keep an HMAC-SHA256 of the normalised value so exact lookups and
+de-duplication work without decrypting anything.
+"""
+
+import functools
+import hashlib
+import hmac
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+
+
+@functools.cache
+def _fernet(keys: tuple[str, ...]) -> MultiFernet:
+    return MultiFernet([Fernet(k.encode()) for k in keys])
+
+
+def _current() -> MultiFernet:
+    return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS))
+
+
+def encrypt(plaintext: str) -> str:
+    return _current().encrypt(plaintext.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    try:
+        return _current().decrypt(token.encode()).decode()
+    except InvalidToken as exc:  # wrong key or tampered data: never return garbage
+        raise ValueError("cannot decrypt a personal-data field with the configured keys") from exc
+
+
+def lookup_hash(value: str, purpose: str) -> str:
+    """Keyed hash of a normalised value; ``purpose`` keeps hashes of different kinds apart."""
+    msg = f"{purpose}:{value}".encode()
+    return hmac.new(settings.FIELD_HASH_KEY.encode(), msg, hashlib.sha256).hexdigest()

@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from gonghui.orgs.demo import load_orgs
+from gonghui.people.demo import DEMO_PASSWORD, load_staff, load_workers
+
+
+class Command(BaseCommand):
+    help = "Load the demo federation (orgs, staff, workers). Safe to run repeatedly."
+
+    def handle(self, *args, **opts):
+        with transaction.atomic():
+            orgs = load_orgs()
+            load_staff()
+            added = load_workers()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"demo data: {len(orgs)} orgs, {added} new workers; "
+                f"staff password {DEMO_PASSWORD} (see README)"
+            )
+        )

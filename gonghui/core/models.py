@@ -1,0 +1,51 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or delete an audit row."""
+
+
+class AuditLog(models.Model):
+    """Append-only record of every full read of personal data and other sensitive acts.
+
+    The database refuses UPDATE and DELETE on this table (triggers in migration 0002), so
+    not even a bug or an admin with a SQL console through the app can rewrite history.
+    """
+
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("操作人标识"), max_length=150)
+    action = models.CharField(_("动作"), max_length=40, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=60)
+    object_id = models.CharField(_("对象ID"), max_length=64, db_index=True)
+    fields = models.CharField(_("字段"), max_length=200, blank=True)
+    reason = models.CharField(_("事由"), max_length=500, blank=True)
+    source = models.CharField(_("来源"), max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        when = f"{self.created_at:%Y-%m-%d %H:%M}"
+        return f"{when} {self.actor_label} {self.action} {self.object_type}#{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("audit rows cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("audit rows cannot be deleted")

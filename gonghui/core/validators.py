@@ -1,0 +1,105 @@
+"""Chinese identifiers: resident ID (身份证号), mobile phone, unified social credit code.
+
+python-stdnum does the arithmetic; the decisions below are ours (docs/decisions.md):
+
+* 15-digit legacy ID numbers are rejected: they were withdrawn in 2013 and carry no check
+  digit, so a typo cannot be caught.
+* 港澳台居民居住证 numbers (prefixes 810000/820000/830000) are accepted: same check digit,
+  real residents; stdnum rejects them only because the prefix is not a county.
+* An area code that came into use after the birth year is accepted as long as the code
+  exists in stdnum's table at all: people register where they live, not where they were born.
+* A birth date in the future (or before 1900) is rejected.
+* Credit codes that start with A, N or Y (military, rural collectives, others) are accepted
+  when their GB 32100 check character is right.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum import numdb
+from stdnum.cn import ric, uscc
+from stdnum.exceptions import ValidationError as StdnumError
+
+HMT_PREFIXES = {"810000": "香港", "820000": "澳门", "830000": "台湾"}
+
+
+@dataclass(frozen=True)
+class ResidentId:
+    number: str
+    birth_date: datetime.date
+    sex: str  # "M" or "F"
+    hmt_resident: bool
+
+
+def validate_id_number(raw: str) -> ResidentId:
+    """Validate a 身份证号 and return its normalised form with birth date and sex."""
+    number = ric.compact(raw or "")
+    if not number:
+        raise ValidationError(_("请填写身份证号"), code="required")
+    if len(number) == 15 and number.isdigit():
+        raise ValidationError(_("15位旧身份证号已停用，请填写18位身份证号"), code="legacy")
+    if len(number) != 18:
+        raise ValidationError(_("身份证号应为18位"), code="length")
+    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        raise ValidationError(_("身份证号格式不正确"), code="format")
+    if number[17] != ric.calc_check_digit(number):
+        raise ValidationError(_("身份证号校验位不正确，请核对"), code="checksum")
+    try:
+        birth = ric.get_birth_date(number)
+    except StdnumError:
+        raise ValidationError(_("身份证号中的出生日期无效"), code="birth_date") from None
+    if birth > timezone.localdate() or birth.year < 1900:
+        raise ValidationError(_("身份证号中的出生日期无效"), code="birth_date")
+    hmt = number[:6] in HMT_PREFIXES
+    if not hmt and not _known_area(number[:6]):
+        raise ValidationError(_("身份证号中的地区代码不存在"), code="area")
+    sex = "M" if int(number[16]) % 2 else "F"
+    return ResidentId(number=number, birth_date=birth, sex=sex, hmt_resident=hmt)
+
+
+def _known_area(code: str) -> bool:
+    """True when stdnum's table knows the county code in any period."""
+    info = {k: v for _part, props in numdb.get("cn/loc").info(code) for k, v in props.items()}
+    return "province" in info and "county" in info
+
+
+_PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def normalize_phone(raw: str) -> str:
+    """Return an 11-digit mainland mobile number or raise ValidationError."""
+    value = re.sub(r"[\s\-()]", "", raw or "")
+    if value.startswith("+86"):
+        value = value[3:]
+    elif value.startswith("0086"):
+        value = value[4:]
+    if not value:
+        raise ValidationError(_("请填写手机号"), code="required")
+    if not _PHONE_RE.match(value):
+        raise ValidationError(_("手机号应为以1开头的11位数字"), code="invalid")
+    return value
+
+
+def validate_credit_code(raw: str) -> str:
+    """Validate a 统一社会信用代码 and return it normalised (upper case, no spaces)."""
+    code = uscc.compact(raw or "")
+    if len(code) != 18:
+        raise ValidationError(_("统一社会信用代码应为18位"), code="length")
+    if code[0] in "ANY":
+        # stdnum wants the first eight characters to be digits; these registration
+        # authorities are legitimate, so check the rest ourselves.
+        if not code[1:8].isdigit() or any(c not in uscc._alphabet for c in code[8:]):
+            raise ValidationError(_("统一社会信用代码格式不正确"), code="format")
+        if code[-1] != uscc.calc_check_digit(code[:-1]):
+            raise ValidationError(_("统一社会信用代码校验位不正确"), code="checksum")
+        return code
+    try:
+        return uscc.validate(code)
+    except StdnumError as exc:
+        if exc.__class__.__name__ == "InvalidChecksum":
+            raise ValidationError(_("统一社会信用代码校验位不正确"), code="checksum") from None
+        raise ValidationError(_("统一社会信用代码格式不正确"), code="format") from None

@@ -1,0 +1,51 @@
+"""Staff roles and what each may do: the single table every permission check reads."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("系统管理员")
+    LEADER = "leader", _("领导（只读）")
+    HOTLINE_OPERATOR = "hotline_operator", _("热线接线员")
+    CASE_HANDLER = "case_handler", _("承办人员")
+    SOCIAL_WORKER = "social_worker", _("工会社会工作者")
+    STATION_MANAGER = "station_manager", _("驿站管理员")
+    AID_OFFICER = "aid_officer", _("帮扶干部")
+
+
+ALL_ROLES = frozenset(Role)
+
+# permission -> roles that hold it. A role held at an org grants the permission over that
+# org's whole subtree and nowhere else (see scope.py).
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "orgs.view": ALL_ROLES,
+    "workers.view": ALL_ROLES,
+    "workers.create": frozenset(
+        {Role.ADMIN, Role.HOTLINE_OPERATOR, Role.CASE_HANDLER, Role.SOCIAL_WORKER, Role.AID_OFFICER}
+    ),
+    "workers.import": frozenset({Role.ADMIN, Role.SOCIAL_WORKER, Role.AID_OFFICER}),
+    # Full 身份证号: people who must identify the worker for aid, files or legal help.
+    "workers.reveal_id_number": frozenset(
+        {Role.ADMIN, Role.CASE_HANDLER, Role.SOCIAL_WORKER, Role.AID_OFFICER}
+    ),
+    # Full phone: also the hotline, which calls workers back.
+    "workers.reveal_phone": frozenset(
+        {
+            Role.ADMIN,
+            Role.HOTLINE_OPERATOR,
+            Role.CASE_HANDLER,
+            Role.SOCIAL_WORKER,
+            Role.AID_OFFICER,
+        }
+    ),
+    "admin.site": frozenset({Role.ADMIN}),
+}
+
+# Roles that must use TOTP as a second factor.
+TOTP_REQUIRED_ROLES = frozenset({Role.ADMIN})
+
+REVEALABLE_WORKER_FIELDS = {
+    "id_number": "workers.reveal_id_number",
+    "phone": "workers.reveal_phone",
+}

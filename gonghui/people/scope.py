@@ -1,0 +1,81 @@
+"""The one place that decides what a staff user may see and do.
+
+A role held at an org covers that org's whole subtree. ``scope_for(user, permission)`` gives
+the set of subtrees where the user holds a role with that permission; every list, detail,
+export, admin page and API filters through it.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from gonghui.orgs.models import Org
+from gonghui.orgs.selectors import subtree_q
+
+from .roles import PERMISSIONS
+
+
+@dataclass(frozen=True)
+class Scope:
+    paths: tuple[str, ...] = ()
+    everything: bool = False
+
+    def q(self, field: str = "") -> Q:
+        """A filter for rows whose org (through ``field``) lies inside the scope."""
+        if self.everything:
+            return Q()
+        return subtree_q(self.paths, field)
+
+    def filter(self, qs: QuerySet, field: str = "") -> QuerySet:
+        return qs if self.everything else qs.filter(self.q(field))
+
+    def contains(self, org: Org | None) -> bool:
+        if org is None:
+            return self.everything
+        return self.everything or any(org.path.startswith(p) for p in self.paths)
+
+    def __bool__(self) -> bool:
+        return self.everything or bool(self.paths)
+
+    def orgs(self) -> QuerySet[Org]:
+        return self.filter(Org.objects.all())
+
+
+NOTHING = Scope()
+
+
+def assignments(user):
+    """The user's role assignments with their orgs, cached on the user object."""
+    if not getattr(user, "is_authenticated", False) or not hasattr(user, "role_assignments"):
+        return []
+    cached = getattr(user, "_gonghui_assignments", None)
+    if cached is None:
+        cached = list(user.role_assignments.select_related("org").order_by("org__path", "role"))
+        user._gonghui_assignments = cached
+    return cached
+
+
+def scope_for(user, permission: str) -> Scope:
+    """Subtrees where ``user`` holds a role granting ``permission``."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return NOTHING
+    if getattr(user, "is_superuser", False):
+        return Scope(everything=True)
+    allowed = PERMISSIONS[permission]
+    paths = sorted({a.org.path for a in assignments(user) if a.role in allowed and a.org.is_active})
+    # Drop paths nested inside another: fewer OR terms, same rows.
+    roots: list[str] = []
+    for path in paths:
+        if not any(path.startswith(r) for r in roots):
+            roots.append(path)
+    return Scope(paths=tuple(roots))
+
+
+def can(user, permission: str, org: Org | None = None) -> bool:
+    """May ``user`` do ``permission`` at ``org`` (anywhere, when ``org`` is None)?"""
+    scope = scope_for(user, permission)
+    return bool(scope) if org is None else scope.contains(org)
+
+
+def roles(user) -> set[str]:
+    return {a.role for a in assignments(user)}

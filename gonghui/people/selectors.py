@@ -1,0 +1,54 @@
+"""Reads for people: scoped worker lists and details."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from gonghui.core.validators import normalize_phone
+from gonghui.orgs.selectors import get_by_code, subtree_q
+
+from .models import Worker
+from .scope import scope_for
+from .services import id_number_hash, phone_hash
+
+
+def visible_workers(user) -> QuerySet[Worker]:
+    """Every worker the user may see: union org inside the user's ``workers.view`` scope."""
+    qs = Worker.objects.select_related("union_org", "work_district")
+    return scope_for(user, "workers.view").filter(qs, "union_org")
+
+
+def search_workers(user, *, q: str = "", district: str = "") -> QuerySet[Worker]:
+    """Scoped search by name, pinyin (full or initials), exact phone or exact ID number."""
+    qs = visible_workers(user)
+    q = (q or "").strip()
+    if q:
+        compact = re.sub(r"[\s-]", "", q)
+        if re.fullmatch(r"\d{17}[\dXx]", compact):
+            qs = qs.filter(id_number_hash=id_number_hash(compact.upper()))
+        elif re.fullmatch(r"(\+?86)?1\d{10}", compact):
+            try:
+                qs = qs.filter(phone_hash=phone_hash(normalize_phone(compact)))
+            except ValidationError:
+                qs = qs.none()
+        else:
+            low = q.lower()
+            qs = qs.filter(
+                Q(name__contains=q)
+                | Q(name_initials__startswith=low)
+                | Q(name_pinyin__startswith=low)
+            )
+    if district:
+        org = get_by_code(district)
+        qs = qs.filter(subtree_q([org.path], "work_district")) if org else qs.none()
+    return qs.order_by("-created_at", "-id")
+
+
+def get_visible_worker(user, worker_id) -> Worker:
+    """The worker if the user may see it; ``Http404`` otherwise (same as nonexistent)."""
+    try:
+        return visible_workers(user).get(pk=int(worker_id))
+    except (Worker.DoesNotExist, ValueError, TypeError):
+        raise Http404("worker not found") from None

@@ -1,0 +1,46 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from gonghui.core import views as core_views
+from gonghui.core.admin_site import configure_admin_site
+from gonghui.core.api import api
+from gonghui.orgs import views as org_views
+from gonghui.orgs.api import router as orgs_router
+from gonghui.people import views as people_views
+from gonghui.people import views_auth
+from gonghui.people.api import auth_router, me_router, workers_router
+
+api.add_router("/v1/auth", auth_router)
+api.add_router("/v1", me_router)
+api.add_router("/v1/workers", workers_router)
+api.add_router("/v1/orgs", orgs_router)
+
+configure_admin_site(admin.site)
+
+console_patterns = [
+    path("", core_views.console_home, name="home"),
+    path("login/", views_auth.login_view, name="login"),
+    path("logout/", views_auth.logout_view, name="logout"),
+    path("totp/", views_auth.totp_setup, name="totp-setup"),
+    path("orgs/", org_views.org_tree, name="org-tree"),
+    path("orgs/<str:code>/", org_views.org_detail, name="org-detail"),
+    path("orgs/<str:code>/children/", org_views.org_children, name="org-children"),
+    path("workers/", people_views.worker_list, name="worker-list"),
+    path("workers/new/", people_views.worker_create, name="worker-create"),
+    path("workers/import/", people_views.worker_import, name="worker-import"),
+    path(
+        "workers/import/template.xlsx",
+        people_views.worker_import_template,
+        name="worker-import-template",
+    ),
+    path("workers/<int:worker_id>/", people_views.worker_detail, name="worker-detail"),
+]
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/", api.urls),
+    path("console/", include((console_patterns, "console"))),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", core_views.root_redirect),
+]
