@@ -25,3 +25,39 @@ def _clear_sms_outbox():
     sms.outbox.clear()
     yield
     sms.outbox.clear()
+
+
+@pytest.fixture
+def orgs(db):
+    """The demo org tree (Beijing federation), keyed by code."""
+    from gonghui.orgs.demo import load_orgs
+
+    return load_orgs()
+
+
+@pytest.fixture
+def cy_handler(orgs):
+    from gonghui.people.tests.factories import make_staff
+
+    return make_staff("cy_handler", orgs["BJ-CY"], "case_handler")
+
+
+@pytest.fixture
+def hd_handler(orgs):
+    from gonghui.people.tests.factories import make_staff
+
+    return make_staff("hd_handler", orgs["BJ-HD"], "case_handler")
+
+
+@pytest.fixture
+def cy_worker(orgs):
+    from gonghui.people.tests.factories import make_worker
+
+    return make_worker(orgs["BJ-CY-WJ-001"], name="王朝阳", phone="13812345678")
+
+
+@pytest.fixture
+def hd_worker(orgs):
+    from gonghui.people.tests.factories import make_worker
+
+    return make_worker(orgs["BJ-HD-ZGC-001"], name="李海淀", phone="13987654321")

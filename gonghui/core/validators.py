@@ -37,7 +37,7 @@ class ResidentId:
 
 def validate_id_number(raw: str) -> ResidentId:
     """Validate a 身份证号 and return its normalised form with birth date and sex."""
-    number = ric.compact(raw or "")
+    number = re.sub(r"[\s\-]", "", raw or "").upper()
     if not number:
         raise ValidationError(_("请填写身份证号"), code="required")
     if len(number) == 15 and number.isdigit():

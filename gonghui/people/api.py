@@ -4,7 +4,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from gonghui.core.api import ApiError, staff_user
 from gonghui.core.validators import normalize_phone
@@ -104,7 +104,7 @@ def logout(request):
     token = getattr(request, "api_token", None)
     if token is not None:
         token.delete()
-    return 204, None
+    return Status(204, None)
 
 
 class RoleOut(Schema):
@@ -230,7 +230,7 @@ def create_worker(request, payload: WorkerIn):
     if not scope_for(user, "workers.create"):
         raise ApiError(403, _("您的角色无权登记职工"))
     worker = services.create_worker(actor=user, data=payload.dict())
-    return 201, worker_out(worker)
+    return Status(201, worker_out(worker))
 
 
 class WorkerFilters(Schema):
