@@ -132,6 +132,9 @@ AXES_LOCKOUT_CALLABLE = "gonghui.people.views_auth.locked_out"
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "Gonghui 工会"
+# Wrong TOTP codes already count towards the axes lockout; django-otp's own exponential
+# throttle on top would reject the next *right* code for a while.
+OTP_TOTP_THROTTLE_FACTOR = 0
 
 # --- Personal data protection -----------------------------------------------------------------
 # Fernet keys (comma separated; the first encrypts, all decrypt, so keys can be rotated) and a

@@ -16,7 +16,7 @@ def mask_phone(value: str | None) -> str:
         return ""
     if len(value) < 7:
         return "*" * len(value)
-    return value
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
 def mask_name(value: str | None) -> str:

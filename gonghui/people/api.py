@@ -145,7 +145,7 @@ def me(request):
         "roles": [
             {
                 "role": a.role,
-                "role_name": Role(a.role).label,
+                "role_name": str(Role(a.role).label),
                 "org": a.org.code,
                 "org_name": a.org.name,
             }

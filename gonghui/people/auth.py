@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -65,7 +65,7 @@ def check_staff_credentials(request, username: str, password: str, otp: str = ""
     if getattr(request, "axes_locked_out", False):
         raise AuthFailed(_("登录失败次数过多，账号已锁定15分钟"), status=429)
     if user is None:
-        raise AuthFailed(_("用户名或密码错误"))
+        raise AuthFailed("Invalid credentials")
     devices = confirmed_totp_devices(user)
     if devices:
         device = verify_totp(user, otp)
@@ -102,6 +102,8 @@ def staff_token(request, username: str, password: str, otp: str = "") -> str:
     user, device = check_staff_credentials(request, username, password, otp)
     if device is None and totp_required(user):
         raise AuthFailed(_("管理员账号须先在控制台绑定动态验证码（TOTP）后才能使用API"), status=403)
+    # A token login is a login: last_login is updated and axes resets the failure count.
+    user_logged_in.send(sender=user.__class__, request=request, user=user)
     return issue_token(user=user)
 
 
