@@ -65,7 +65,7 @@ def check_staff_credentials(request, username: str, password: str, otp: str = ""
     if getattr(request, "axes_locked_out", False):
         raise AuthFailed(_("登录失败次数过多，账号已锁定15分钟"), status=429)
     if user is None:
-        raise AuthFailed("Invalid credentials")
+        raise AuthFailed(_("用户名或密码错误"))
     devices = confirmed_totp_devices(user)
     if devices:
         device = verify_totp(user, otp)
