@@ -1,12 +1,28 @@
 """Writing the audit trail. Every full read of personal data goes through ``record``."""
 
+import ipaddress
+
+from django.conf import settings
+
 from .models import AuditLog
 
 
 def client_ip(request) -> str | None:
+    """The client's address. Behind ``TRUSTED_PROXY_COUNT`` reverse proxies (nginx in front of
+    gunicorn) it is taken from X-Forwarded-For, counting from the right so a client cannot
+    forge it; otherwise REMOTE_ADDR."""
     if request is None:
         return None
-    # Behind a reverse proxy set REMOTE_ADDR from the proxy (docs/operations.md).
+    hops = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if hops and forwarded:
+        chain = [p.strip() for p in forwarded.split(",") if p.strip()]
+        if len(chain) >= hops:
+            candidate = chain[-hops]
+            try:
+                return str(ipaddress.ip_address(candidate))
+            except ValueError:
+                pass
     return request.META.get("REMOTE_ADDR") or None
 
 

@@ -1,10 +1,11 @@
-"""System checks that refuse development secrets in production."""
+"""System checks that refuse development secrets whenever DEBUG is off (every command,
+including runserver/migrate, and ``check --deploy``)."""
 
 from django.conf import settings
 from django.core.checks import Error, register
 
 
-@register(deploy=True)
+@register()
 def dev_secrets_in_production(app_configs, **kwargs):
     if settings.DEBUG:
         return []

@@ -83,3 +83,25 @@ def test_key_rotation_reads_old_rows(cy_worker, settings):
     old = settings.FIELD_ENCRYPTION_KEYS[0]
     settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode(), old]
     assert Worker.objects.get(pk=cy_worker.pk).phone == "13812345678"
+
+
+def test_client_ip_behind_a_trusted_proxy(rf, settings):
+    from gonghui.core.audit import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7", REMOTE_ADDR="10.0.0.2")
+    assert client_ip(request) == "10.0.0.2"  # no proxy configured: header ignored
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request) == "203.0.113.7"  # the address nginx saw, not the forged one
+
+
+def test_dev_secrets_refused_when_debug_is_off(settings):
+    from gonghui.core.checks import dev_secrets_in_production
+
+    settings.DEBUG = False
+    assert {e.id for e in dev_secrets_in_production(None)} == {
+        "gonghui.E001",
+        "gonghui.E002",
+        "gonghui.E003",
+    }
+    settings.DEBUG = True
+    assert dev_secrets_in_production(None) == []

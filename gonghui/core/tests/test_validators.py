@@ -94,13 +94,19 @@ def test_any_single_digit_typo_is_caught(birth, seq):
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("13812345678", "13812345678"), ("+86 138-1234-5678", "13812345678"), ("008619912345678", "19912345678")],
+    [
+        ("13812345678", "13812345678"),
+        ("+86 138-1234-5678", "13812345678"),
+        ("008619912345678", "19912345678"),
+    ],
 )
 def test_valid_mobile_numbers_are_normalised(raw, expected):
     assert normalize_phone(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["12812345678", "1381234567", "138123456789", "abc", "", "010-12345678"])
+@pytest.mark.parametrize(
+    "raw", ["12812345678", "1381234567", "138123456789", "abc", "", "010-12345678"]
+)
 def test_invalid_mobile_numbers_are_rejected(raw):
     with pytest.raises(ValidationError):
         normalize_phone(raw)

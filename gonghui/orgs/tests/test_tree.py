@@ -11,10 +11,23 @@ from gonghui.orgs.selectors import district_of, subtree
 pytestmark = pytest.mark.django_db
 
 EXPECTED_DISTRICT_CODES = {
-    "东城": "BJ-DC", "西城": "BJ-XC", "朝阳": "BJ-CY", "海淀": "BJ-HD", "丰台": "BJ-FT",
-    "石景山": "BJ-SJS", "门头沟": "BJ-MTG", "房山": "BJ-FS", "通州": "BJ-TZ", "顺义": "BJ-SY",
-    "昌平": "BJ-CP", "大兴": "BJ-DX", "怀柔": "BJ-HR", "平谷": "BJ-PG", "密云": "BJ-MY",
-    "延庆": "BJ-YQ", "北京经济技术开发": "BJ-JK",
+    "东城": "BJ-DC",
+    "西城": "BJ-XC",
+    "朝阳": "BJ-CY",
+    "海淀": "BJ-HD",
+    "丰台": "BJ-FT",
+    "石景山": "BJ-SJS",
+    "门头沟": "BJ-MTG",
+    "房山": "BJ-FS",
+    "通州": "BJ-TZ",
+    "顺义": "BJ-SY",
+    "昌平": "BJ-CP",
+    "大兴": "BJ-DX",
+    "怀柔": "BJ-HR",
+    "平谷": "BJ-PG",
+    "密云": "BJ-MY",
+    "延庆": "BJ-YQ",
+    "北京经济技术开发": "BJ-JK",
 }  # fmt: skip  (names minus the "区总工会" suffix)
 
 

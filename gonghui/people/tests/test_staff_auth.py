@@ -34,7 +34,12 @@ def test_token_login_and_me(client, cy_handler):
     assert me["kind"] == "staff"
     assert me["username"] == "cy_handler"
     assert me["roles"] == [
-        {"role": "case_handler", "role_name": "承办人员", "org": "BJ-CY", "org_name": "朝阳区总工会"}
+        {
+            "role": "case_handler",
+            "role_name": "承办人员",
+            "org": "BJ-CY",
+            "org_name": "朝阳区总工会",
+        }
     ]
     assert me["scope"] == ["BJ-CY"]
     # only a hash of the token is stored

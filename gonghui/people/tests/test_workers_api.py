@@ -36,7 +36,9 @@ def test_create_worker_returns_201_with_masked_personal_data(client, orgs, cy_ha
         ("name", ""),
     ],
 )
-def test_create_worker_bad_field_answers_400_with_that_field(client, orgs, cy_handler, field, value):
+def test_create_worker_bad_field_answers_400_with_that_field(
+    client, orgs, cy_handler, field, value
+):
     data = worker_data(orgs["BJ-CY"], employer_name="某公司")
     data[field] = value
     r = client.post("/api/v1/workers", data, content_type="application/json", **bearer(cy_handler))
@@ -69,9 +71,7 @@ def test_leader_cannot_create_workers(client, orgs):
     assert r.status_code == 403
 
 
-@pytest.mark.parametrize(
-    "body", ["not json", "[1,2]", '{"name": 5}', '{"name": ["a"]}', "{}"]
-)
+@pytest.mark.parametrize("body", ["not json", "[1,2]", '{"name": 5}', '{"name": ["a"]}', "{}"])
 def test_malformed_bodies_answer_4xx_json(client, orgs, cy_handler, body):
     r = client.post("/api/v1/workers", body, content_type="application/json", **bearer(cy_handler))
     assert 400 <= r.status_code < 500
