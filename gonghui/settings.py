@@ -42,13 +42,15 @@ INSTALLED_APPS = [
     "gonghui.core",
     "gonghui.orgs",
     "gonghui.people",
+    "gonghui.hotline",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "gonghui.core.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # before anything that reads input into the database (axes, views)
+    "gonghui.core.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -190,3 +192,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # Lockout is per account (等保); rotating IPs or user agents cannot reset a username's count.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# --- 12351 hotline ------------------------------------------------------------------------------
+# urgency -> (response hours, resolution working days, callback working days); SlaPolicy rows in
+# the admin override these per type/category/urgency.
+HOTLINE_SLA_DEFAULTS = {"normal": (24, 7, 3), "urgent": (2, 7, 3)}
+# 三率 weights (docs/hotline-metrics.md).
+HOTLINE_PARTLY_RESOLVED_WEIGHT = 0.5
+HOTLINE_SATISFACTION_WEIGHTS = {"satisfied": 1.0, "basically_satisfied": 1.0, "unsatisfied": 0.0}
+HOTLINE_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024

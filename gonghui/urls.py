@@ -4,6 +4,7 @@ from django.urls import include, path
 from gonghui.core import views as core_views
 from gonghui.core.admin_site import configure_admin_site
 from gonghui.core.api import api
+from gonghui.hotline.api import router as hotline_router
 from gonghui.orgs import views as org_views
 from gonghui.orgs.api import router as orgs_router
 from gonghui.people import views as people_views
@@ -14,6 +15,7 @@ api.add_router("/v1/auth", auth_router)
 api.add_router("/v1", me_router)
 api.add_router("/v1/workers", workers_router)
 api.add_router("/v1/orgs", orgs_router)
+api.add_router("/v1/hotline", hotline_router)
 
 configure_admin_site(admin.site)
 

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -65,24 +66,24 @@ api = NinjaAPI(
 )
 
 _PYDANTIC_MESSAGES = {
-    "missing": "此字段为必填项",
-    "string_type": "应为字符串",
-    "int_type": "应为整数",
-    "int_parsing": "应为整数",
-    "bool_type": "应为布尔值",
-    "bool_parsing": "应为布尔值",
-    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
-    "date_parsing": "日期格式应为 YYYY-MM-DD",
-    "datetime_parsing": "时间格式应为 ISO 8601",
-    "enum": "取值无效",
-    "literal_error": "取值无效",
-    "json_invalid": "请求体不是合法的JSON",
-    "model_attributes_type": "请求体应为JSON对象",
-    "dict_type": "请求体应为JSON对象",
-    "string_too_long": "内容过长",
-    "too_long": "内容过长",
-    "greater_than_equal": "数值过小",
-    "less_than_equal": "数值过大",
+    "missing": N_("此字段为必填项"),
+    "string_type": N_("应为字符串"),
+    "int_type": N_("应为整数"),
+    "int_parsing": N_("应为整数"),
+    "bool_type": N_("应为布尔值"),
+    "bool_parsing": N_("应为布尔值"),
+    "date_from_datetime_parsing": N_("日期格式应为 YYYY-MM-DD"),
+    "date_parsing": N_("日期格式应为 YYYY-MM-DD"),
+    "datetime_parsing": N_("时间格式应为 ISO 8601"),
+    "enum": N_("取值无效"),
+    "literal_error": N_("取值无效"),
+    "json_invalid": N_("请求体不是合法的JSON"),
+    "model_attributes_type": N_("请求体应为JSON对象"),
+    "dict_type": N_("请求体应为JSON对象"),
+    "string_too_long": N_("内容过长"),
+    "too_long": N_("内容过长"),
+    "greater_than_equal": N_("数值过小"),
+    "less_than_equal": N_("数值过大"),
 }
 
 
@@ -99,10 +100,14 @@ def _field_name(loc) -> str:
 def _validation(request, exc):
     errors: dict[str, list[str]] = {}
     for e in exc.errors:
-        message = _PYDANTIC_MESSAGES.get(e.get("type", ""), e.get("msg", "取值无效"))
+        known = _PYDANTIC_MESSAGES.get(e.get("type", ""))
+        message = _(known) if known else e.get("msg", _("取值无效"))
         if e.get("type") in ("enum", "literal_error") and e.get("ctx", {}).get("expected"):
-            message = f"{message}，可选：{e['ctx']['expected']}"
-        errors.setdefault(_field_name(e.get("loc", ())), []).append(_(message))
+            message = _("%(message)s，可选：%(expected)s") % {
+                "message": message,
+                "expected": e["ctx"]["expected"],
+            }
+        errors.setdefault(_field_name(e.get("loc", ())), []).append(message)
     return error_response(request, 400, _("请求参数有误"), errors)
 
 

@@ -49,3 +49,23 @@ class AuditLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit rows cannot be deleted")
+
+
+class WorkdayOverride(models.Model):
+    """An admin-loaded calendar day for years chinese-calendar does not know yet.
+
+    Loaded from the State Council's yearly schedule (``manage.py load_workdays``): holidays
+    (``is_workday=False``) and 调休 make-up working days on weekends (``is_workday=True``).
+    """
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("是否工作日"))
+    name = models.CharField(_("说明"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("节假日安排")
+        verbose_name_plural = _("节假日安排")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date} {'班' if self.is_workday else '休'} {self.name}"

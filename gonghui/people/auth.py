@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user
@@ -185,8 +186,11 @@ def request_sms_code(phone: str, request=None) -> int:
     return int(ttl.total_seconds())
 
 
-def worker_login(phone: str, code: str) -> tuple[WorkerAccount, str]:
-    """Exchange a valid, unexpired, unused SMS code for a worker token."""
+def consume_sms_code(phone: str, code: str) -> None:
+    """Check and use up the latest live code for ``phone``; raises ``AuthFailed``.
+
+    Single use even under concurrency, at most ``SMS_CODE_MAX_ATTEMPTS`` guesses per code.
+    """
     p_hash = phone_hash(phone)
     now = timezone.now()
     invalid = AuthFailed(_("验证码无效或已过期"), errors={"code": [_("验证码无效或已过期")]})
@@ -197,18 +201,23 @@ def worker_login(phone: str, code: str) -> tuple[WorkerAccount, str]:
     )
     if sms is None or sms.attempts >= settings.SMS_CODE_MAX_ATTEMPTS:
         raise invalid
-    SmsCode.objects.filter(pk=sms.pk).update(attempts=sms.attempts + 1)
+    SmsCode.objects.filter(pk=sms.pk).update(attempts=F("attempts") + 1)
     if not hmac.compare_digest(sms.code_hash, _code_hash(phone, (code or "").strip())):
         raise invalid
+    if not SmsCode.objects.filter(pk=sms.pk, used_at__isnull=True).update(used_at=now):
+        raise invalid
+
+
+def worker_login(phone: str, code: str) -> tuple[WorkerAccount, str]:
+    """Exchange a valid, unexpired, unused SMS code for a worker token."""
+    p_hash = phone_hash(phone)
+    consume_sms_code(phone, code)  # outside the transaction: failed guesses must stick
     with transaction.atomic():
-        # Single use even under concurrency: only one request flips used_at.
-        if not SmsCode.objects.filter(pk=sms.pk, used_at__isnull=True).update(used_at=now):
-            raise invalid
         account = WorkerAccount.objects.filter(phone_hash=p_hash).first()
         if account is None:
             account = WorkerAccount(phone=phone, phone_hash=p_hash)
         if account.worker_id is None:
             account.worker = Worker.objects.filter(phone_hash=p_hash).order_by("id").first()
-        account.last_login_at = now
+        account.last_login_at = timezone.now()
         account.save()
         return account, issue_token(worker_account=account)

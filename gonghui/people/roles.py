@@ -40,6 +40,19 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         }
     ),
     "admin.site": frozenset({Role.ADMIN}),
+    # 12351 hotline. Viewing covers appeals that happened in, or were dispatched to, the scope.
+    "hotline.view": frozenset(
+        {Role.ADMIN, Role.LEADER, Role.HOTLINE_OPERATOR, Role.CASE_HANDLER, Role.SOCIAL_WORKER}
+    ),
+    "hotline.intake": frozenset({Role.ADMIN, Role.HOTLINE_OPERATOR}),
+    # dispatch / re-dispatch, approve extensions, callback, reopen, close, merge, supervise
+    "hotline.dispatch": frozenset({Role.ADMIN, Role.HOTLINE_OPERATOR}),
+    # accept, contact, resolve, return, request extension — at the responsible org
+    "hotline.handle": frozenset({Role.ADMIN, Role.CASE_HANDLER}),
+    "hotline.reveal_contact": frozenset({Role.ADMIN, Role.HOTLINE_OPERATOR, Role.CASE_HANDLER}),
+    "hotline.metrics": frozenset(
+        {Role.ADMIN, Role.LEADER, Role.HOTLINE_OPERATOR, Role.CASE_HANDLER}
+    ),
 }
 
 # Roles that must use TOTP as a second factor.

@@ -1,0 +1,435 @@
+"""API routes for the 12351 hotline."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from gonghui.core import audit
+from gonghui.core.api import ApiError, ConsoleSessionAuth, TokenAuth, staff_user
+from gonghui.core.validators import normalize_phone
+from gonghui.orgs.selectors import get_by_code
+from gonghui.people import auth as people_auth
+from gonghui.people.scope import scope_for
+
+from . import attachments, metrics, selectors, services
+from .models import Appeal, Category
+from .models import Status as AppealStatus
+from .states import allowed_actions
+
+router = Router(tags=["hotline"])
+PAGE_SIZE = 20
+
+
+def anonymous(request):
+    """Last in the auth chain: lets anonymous callers through (the web form)."""
+    request.worker_account = None
+    return "anonymous"
+
+
+OPEN = [TokenAuth(), ConsoleSessionAuth(), anonymous]
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]] = {}
+
+
+class CategoryOut(Schema):
+    code: str
+    name: str
+    children: list["CategoryOut"] = []
+
+
+@router.get("/categories", auth=None, response=list[CategoryOut])
+def categories(request):
+    """The two-level appeal taxonomy."""
+    tops = Category.objects.filter(parent=None, is_active=True).prefetch_related("children")
+    return [
+        {
+            "code": c.code,
+            "name": c.name,
+            "children": [
+                {"code": k.code, "name": k.name, "children": []}
+                for k in c.children.all()
+                if k.is_active
+            ],
+        }
+        for c in tops
+    ]
+
+
+class AppealIn(Schema):
+    type: str | None = Field(None, description="consultation, help, complaint, report, suggestion")
+    category: str | None = Field(None, description="category code (GET /hotline/categories)")
+    urgency: str | None = Field("normal", description="normal, urgent")
+    content: str | None = None
+    district: str | None = Field(None, description="org code of the district, e.g. BJ-CY")
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    channel: str | None = Field(None, description="phone, app, web, api (staff only)")
+    employer_name: str | None = None
+    employer_credit_code: str | None = None
+    worker: int | None = Field(None, description="worker id, when known")
+    received_at: datetime.datetime | None = Field(None, description="hotline operators only")
+    direct_answer: str | None = Field(None, description="直接答复: close a consultation at intake")
+
+
+class EventOut(Schema):
+    action: str
+    action_name: str
+    from_status: str
+    to_status: str
+    actor: str
+    org: str | None
+    note: str
+    at: datetime.datetime
+
+
+class AppealOut(Schema):
+    id: int
+    number: str
+    type: str
+    category: str
+    category_name: str
+    urgency: str
+    channel: str
+    content: str
+    district: str
+    status: str
+    status_name: str
+    responsible_org: str | None
+    contact_name: str
+    contact_phone: str
+    employer_name: str
+    employer_credit_code: str
+    received_at: datetime.datetime
+    response_due: datetime.datetime
+    resolve_due: datetime.datetime
+    callback_due: datetime.datetime | None
+    overdue: bool
+    supervised: bool
+    version: int
+    merged_into: str | None = None
+    actions: list[str] = []
+    timeline: list[EventOut] | None = None
+    revealed: list[str] = []
+
+
+def _local(dt):
+    return timezone.localtime(dt) if dt else None
+
+
+def appeal_out(appeal: Appeal, *, timeline=False, internal=True, revealed=None) -> dict:
+    revealed = revealed or {}
+    out = {
+        "id": appeal.pk,
+        "number": appeal.number,
+        "type": appeal.type,
+        "category": appeal.category.code,
+        "category_name": str(appeal.category),
+        "urgency": appeal.urgency,
+        "channel": appeal.channel,
+        "content": appeal.content,
+        "district": appeal.district.code,
+        "status": appeal.status,
+        "status_name": str(AppealStatus(appeal.status).label),
+        "responsible_org": appeal.responsible_org.code if appeal.responsible_org else None,
+        "contact_name": revealed.get("contact_name") or appeal.masked_contact_name,
+        "contact_phone": revealed.get("contact_phone") or appeal.masked_contact_phone,
+        "employer_name": appeal.employer_name,
+        "employer_credit_code": appeal.employer_credit_code,
+        "received_at": _local(appeal.received_at),
+        "response_due": _local(appeal.response_due),
+        "resolve_due": _local(appeal.resolve_due),
+        "callback_due": _local(appeal.callback_due),
+        "overdue": appeal.overdue,
+        "supervised": appeal.supervised,
+        "version": appeal.version,
+        "merged_into": appeal.merged_into.number if appeal.merged_into_id else None,
+        "actions": allowed_actions(appeal.status) if internal else [],
+        "revealed": sorted(revealed),
+    }
+    if timeline:
+        events = appeal.events.select_related("org").order_by("created_at", "id")
+        if not internal:
+            events = events.filter(internal=False)
+        out["timeline"] = [
+            {
+                "action": e.action,
+                "action_name": str(services.ACTION_LABELS.get(e.action, e.action)),
+                "from_status": e.from_status,
+                "to_status": e.to_status,
+                "actor": e.actor_label if internal else "",
+                "org": e.org.name if e.org else None,
+                "note": e.note if internal or e.action in ("resolve", "direct_answer") else "",
+                "at": _local(e.created_at),
+            }
+            for e in events
+        ]
+    return out
+
+
+@router.post(
+    "/appeals", auth=OPEN, response={201: AppealOut, 200: AppealOut, 400: ErrorOut, 403: ErrorOut}
+)
+def create_appeal(request, payload: AppealIn):
+    """Register an appeal. Send an ``Idempotency-Key`` header to make retries safe."""
+    account = getattr(request, "worker_account", None)
+    actor = request.user if request.user.is_authenticated and account is None else None
+    appeal, created = services.create_appeal(
+        actor=actor if actor is not None else request.user,
+        data=payload.dict(),
+        worker_account=account,
+        idempotency_key=request.headers.get("Idempotency-Key", ""),
+    )
+    body = appeal_out(appeal, internal=actor is not None)
+    return Status(201 if created else 200, body)
+
+
+class AppealFilters(Schema):
+    status: str = Field("", max_length=200)
+    category: str = Field("", max_length=40)
+    org: str = Field("", max_length=40)
+    overdue: bool | None = None
+    q: str = Field("", max_length=100)
+    queue: str = Field("", pattern="^(|new|returned|handling|callback|overdue|supervised)$")
+    date_from: datetime.date | None = Field(None, alias="from")
+    date_to: datetime.date | None = Field(None, alias="to")
+    page: int = Field(1, ge=1, le=100000)
+
+
+class AppealPage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[AppealOut]
+
+
+@router.get("/appeals", response={200: AppealPage, 400: ErrorOut, 403: ErrorOut})
+def list_appeals(request, filters: Query[AppealFilters]):
+    """Appeals in the caller's scope; filter by status, category, org, overdue, text, queue."""
+    user = staff_user(request)
+    qs = selectors.search_appeals(
+        user,
+        status=filters.status,
+        category=filters.category,
+        org=filters.org,
+        overdue=filters.overdue,
+        q=filters.q,
+        queue=filters.queue,
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+    )
+    count = qs.count()
+    start = (filters.page - 1) * PAGE_SIZE
+    return {
+        "count": count,
+        "page": filters.page,
+        "pages": max(1, -(-count // PAGE_SIZE)),
+        "results": [appeal_out(a) for a in qs[start : start + PAGE_SIZE]],
+    }
+
+
+@router.get(
+    "/appeals/{appeal_id}", response={200: AppealOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+)
+def get_appeal(request, appeal_id: int, reveal: str = "", reason: str = ""):
+    """One appeal with its full timeline. ``?reveal=contact_phone,contact_name&reason=``
+    shows the contact to roles that call workers back (audited)."""
+    user = staff_user(request)
+    appeal = selectors.get_visible_appeal(user, appeal_id)
+    revealed = {}
+    if reveal:
+        fields = [f.strip() for f in reveal.split(",") if f.strip()]
+        if not set(fields) <= {"contact_phone", "contact_name"}:
+            raise ApiError(
+                400, _("请求参数有误"), {"reveal": [_("只能查看：contact_phone, contact_name")]}
+            )
+        if not reason.strip():
+            raise ApiError(400, _("请求参数有误"), {"reason": [_("查看完整个人信息须填写事由")]})
+        if not (
+            scope_for(user, "hotline.reveal_contact").contains(appeal.district)
+            or (
+                appeal.responsible_org
+                and scope_for(user, "hotline.reveal_contact").contains(appeal.responsible_org)
+            )
+        ):
+            raise PermissionDenied(_("您的角色无权查看诉求人完整联系方式"))
+        audit.record(
+            actor=user, action="reveal", obj=appeal, fields=fields, reason=reason, request=request
+        )
+        revealed = {f: getattr(appeal, f) for f in fields}
+    return appeal_out(appeal, timeline=True, revealed=revealed)
+
+
+class ActionIn(Schema):
+    action: str
+    org: str | None = None
+    note: str | None = None
+    reason: str | None = None
+    days: int | None = None
+    contacted: bool | None = None
+    resolved: str | None = None
+    satisfaction: str | None = None
+    comment: str | None = None
+    into: str | None = None
+    version: int | None = Field(None, description="optimistic check: 409 when it changed")
+
+
+@router.post(
+    "/appeals/{appeal_id}/actions",
+    response={200: AppealOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+)
+def act(request, appeal_id: int, payload: ActionIn):
+    """Move an appeal through the state machine (409 when the transition is not allowed)."""
+    user = staff_user(request)
+    try:
+        appeal = services.perform_action(
+            actor=user,
+            appeal_id=appeal_id,
+            action=payload.action,
+            params=payload.dict(exclude={"action"}),
+            visible=selectors.visible_appeals(user),
+        )
+    except services.Conflict as exc:
+        raise ApiError(409, str(exc)) from None
+    return appeal_out(appeal, timeline=True)
+
+
+@router.post(
+    "/appeals/{appeal_id}/attachments",
+    auth=[TokenAuth(), ConsoleSessionAuth()],
+    response={201: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+)
+def upload_attachment(request, appeal_id: int, file: File[UploadedFile]):
+    """Attach an image (JPEG/PNG) or PDF, at most 10 MB."""
+    account = getattr(request, "worker_account", None)
+    if account is not None:
+        appeal = selectors.worker_appeals(account).filter(pk=appeal_id).first()
+        if appeal is None:
+            raise ApiError(404, _("未找到"))
+    else:
+        appeal = selectors.get_visible_appeal(staff_user(request), appeal_id)
+    att = attachments.attach(appeal, file)
+    return Status(
+        201,
+        {
+            "id": att.pk,
+            "name": att.original_name,
+            "size": att.size,
+            "content_type": att.content_type,
+        },
+    )
+
+
+class MetricsFilters(Schema):
+    org: str = Field("", max_length=40)
+    date_from: datetime.date | None = Field(None, alias="from")
+    date_to: datetime.date | None = Field(None, alias="to")
+
+
+@router.get("/metrics", response={200: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+def hotline_metrics(request, filters: Query[MetricsFilters]):
+    """三率, 办结率, overdue and breakdowns for an org subtree and a date range."""
+    user = staff_user(request)
+    scope = scope_for(user, "hotline.metrics")
+    if not scope:
+        raise PermissionDenied(_("您的角色无权查看热线统计"))
+    org = (
+        get_by_code(filters.org) if filters.org else scope.orgs().order_by("depth", "path").first()
+    )
+    if org is None or not scope.contains(org):
+        raise ApiError(404, _("未找到"), {"org": [_("组织不存在或不在您的管辖范围内")]})
+    today = timezone.localdate()
+    date_to = filters.date_to or today
+    date_from = filters.date_from or (date_to - datetime.timedelta(days=29))
+    if date_from > date_to:
+        raise ApiError(400, _("请求参数有误"), {"from": [_("开始日期不能晚于结束日期")]})
+    qs = metrics.appeals_for(Appeal.objects.all(), org, date_from, date_to)
+    return {
+        "org": org.code,
+        "from": date_from.isoformat(),
+        "to": date_to.isoformat(),
+        **metrics.metrics(qs),
+    }
+
+
+# --- worker side -------------------------------------------------------------------------------
+
+
+def _worker(request):
+    account = getattr(request, "worker_account", None)
+    if account is None:
+        raise ApiError(403, _("此接口仅限职工使用"))
+    return account
+
+
+@router.get("/my-appeals", response={200: list[AppealOut], 403: ErrorOut})
+def my_appeals(request):
+    """The calling worker's appeals and their progress (no internal notes)."""
+    account = _worker(request)
+    return [appeal_out(a, internal=False) for a in selectors.worker_appeals(account)]
+
+
+@router.get("/my-appeals/{appeal_id}", response={200: AppealOut, 403: ErrorOut, 404: ErrorOut})
+def my_appeal(request, appeal_id: int):
+    account = _worker(request)
+    appeal = selectors.worker_appeals(account).filter(pk=appeal_id).first()
+    if appeal is None:
+        raise ApiError(404, _("未找到"))
+    return appeal_out(appeal, timeline=True, internal=False)
+
+
+class RateIn(Schema):
+    resolved: str
+    satisfaction: str
+    comment: str = Field("", max_length=2000)
+
+
+@router.post(
+    "/my-appeals/{appeal_id}/rate",
+    response={200: AppealOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+)
+def rate(request, appeal_id: int, payload: RateIn):
+    """The worker's own callback answer once the appeal is resolved."""
+    account = _worker(request)
+    try:
+        appeal = services.worker_rate(account=account, appeal_id=appeal_id, data=payload.dict())
+    except services.Conflict as exc:
+        raise ApiError(409, str(exc)) from None
+    return appeal_out(appeal, timeline=True, internal=False)
+
+
+class LookupIn(Schema):
+    number: str = Field(..., max_length=30)
+    phone: str = Field(..., max_length=20)
+    code: str = Field(..., max_length=10)
+
+
+@router.post(
+    "/lookup", auth=None, response={200: AppealOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut}
+)
+def lookup(request, payload: LookupIn):
+    """Anonymous submitters: appeal number + phone + SMS code (POST /auth/sms-code first)."""
+    try:
+        phone = normalize_phone(payload.phone)
+    except ValidationError as exc:
+        raise ApiError(400, _("请求参数有误"), {"phone": exc.messages}) from None
+    try:
+        people_auth.consume_sms_code(phone, payload.code)
+    except people_auth.AuthFailed as exc:
+        raise ApiError(exc.status, exc.detail, exc.errors) from None
+    appeal = (
+        Appeal.objects.filter(
+            number=payload.number.strip(), contact_phone_hash=services.phone_hash(phone)
+        )
+        .exclude(status=AppealStatus.MERGED)
+        .first()
+    )
+    if appeal is None:
+        raise ApiError(404, _("未找到该手机号提交的此编号诉求"))
+    return appeal_out(appeal, timeline=True, internal=False)

@@ -1,0 +1,124 @@
+"""Reads for the hotline: scoped appeal queries, queues and search."""
+
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from gonghui.core.validators import normalize_phone
+from gonghui.orgs.selectors import get_by_code, subtree_q
+from gonghui.people.scope import scope_for
+from gonghui.people.services import phone_hash
+
+from .models import CLOSED_STATES, Appeal, Category, Status
+
+
+def visible_appeals(user) -> QuerySet[Appeal]:
+    """Appeals that happened in, or are handled by, an org in the user's hotline scope."""
+    scope = scope_for(user, "hotline.view")
+    qs = Appeal.objects.select_related(
+        "category", "category__parent", "district", "responsible_org"
+    )
+    if scope.everything:
+        return qs
+    return qs.filter(scope.q("district") | scope.q("responsible_org"))
+
+
+def get_visible_appeal(user, appeal_id) -> Appeal:
+    try:
+        return visible_appeals(user).get(pk=int(appeal_id))
+    except (Appeal.DoesNotExist, ValueError, TypeError):
+        raise Http404("appeal") from None
+
+
+QUEUES = {
+    # operators: new appeals waiting for dispatch
+    "new": Q(status=Status.RECEIVED),
+    # dispatchers: returned (退单) for re-dispatch
+    "returned": Q(status=Status.RETURNED),
+    # handlers: in hand at my org
+    "handling": Q(status__in=[Status.DISPATCHED, Status.ACCEPTED, Status.CONTACTED]),
+    # callback desk
+    "callback": Q(status=Status.RESOLVED),
+    # supervisors
+    "overdue": Q(overdue=True) & ~Q(status__in=CLOSED_STATES),
+    "supervised": Q(supervised=True) & ~Q(status__in=CLOSED_STATES),
+}
+
+
+def search_appeals(
+    user,
+    *,
+    status: str = "",
+    category: str = "",
+    org: str = "",
+    overdue: bool | None = None,
+    q: str = "",
+    queue: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet[Appeal]:
+    qs = visible_appeals(user)
+    if queue:
+        qs = qs.filter(QUEUES[queue])
+    if status:
+        qs = qs.filter(status__in=[s for s in status.split(",") if s in Status.values] or ["-"])
+    if category:
+        cat = Category.objects.filter(code=category).first()
+        qs = qs.filter(Q(category=cat) | Q(category__parent=cat)) if cat else qs.none()
+    if org:
+        o = get_by_code(org)
+        qs = (
+            qs.filter(subtree_q([o.path], "responsible_org") | subtree_q([o.path], "district"))
+            if o
+            else qs.none()
+        )
+    if overdue is not None:
+        qs = qs.filter(overdue=overdue)
+    if date_from:
+        qs = qs.filter(received_at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(received_at__date__lte=date_to)
+    q = (q or "").strip()
+    if q:
+        compact = re.sub(r"[\s-]", "", q)
+        if re.fullmatch(r"12351\d{14}", compact):
+            qs = qs.filter(number=f"12351-{compact[5:13]}-{compact[13:]}")
+        elif re.fullmatch(r"(\+?86)?1\d{10}", compact):
+            try:
+                qs = qs.filter(contact_phone_hash=phone_hash(normalize_phone(compact)))
+            except ValidationError:
+                qs = qs.none()
+        else:
+            qs = qs.filter(Q(content__contains=q) | Q(employer_name__contains=q) | Q(number=q))
+    return qs.order_by("resolve_due", "id") if queue == "handling" else qs
+
+
+def remaining(appeal: Appeal, now=None) -> datetime.timedelta | None:
+    """Time left to the deadline that matters now (negative when overdue)."""
+    now = now or timezone.now()
+    waiting = (Status.RECEIVED, Status.DISPATCHED, Status.ACCEPTED)
+    if appeal.status in waiting and appeal.contacted_at is None and now < appeal.response_due:
+        return appeal.response_due - now
+    if appeal.status in (
+        Status.RECEIVED,
+        Status.DISPATCHED,
+        Status.ACCEPTED,
+        Status.CONTACTED,
+        Status.RETURNED,
+    ):
+        return appeal.resolve_due - now
+    if appeal.status == Status.RESOLVED and appeal.callback_due:
+        return appeal.callback_due - now
+    return None
+
+
+def worker_appeals(account) -> QuerySet[Appeal]:
+    """A worker's own appeals: filed through their account or linked to their worker record."""
+    q = Q(worker_account=account) | Q(contact_phone_hash=account.phone_hash)
+    if account.worker_id:
+        q |= Q(worker_id=account.worker_id)
+    return Appeal.objects.filter(q).exclude(status=Status.MERGED).select_related("category")

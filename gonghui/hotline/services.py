@@ -1,0 +1,529 @@
+"""Writes for the 12351 hotline: intake, numbering, dispatch and the handling actions."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gonghui.core.validators import normalize_phone, validate_credit_code
+from gonghui.core.workdays import WorkdayCalendar, end_of_day, local_date
+from gonghui.orgs.models import DISTRICT_TYPES, Org
+from gonghui.orgs.selectors import district_of, get_by_code
+from gonghui.people.scope import scope_for
+from gonghui.people.services import phone_hash
+
+from . import sla
+from .models import (
+    Appeal,
+    AppealEvent,
+    AppealType,
+    Category,
+    Channel,
+    DailySequence,
+    DispatchRule,
+    IdempotencyKey,
+    ResolvedResult,
+    Satisfaction,
+    Status,
+    Urgency,
+)
+from .states import TRANSITIONS
+
+
+class Conflict(Exception):
+    """The state machine (or a concurrent change) forbids this action now: HTTP 409."""
+
+
+def next_number(day: datetime.date) -> str:
+    """``12351-YYYYMMDD-NNNNNN``: per-day sequence under a row lock; call inside a transaction
+    so a rolled-back intake also rolls back its number (no gaps)."""
+    DailySequence.objects.get_or_create(day=day)
+    DailySequence.objects.filter(day=day).update(last=F("last") + 1)
+    seq = DailySequence.objects.select_for_update().get(day=day).last
+    return f"12351-{day:%Y%m%d}-{seq:06d}"
+
+
+def actor_label(actor) -> str:
+    if actor is None:
+        return "anonymous"
+    return actor.get_username()
+
+
+def _event(appeal, action, actor, *, from_status="", org=None, note="", internal=False):
+    user = actor if getattr(actor, "_meta", None) and actor._meta.model_name == "user" else None
+    return AppealEvent.objects.create(
+        appeal=appeal,
+        action=action,
+        from_status=from_status,
+        to_status=appeal.status,
+        actor=user,
+        actor_label=actor_label(actor) if actor is not None else "system",
+        org=org,
+        note=note,
+        internal=internal,
+    )
+
+
+def suggest_org(category: Category, district: Org) -> Org:
+    """Responsible org from the dispatch rules (most specific wins), else the district union."""
+    rules = DispatchRule.objects.filter(is_active=True).select_related("responsible_org")
+    best, best_score = None, -1
+    cats = {category.pk, category.parent_id} - {None}
+    for rule in rules:
+        if rule.category_id and rule.category_id not in cats:
+            continue
+        if rule.district_id and rule.district_id != district.pk:
+            continue
+        score = (4 if rule.category_id == category.pk else 2 if rule.category_id else 0) + (
+            1 if rule.district_id else 0
+        )
+        if score > best_score:
+            best, best_score = rule.responsible_org, score
+    return best or district
+
+
+# --- intake ---------------------------------------------------------------------------------
+
+
+def _clean_intake(data: dict, *, actor, worker_account) -> dict:
+    errors: dict[str, list[str]] = {}
+
+    def err(field, message):
+        errors.setdefault(field, []).append(str(message))
+
+    cleaned: dict = {}
+    t = str(data.get("type") or "")
+    if t not in AppealType.values:
+        err("type", _("诉求类型无效，可选：%s") % ", ".join(AppealType.values))
+    cleaned["type"] = t
+    category = Category.objects.filter(code=str(data.get("category") or ""), is_active=True).first()
+    if category is None:
+        err("category", _("诉求分类不存在"))
+    cleaned["category"] = category
+    urgency = str(data.get("urgency") or Urgency.NORMAL)
+    if urgency not in Urgency.values:
+        err("urgency", _("紧急程度无效，可选：normal, urgent"))
+    cleaned["urgency"] = urgency
+    content = str(data.get("content") or "").strip()
+    if not content:
+        err("content", _("请填写诉求内容"))
+    elif len(content) > 5000:
+        err("content", _("诉求内容不能超过5000字"))
+    cleaned["content"] = content
+    district = get_by_code(str(data.get("district") or ""))
+    if district is not None and district.type not in DISTRICT_TYPES:
+        district = district_of(district)
+    if district is None:
+        err("district", _("请填写诉求发生地所在区（区总工会代码，如 BJ-CY）"))
+    cleaned["district"] = district
+
+    channel = str(data.get("channel") or "")
+    is_staff = getattr(actor, "is_authenticated", False) and worker_account is None
+    if worker_account is not None:
+        channel = Channel.APP
+    elif not is_staff:
+        channel = Channel.WEB
+    elif channel not in Channel.values:
+        err("channel", _("渠道无效，可选：%s") % ", ".join(Channel.values))
+    cleaned["channel"] = channel
+
+    name = str(data.get("contact_name") or "").strip()
+    if len(name) > 50:
+        err("contact_name", _("联系人姓名不能超过50个字"))
+    cleaned["contact_name"] = name or _("匿名")
+    try:
+        cleaned["contact_phone"] = normalize_phone(str(data.get("contact_phone") or ""))
+    except ValidationError as exc:
+        err("contact_phone", exc.messages[0])
+
+    employer = str(data.get("employer_name") or "").strip()
+    if len(employer) > 200:
+        err("employer_name", _("单位名称不能超过200个字"))
+    cleaned["employer_name"] = employer
+    credit = str(data.get("employer_credit_code") or "").strip()
+    if credit:
+        try:
+            credit = validate_credit_code(credit)
+        except ValidationError as exc:
+            err("employer_credit_code", exc.messages[0])
+    cleaned["employer_credit_code"] = credit
+
+    cleaned["worker"] = None
+    if data.get("worker") not in (None, ""):
+        from gonghui.people.models import Worker
+        from gonghui.people.selectors import visible_workers
+
+        try:
+            cleaned["worker"] = visible_workers(actor).get(pk=int(data["worker"]))
+        except (ValueError, TypeError, Worker.DoesNotExist):
+            err("worker", _("职工不存在或不在您的管辖范围内"))
+    elif worker_account is not None:
+        cleaned["worker"] = worker_account.worker
+
+    now = timezone.now()
+    received_at = now
+    if data.get("received_at") not in (None, ""):
+        if not scope_for(actor, "hotline.intake"):
+            err("received_at", _("只有热线接线员可以填写来电时间"))
+        else:
+            value = data["received_at"]
+            if isinstance(value, str):
+                try:
+                    value = datetime.datetime.fromisoformat(value)
+                except ValueError:
+                    value = None
+                    err("received_at", _("时间格式应为 ISO 8601"))
+            if value is not None:
+                if timezone.is_naive(value):
+                    value = timezone.make_aware(value)
+                if value > now + datetime.timedelta(seconds=60):
+                    err("received_at", _("来电时间不能晚于当前时间"))
+                elif value < now - datetime.timedelta(days=30):
+                    err("received_at", _("来电时间不能早于30天前"))
+                else:
+                    received_at = value
+    cleaned["received_at"] = received_at
+
+    answer = str(data.get("direct_answer") or "").strip()
+    if answer and not is_staff:
+        err("direct_answer", _("只有工作人员可以直接答复"))
+    elif answer and t != AppealType.CONSULTATION:
+        err("direct_answer", _("只有咨询类诉求可以在受理时直接答复"))
+    cleaned["direct_answer"] = answer
+
+    if is_staff and not scope_for(actor, "hotline.intake"):
+        raise PermissionDenied(_("您的角色无权受理诉求"))
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def create_appeal(*, actor, data: dict, worker_account=None, idempotency_key: str = ""):
+    """Register an appeal (any channel). Returns ``(appeal, created)``; with an
+    ``idempotency_key`` a retry returns the first appeal and ``created=False``."""
+    key = (idempotency_key or "").strip()[:100]
+    owner = (
+        f"worker:{worker_account.pk}"
+        if worker_account is not None
+        else f"user:{actor.pk}"
+        if getattr(actor, "is_authenticated", False)
+        else "anonymous"
+    )
+    if key:
+        existing = IdempotencyKey.objects.filter(owner=owner, key=key).select_related("appeal")
+        if existing:
+            return existing[0].appeal, False
+    c = _clean_intake(data, actor=actor, worker_account=worker_account)
+    limits = sla.limits_for(c["type"], c["category"], c["urgency"])
+    received = c["received_at"]
+    try:
+        with transaction.atomic():
+            appeal = Appeal(
+                number=next_number(local_date(received)),
+                type=c["type"],
+                category=c["category"],
+                urgency=c["urgency"],
+                channel=c["channel"],
+                content=c["content"],
+                district=c["district"],
+                employer_name=c["employer_name"],
+                employer_credit_code=c["employer_credit_code"],
+                worker=c["worker"],
+                worker_account=worker_account,
+                contact_name=c["contact_name"],
+                contact_phone=c["contact_phone"],
+                contact_phone_hash=phone_hash(c["contact_phone"]),
+                received_at=received,
+                response_due=sla.response_due(received, limits),
+                resolve_due=sla.resolve_due(received, limits.resolve_working_days),
+                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+            if c["direct_answer"]:
+                # 直接答复: answered on the call; counts as contacted and resolved at intake.
+                appeal.status = Status.CLOSED
+                appeal.direct_answer = c["direct_answer"]
+                appeal.contacted_at = appeal.resolved_at = appeal.closed_at = received
+            appeal.save()
+            _event(appeal, "create", actor, note=_("渠道：%s") % Channel(c["channel"]).label)
+            if c["direct_answer"]:
+                _event(
+                    appeal,
+                    "direct_answer",
+                    actor,
+                    from_status=Status.RECEIVED,
+                    note=c["direct_answer"],
+                )
+            if key:
+                IdempotencyKey.objects.create(owner=owner, key=key, appeal=appeal)
+    except IntegrityError:
+        # A concurrent request with the same key won the race: answer with its appeal.
+        winner = IdempotencyKey.objects.filter(owner=owner, key=key).select_related("appeal")
+        if key and winner:
+            return winner[0].appeal, False
+        raise
+    return appeal, True
+
+
+# --- actions -------------------------------------------------------------------------------
+
+
+def _in_scope(actor, permission: str, appeal: Appeal, at: str) -> bool:
+    scope = scope_for(actor, permission)
+    if at == "responsible":
+        return appeal.responsible_org is not None and scope.contains(appeal.responsible_org)
+    return scope.contains(appeal.district) or (
+        appeal.responsible_org is not None and scope.contains(appeal.responsible_org)
+    )
+
+
+def _require(params: dict, field: str, message: str) -> str:
+    value = str(params.get(field) or "").strip()
+    if not value:
+        raise ValidationError({field: [message]})
+    if len(value) > 2000:
+        raise ValidationError({field: [_("内容不能超过2000字")]})
+    return value
+
+
+def perform_action(*, actor, appeal_id, action: str, params: dict, visible) -> Appeal:
+    """Apply one state-machine action atomically under a row lock.
+
+    ``visible`` is the queryset of appeals the actor may see (404 outside it). Raises
+    ``Conflict`` for a forbidden transition or a stale ``version``, ``PermissionDenied`` when
+    the role may not do it here, ``ValidationError`` for bad parameters.
+    """
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise ValidationError({"action": [_("未知操作，可选：%s") % ", ".join(TRANSITIONS)]})
+    with transaction.atomic():
+        try:
+            appeal = visible.select_for_update().get(pk=int(appeal_id))
+        except (Appeal.DoesNotExist, ValueError, TypeError):
+            raise Http404("appeal") from None
+        if params.get("version") not in (None, "") and str(params["version"]) != str(
+            appeal.version
+        ):
+            raise Conflict(_("该诉求已被他人更新，请刷新后重试"))
+        if appeal.status not in transition.sources:
+            raise Conflict(
+                _("当前状态“%(status)s”下不能执行“%(action)s”")
+                % {
+                    "status": Status(appeal.status).label,
+                    "action": ACTION_LABELS.get(action, action),
+                }
+            )
+        if not _in_scope(actor, transition.permission, appeal, transition.at):
+            raise PermissionDenied(_("您的角色无权对该诉求执行此操作"))
+        before = appeal.status
+        org, note, internal = HANDLERS[action](appeal, actor, params)
+        if transition.target is not None:
+            appeal.status = transition.target
+        appeal.version += 1
+        appeal.save()
+        _event(appeal, action, actor, from_status=before, org=org, note=note, internal=internal)
+    return appeal
+
+
+def _dispatch(appeal, actor, params):
+    code = str(params.get("org") or "").strip()
+    if code:
+        org = get_by_code(code)
+        if org is None or not scope_for(actor, "hotline.dispatch").contains(org):
+            raise ValidationError({"org": [_("承办单位不存在或不在您的管辖范围内")]})
+    else:
+        org = suggest_org(appeal.category, appeal.district)
+    redispatch = appeal.status == Status.RETURNED
+    appeal.responsible_org = org
+    appeal.dispatched_at = timezone.now()
+    note = str(params.get("note") or "").strip()
+    return org, (_("改派：") if redispatch else "") + note, False
+
+
+def _accept(appeal, actor, params):
+    appeal.accepted_at = timezone.now()
+    return appeal.responsible_org, str(params.get("note") or ""), False
+
+
+def _contact(appeal, actor, params):
+    note = _require(params, "note", _("请填写联系情况"))
+    appeal.contacted_at = appeal.contacted_at or timezone.now()
+    return None, note, False
+
+
+def _resolve(appeal, actor, params):
+    note = _require(params, "note", _("请填写办理结果"))
+    now = timezone.now()
+    appeal.resolved_at = now
+    appeal.resolution_note = note
+    limits = sla.limits_for(appeal.type, appeal.category, appeal.urgency)
+    appeal.callback_due = sla.callback_due(now, limits.callback_working_days)
+    return None, note, False
+
+
+def _return(appeal, actor, params):
+    reason = _require(params, "reason", _("请填写退单理由"))
+    org = appeal.responsible_org
+    appeal.responsible_org = None
+    appeal.accepted_at = None
+    return org, reason, False
+
+
+def _request_extension(appeal, actor, params):
+    if appeal.extension_requested_days:
+        raise Conflict(_("已有待审批的延期申请"))
+    try:
+        days = int(params.get("days"))
+    except (TypeError, ValueError):
+        raise ValidationError({"days": [_("延期天数应为1-30的整数")]}) from None
+    if not 1 <= days <= 30:
+        raise ValidationError({"days": [_("延期天数应为1-30的整数")]})
+    reason = _require(params, "reason", _("请填写延期理由"))
+    appeal.extension_requested_days = days
+    appeal.extension_reason = reason
+    return None, _("申请延期%(d)d个工作日：%(r)s") % {"d": days, "r": reason}, False
+
+
+def _approve_extension(appeal, actor, params):
+    if not appeal.extension_requested_days:
+        raise Conflict(_("没有待审批的延期申请"))
+    days = appeal.extension_requested_days
+    calendar = WorkdayCalendar()
+    # The due moment is 24:00 of a working day; extend from that day.
+    due_day = local_date(appeal.resolve_due - datetime.timedelta(seconds=1))
+    appeal.resolve_due = end_of_day(calendar.add_working_days(due_day, days))
+    appeal.extension_days += days
+    appeal.extension_requested_days = 0
+    appeal.overdue = appeal.is_overdue(timezone.now())
+    return None, _("批准延期%(d)d个工作日") % {"d": days}, False
+
+
+def _callback(appeal, actor, params):
+    contacted = params.get("contacted")
+    if not isinstance(contacted, bool):
+        raise ValidationError({"contacted": [_("请填写是否联系上诉求人（true/false）")]})
+    resolved = str(params.get("resolved") or "")
+    satisfaction = str(params.get("satisfaction") or "")
+    if contacted:
+        errors = {}
+        if resolved not in ResolvedResult.values:
+            errors["resolved"] = [_("解决情况应为：%s") % ", ".join(ResolvedResult.values)]
+        if satisfaction not in Satisfaction.values:
+            errors["satisfaction"] = [_("满意度应为：%s") % ", ".join(Satisfaction.values)]
+        if errors:
+            raise ValidationError(errors)
+    else:
+        resolved = satisfaction = ""
+    appeal.callback_contacted = contacted
+    appeal.callback_resolved = resolved
+    appeal.callback_satisfaction = satisfaction
+    appeal.callback_comment = str(params.get("comment") or "")[:2000]
+    appeal.callback_at = timezone.now()
+    return None, appeal.callback_comment, False
+
+
+def _reopen(appeal, actor, params):
+    unhappy = (
+        appeal.callback_satisfaction == Satisfaction.UNSATISFIED
+        or appeal.callback_resolved == ResolvedResult.UNRESOLVED
+    )
+    if not unhappy:
+        raise Conflict(_("只有回访不满意或未解决的诉求可以重办"))
+    reason = _require(params, "reason", _("请填写重办原因"))
+    now = timezone.now()
+    limits = sla.limits_for(appeal.type, appeal.category, appeal.urgency)
+    appeal.reopen_count += 1
+    appeal.accepted_at = appeal.resolved_at = appeal.callback_at = appeal.callback_due = None
+    appeal.callback_contacted = None
+    appeal.callback_resolved = appeal.callback_satisfaction = appeal.callback_comment = ""
+    appeal.dispatched_at = now
+    appeal.resolve_due = sla.resolve_due(now, limits.resolve_working_days)
+    appeal.extension_days = 0
+    return appeal.responsible_org, _("重办：") + reason, False
+
+
+def _close(appeal, actor, params):
+    appeal.closed_at = timezone.now()
+    return None, str(params.get("note") or ""), False
+
+
+def _merge(appeal, actor, params):
+    number = str(params.get("into") or "").strip()
+    target = Appeal.objects.filter(number=number).exclude(pk=appeal.pk).first()
+    if target is None or not _in_scope(actor, "hotline.dispatch", target, "appeal"):
+        raise ValidationError({"into": [_("主诉求编号不存在或不在您的管辖范围内")]})
+    if target.status == Status.MERGED:
+        raise ValidationError({"into": [_("不能合并到一个已被合并的诉求")]})
+    appeal.merged_into = target
+    _event(target, "merged_in", actor, from_status=target.status, note=appeal.number)
+    return None, _("合并到 %s") % target.number, False
+
+
+def _supervise(appeal, actor, params):
+    appeal.supervised = True
+    return None, str(params.get("note") or _("督办")), True
+
+
+def worker_rate(*, account, appeal_id, data: dict) -> Appeal:
+    """The worker answers the callback themselves from the H5 page (contacted = yes)."""
+    from .selectors import worker_appeals
+
+    with transaction.atomic():
+        appeal = worker_appeals(account).select_for_update().filter(pk=appeal_id).first()
+        if appeal is None:
+            raise Http404("appeal")
+        if appeal.status not in TRANSITIONS["callback"].sources:
+            raise Conflict(_("诉求办结后才能评价"))
+        before = appeal.status
+        _callback(appeal, None, {**data, "contacted": True})
+        appeal.status = TRANSITIONS["callback"].target
+        appeal.version += 1
+        appeal.save()
+        AppealEvent.objects.create(
+            appeal=appeal,
+            action="callback",
+            from_status=before,
+            to_status=appeal.status,
+            actor_label=account.get_username(),
+            note=_("职工自评：%s") % Satisfaction(appeal.callback_satisfaction).label,
+        )
+    return appeal
+
+
+HANDLERS = {
+    "dispatch": _dispatch,
+    "accept": _accept,
+    "contact": _contact,
+    "resolve": _resolve,
+    "return": _return,
+    "request_extension": _request_extension,
+    "approve_extension": _approve_extension,
+    "callback": _callback,
+    "reopen": _reopen,
+    "close": _close,
+    "merge": _merge,
+    "supervise": _supervise,
+}
+
+ACTION_LABELS = {  # lazy: evaluated in the request's language
+    "create": gettext_lazy("受理"),
+    "direct_answer": gettext_lazy("直接答复"),
+    "dispatch": gettext_lazy("派单"),
+    "accept": gettext_lazy("签收"),
+    "contact": gettext_lazy("联系诉求人"),
+    "resolve": gettext_lazy("办结"),
+    "return": gettext_lazy("退单"),
+    "request_extension": gettext_lazy("申请延期"),
+    "approve_extension": gettext_lazy("批准延期"),
+    "callback": gettext_lazy("回访"),
+    "reopen": gettext_lazy("重办"),
+    "close": gettext_lazy("归档"),
+    "merge": gettext_lazy("合并"),
+    "merged_in": gettext_lazy("被合并"),
+    "supervise": gettext_lazy("督办"),
+    "overdue": gettext_lazy("超期"),
+}

@@ -1,0 +1,56 @@
+"""Time limits (接诉即办): response in clock hours, resolution and callback in working days."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from gonghui.core.workdays import WorkdayCalendar, end_of_day, local_date
+
+from .models import SlaPolicy
+
+
+@dataclass(frozen=True)
+class Limits:
+    response_hours: int
+    resolve_working_days: int
+    callback_working_days: int
+
+
+def limits_for(appeal_type: str, category, urgency: str) -> Limits:
+    """The most specific ``SlaPolicy`` (category > type > urgency), else the defaults."""
+    best, best_score = None, -1
+    categories = {category.pk, category.parent_id} - {None} if category else set()
+    for p in SlaPolicy.objects.all():
+        if p.appeal_type and p.appeal_type != appeal_type:
+            continue
+        if p.urgency and p.urgency != urgency:
+            continue
+        if p.category_id and p.category_id not in categories:
+            continue
+        score = (
+            (4 if p.category_id == getattr(category, "pk", None) else 2 if p.category_id else 0)
+            + (1 if p.appeal_type else 0)
+            + (1 if p.urgency else 0)
+        )
+        if score > best_score:
+            best, best_score = p, score
+    if best is not None:
+        return Limits(best.response_hours, best.resolve_working_days, best.callback_working_days)
+    hours, days, callback = settings.HOTLINE_SLA_DEFAULTS[urgency]
+    return Limits(hours, days, callback)
+
+
+def response_due(received_at: datetime.datetime, limits: Limits) -> datetime.datetime:
+    return received_at + datetime.timedelta(hours=limits.response_hours)
+
+
+def resolve_due(
+    start: datetime.datetime, working_days: int, calendar: WorkdayCalendar | None = None
+) -> datetime.datetime:
+    """24:00 (Asia/Shanghai) of the ``working_days``-th working day after the day of ``start``."""
+    calendar = calendar or WorkdayCalendar()
+    return end_of_day(calendar.add_working_days(local_date(start), working_days))
+
+
+callback_due = resolve_due  # same rule, counted from the resolution
