@@ -4,6 +4,7 @@ from django.urls import include, path
 from gonghui.core import views as core_views
 from gonghui.core.admin_site import configure_admin_site
 from gonghui.core.api import api
+from gonghui.hotline import views as hotline_views
 from gonghui.hotline.api import router as hotline_router
 from gonghui.orgs import views as org_views
 from gonghui.orgs.api import router as orgs_router
@@ -36,6 +37,12 @@ console_patterns = [
         name="worker-import-template",
     ),
     path("workers/<int:worker_id>/", people_views.worker_detail, name="worker-detail"),
+    path("hotline/", hotline_views.appeal_list, name="appeal-list"),
+    path("hotline/new/", hotline_views.appeal_new, name="appeal-new"),
+    path("hotline/export.xlsx", hotline_views.appeal_export, name="appeal-export"),
+    path("hotline/metrics/", hotline_views.metrics_page, name="hotline-metrics"),
+    path("hotline/overdue-check/", hotline_views.run_overdue_check, name="hotline-overdue-check"),
+    path("hotline/<int:appeal_id>/", hotline_views.appeal_detail, name="appeal-detail"),
 ]
 
 urlpatterns = [
