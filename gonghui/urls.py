@@ -4,6 +4,7 @@ from django.urls import include, path
 from gonghui.core import views as core_views
 from gonghui.core.admin_site import configure_admin_site
 from gonghui.core.api import api
+from gonghui.hotline import h5
 from gonghui.hotline import views as hotline_views
 from gonghui.hotline.api import router as hotline_router
 from gonghui.orgs import views as org_views
@@ -45,7 +46,17 @@ console_patterns = [
     path("hotline/<int:appeal_id>/", hotline_views.appeal_detail, name="appeal-detail"),
 ]
 
+h5_patterns = [
+    path("", h5.appeals, name="appeals"),
+    path("login/", h5.login, name="login"),
+    path("logout/", h5.logout, name="logout"),
+    path("appeals/new/", h5.new_appeal, name="new"),
+    path("appeals/<int:appeal_id>/", h5.appeal, name="appeal"),
+    path("lookup/", h5.lookup, name="lookup"),
+]
+
 urlpatterns = [
+    path("h5/", include((h5_patterns, "h5"))),
     path("healthz", core_views.healthz, name="healthz"),
     path("api/", api.urls),
     path("console/", include((console_patterns, "console"))),

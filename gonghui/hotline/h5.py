@@ -1,0 +1,179 @@
+"""Worker H5 pages (mobile): SMS login, file an appeal, follow it, rate it; anonymous lookup.
+
+Workers are not Django users: after the SMS code the session remembers their
+``WorkerAccount``. Everything goes through the same services as the API.
+"""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from gonghui.core.validators import normalize_phone
+from gonghui.orgs.selectors import districts
+from gonghui.people import auth
+from gonghui.people.models import WorkerAccount
+from gonghui.people.services import phone_hash
+
+from . import selectors, services
+from .forms import category_choices
+from .models import Appeal, AppealType, ResolvedResult, Satisfaction, Status
+
+SESSION_KEY = "h5_worker_account"
+
+
+def current_account(request) -> WorkerAccount | None:
+    pk = request.session.get(SESSION_KEY)
+    return WorkerAccount.objects.filter(pk=pk).select_related("worker").first() if pk else None
+
+
+def _timeline(appeal):
+    return appeal.events.filter(internal=False).order_by("created_at", "id")
+
+
+@require_http_methods(["GET", "POST"])
+def login(request):
+    """Two steps on one page: send the code, then enter it."""
+    ctx = {"phone": request.POST.get("phone", ""), "step": "phone"}
+    if request.method == "POST":
+        try:
+            phone = normalize_phone(request.POST.get("phone", ""))
+        except ValidationError as exc:
+            ctx["error"] = exc.messages[0]
+            return render(request, "h5/login.html", ctx, status=400)
+        try:
+            if request.POST.get("code"):
+                auth.consume_sms_code(phone, request.POST["code"])
+                account, _created = WorkerAccount.objects.get_or_create(
+                    phone_hash=phone_hash(phone), defaults={"phone": phone}
+                )
+                request.session.cycle_key()
+                request.session[SESSION_KEY] = account.pk
+                return redirect("h5:appeals")
+            auth.request_sms_code(phone, request)
+            ctx["step"] = "code"
+        except auth.AuthFailed as exc:
+            ctx["error"] = exc.detail
+            ctx["step"] = "code" if request.POST.get("code") else "phone"
+            return render(request, "h5/login.html", ctx, status=exc.status)
+    return render(request, "h5/login.html", ctx)
+
+
+@require_POST
+def logout(request):
+    request.session.pop(SESSION_KEY, None)
+    return redirect("h5:login")
+
+
+def appeals(request):
+    account = current_account(request)
+    if account is None:
+        return redirect("h5:login")
+    return render(request, "h5/appeals.html", {"appeals": selectors.worker_appeals(account)})
+
+
+@require_http_methods(["GET", "POST"])
+def new_appeal(request):
+    account = current_account(request)
+    if account is None:
+        return redirect("h5:login")
+    errors = {}
+    if request.method == "POST":
+        data = {k: request.POST.get(k, "") for k in ("type", "category", "district", "content")}
+        data.update(contact_name=request.POST.get("contact_name", ""), contact_phone=account.phone)
+        try:
+            appeal, _created = services.create_appeal(
+                actor=request.user,
+                data=data,
+                worker_account=account,
+                idempotency_key=request.POST.get("idempotency_key", ""),
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict
+        else:
+            return redirect("h5:appeal", appeal_id=appeal.pk)
+    return render(
+        request,
+        "h5/new.html",
+        {
+            "types": AppealType.choices,
+            "categories": category_choices(),
+            "districts": districts(),
+            "errors": errors,
+            "data": request.POST,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def appeal(request, appeal_id: int):
+    account = current_account(request)
+    if account is None:
+        return redirect("h5:login")
+    item = selectors.worker_appeals(account).filter(pk=appeal_id).first()
+    if item is None:
+        raise Http404
+    error = ""
+    if request.method == "POST":
+        try:
+            item = services.worker_rate(
+                account=account,
+                appeal_id=item.pk,
+                data={
+                    "resolved": request.POST.get("resolved", ""),
+                    "satisfaction": request.POST.get("satisfaction", ""),
+                    "comment": request.POST.get("comment", ""),
+                },
+            )
+        except services.Conflict as exc:
+            error = str(exc)
+        except ValidationError as exc:
+            error = "；".join(m for ms in exc.message_dict.values() for m in ms)
+    return render(
+        request,
+        "h5/appeal.html",
+        {
+            "appeal": item,
+            "events": _timeline(item),
+            "labels": services.ACTION_LABELS,
+            "can_rate": item.status == Status.RESOLVED,
+            "resolved_choices": ResolvedResult.choices,
+            "satisfaction_choices": Satisfaction.choices,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def lookup(request):
+    """Anonymous: number + phone + SMS code."""
+    ctx = {"data": request.POST}
+    if request.method == "POST":
+        number = request.POST.get("number", "").strip()
+        try:
+            phone = normalize_phone(request.POST.get("phone", ""))
+            if not request.POST.get("code"):
+                auth.request_sms_code(phone, request)
+                ctx["step"] = "code"
+                return render(request, "h5/lookup.html", ctx)
+            auth.consume_sms_code(phone, request.POST["code"])
+        except ValidationError as exc:
+            ctx["error"] = exc.messages[0]
+            return render(request, "h5/lookup.html", ctx, status=400)
+        except auth.AuthFailed as exc:
+            ctx["error"] = exc.detail
+            ctx["step"] = "code"
+            return render(request, "h5/lookup.html", ctx, status=exc.status)
+        found = (
+            Appeal.objects.filter(number=number, contact_phone_hash=phone_hash(phone))
+            .exclude(status=Status.MERGED)
+            .first()
+        )
+        if found is None:
+            ctx["error"] = _("未找到该手机号提交的此编号诉求")
+            return render(request, "h5/lookup.html", ctx, status=404)
+        ctx.update(appeal=found, events=_timeline(found), labels=services.ACTION_LABELS)
+    return render(request, "h5/lookup.html", ctx)
