@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from gonghui.hotline.demo import load_appeals
 from gonghui.orgs.demo import load_orgs
 from gonghui.people.demo import DEMO_PASSWORD, load_staff, load_workers
 
@@ -13,9 +14,10 @@ class Command(BaseCommand):
             orgs = load_orgs()
             load_staff()
             added = load_workers()
+            appeals = load_appeals()
         self.stdout.write(
             self.style.SUCCESS(
-                f"demo data: {len(orgs)} orgs, {added} new workers; "
+                f"demo data: {len(orgs)} orgs, {added} new workers, {appeals} new appeals; "
                 f"staff password {DEMO_PASSWORD} (see README)"
             )
         )
