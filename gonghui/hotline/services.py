@@ -203,6 +203,15 @@ def _clean_intake(data: dict, *, actor, worker_account) -> dict:
     return cleaned
 
 
+def _anonymous_owner(data: dict) -> str:
+    """Anonymous submitters share no identity: their keys are kept apart by contact phone, so a
+    guessed key cannot return someone else's appeal."""
+    try:
+        return "anonymous:" + phone_hash(normalize_phone(str(data.get("contact_phone") or "")))
+    except ValidationError:
+        return "anonymous"  # refused by _clean_intake anyway
+
+
 def create_appeal(*, actor, data: dict, worker_account=None, idempotency_key: str = ""):
     """Register an appeal (any channel). Returns ``(appeal, created)``; with an
     ``idempotency_key`` a retry returns the first appeal and ``created=False``."""
@@ -212,7 +221,7 @@ def create_appeal(*, actor, data: dict, worker_account=None, idempotency_key: st
         if worker_account is not None
         else f"user:{actor.pk}"
         if getattr(actor, "is_authenticated", False)
-        else "anonymous"
+        else _anonymous_owner(data)
     )
     if key:
         existing = IdempotencyKey.objects.filter(owner=owner, key=key).select_related("appeal")
@@ -302,7 +311,7 @@ def perform_action(*, actor, appeal_id, action: str, params: dict, visible) -> A
         raise ValidationError({"action": [_("未知操作，可选：%s") % ", ".join(TRANSITIONS)]})
     with transaction.atomic():
         try:
-            appeal = visible.select_for_update().get(pk=int(appeal_id))
+            appeal = visible.select_for_update(of=("self",)).get(pk=int(appeal_id))
         except (Appeal.DoesNotExist, ValueError, TypeError):
             raise Http404("appeal") from None
         if params.get("version") not in (None, "") and str(params["version"]) != str(

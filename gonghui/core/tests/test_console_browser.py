@@ -9,7 +9,7 @@ import datetime
 import re
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from gonghui.orgs.demo import load_orgs
 from gonghui.people.demo import fake_id_number
@@ -17,48 +17,8 @@ from gonghui.people.services import create_worker
 from gonghui.people.staff import create_or_update_staff
 
 PASSWORD = "Gonghui@2026"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-TIMEOUT_MS = 10_000
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright = sync_playwright().start()
-    try:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-    finally:
-        playwright.stop()
-
-
-@pytest.fixture
-def page(browser):
-    # A fresh context per test: no cookies (session) carried from one test to the next.
-    # The console is Chinese-first; headless Chromium would otherwise send en-US.
-    context = browser.new_context(locale="zh-CN")
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    try:
-        yield page
-    finally:
-        context.close()
 
 
 @pytest.fixture
