@@ -313,7 +313,14 @@ def upload_attachment(request, appeal_id: int, file: File[UploadedFile]):
         if appeal is None:
             raise ApiError(404, _("未找到"))
     else:
-        appeal = selectors.get_visible_appeal(staff_user(request), appeal_id)
+        user = staff_user(request)
+        appeal = selectors.get_visible_appeal(user, appeal_id)
+        # Seeing is not enough (leaders are read-only): the hotline or the handling org.
+        if not (
+            services._in_scope(user, "hotline.dispatch", appeal, "appeal")
+            or services._in_scope(user, "hotline.handle", appeal, "responsible")
+        ):
+            raise PermissionDenied(_("您的角色无权对该诉求执行此操作"))
     att = attachments.attach(appeal, file)
     return Status(
         201,

@@ -379,6 +379,7 @@ def _return(appeal, actor, params):
     org = appeal.responsible_org
     appeal.responsible_org = None
     appeal.accepted_at = None
+    appeal.extension_requested_days = 0  # a pending 延期 request was this org's
     return org, reason, False
 
 
@@ -451,7 +452,7 @@ def _reopen(appeal, actor, params):
     appeal.callback_resolved = appeal.callback_satisfaction = appeal.callback_comment = ""
     appeal.dispatched_at = now
     appeal.resolve_due = sla.resolve_due(now, limits.resolve_working_days)
-    appeal.extension_days = 0
+    appeal.extension_days = appeal.extension_requested_days = 0
     return appeal.responsible_org, _("重办：") + reason, False
 
 

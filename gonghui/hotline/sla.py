@@ -28,9 +28,11 @@ def limits_for(appeal_type: str, category, urgency: str) -> Limits:
             continue
         if p.category_id and p.category_id not in categories:
             continue
+        # Weights 8/4 > 2 > 1: any category match outranks type + urgency, and type outranks
+        # urgency, so equally-scored rows (decided by table order) cannot happen across levels.
         score = (
-            (4 if p.category_id == getattr(category, "pk", None) else 2 if p.category_id else 0)
-            + (1 if p.appeal_type else 0)
+            (8 if p.category_id == getattr(category, "pk", None) else 4 if p.category_id else 0)
+            + (2 if p.appeal_type else 0)
             + (1 if p.urgency else 0)
         )
         if score > best_score:
