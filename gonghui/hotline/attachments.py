@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from .models import Attachment
@@ -23,9 +24,8 @@ def sniff(head: bytes) -> tuple[str, str] | None:
 def attach(appeal, upload) -> Attachment:
     limit = settings.HOTLINE_ATTACHMENT_MAX_BYTES
     if upload.size > limit:
-        raise ValidationError(
-            {"file": [_("附件不能超过%(mb)dMB") % {"mb": limit // (1024 * 1024)}]}
-        )
+        size = filesizeformat(limit)
+        raise ValidationError({"file": [_("附件不能超过%(size)s") % {"size": size}]})
     if upload.size == 0:
         raise ValidationError({"file": [_("附件为空")]})
     head = upload.read(16)

@@ -64,6 +64,11 @@ def search_appeals(
     qs = visible_appeals(user)
     if queue:
         qs = qs.filter(QUEUES[queue])
+    if queue == "handling":
+        # Handlers see what sits with their own org; the hotline sees everything in hand.
+        handle = scope_for(user, "hotline.handle")
+        if handle and not scope_for(user, "hotline.dispatch"):
+            qs = handle.filter(qs, "responsible_org")
     if status:
         qs = qs.filter(status__in=[s for s in status.split(",") if s in Status.values] or ["-"])
     if category:
