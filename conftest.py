@@ -27,12 +27,24 @@ def _clear_sms_outbox():
     sms.outbox.clear()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the demo org tree once into the test database (tests roll back around it)."""
+    from gonghui.orgs.demo import load_orgs
+
+    with django_db_blocker.unblock():
+        load_orgs()
+
+
 @pytest.fixture
 def orgs(db):
     """The demo org tree (Beijing federation), keyed by code."""
     from gonghui.orgs.demo import load_orgs
+    from gonghui.orgs.models import Org
 
-    return load_orgs()
+    if not Org.objects.filter(code="BJ").exists():  # wiped by a transactional test's flush
+        return load_orgs()
+    return {o.code: o for o in Org.objects.all()}
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ class WorkdayCalendar:
 
     def __init__(self):
         self._overrides: dict[int, dict[datetime.date, bool]] = {}
+        self._days: dict[datetime.date, bool] = {}  # chinese-calendar costs ~20 µs a call
 
     def _year_overrides(self, year: int) -> dict[datetime.date, bool]:
         if year not in self._overrides:
@@ -39,6 +40,12 @@ class WorkdayCalendar:
         return self._overrides[year]
 
     def is_workday(self, day: datetime.date) -> bool:
+        cached = self._days.get(day)
+        if cached is None:
+            cached = self._days[day] = self._is_workday(day)
+        return cached
+
+    def _is_workday(self, day: datetime.date) -> bool:
         known = _library_knows(day)
         if known is not None:
             return known

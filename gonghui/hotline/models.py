@@ -206,9 +206,11 @@ class Appeal(models.Model):
         return self.number
 
     def is_overdue(self, now) -> bool:
-        """Missed the response deadline, or the resolution deadline (so far)."""
-        contacted = self.contacted_at or (now if self.status in CLOSED_STATES else None)
-        late_response = (contacted or now) > self.response_due
+        """Still waiting past a deadline: not contacted after the response deadline, or not
+        resolved after the resolution deadline (resolved late also counts). A contact that
+        came late is already in the 响应率; it does not make the appeal overdue by itself."""
+        waiting_for_contact = self.contacted_at is None and self.status not in CLOSED_STATES
+        late_response = waiting_for_contact and now > self.response_due
         late_resolve = (self.resolved_at or now) > self.resolve_due
         return late_response or late_resolve
 
