@@ -75,13 +75,13 @@ def appeals(request):
 
 @require_http_methods(["GET", "POST"])
 def new_appeal(request):
+    """File an appeal: logged-in workers (channel app) or anyone (web form, phone required)."""
     account = current_account(request)
-    if account is None:
-        return redirect("h5:login")
     errors = {}
     if request.method == "POST":
         data = {k: request.POST.get(k, "") for k in ("type", "category", "district", "content")}
-        data.update(contact_name=request.POST.get("contact_name", ""), contact_phone=account.phone)
+        phone = account.phone if account else request.POST.get("contact_phone", "")
+        data.update(contact_name=request.POST.get("contact_name", ""), contact_phone=phone)
         try:
             appeal, _created = services.create_appeal(
                 actor=request.user,
@@ -92,6 +92,8 @@ def new_appeal(request):
         except ValidationError as exc:
             errors = exc.message_dict
         else:
+            if account is None:
+                return render(request, "h5/submitted.html", {"appeal": appeal})
             return redirect("h5:appeal", appeal_id=appeal.pk)
     return render(
         request,
@@ -102,6 +104,7 @@ def new_appeal(request):
             "districts": districts(),
             "errors": errors,
             "data": request.POST,
+            "anonymous": account is None,
         },
         status=400 if errors else 200,
     )

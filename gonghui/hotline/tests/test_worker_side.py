@@ -260,3 +260,17 @@ def test_lookup_of_an_unknown_number_is_404(client, db):
     phone = "13700007777"
     r = lookup(client, "12351-20260101-000001", phone, ask_code(client, phone))
     assert r.status_code == 404
+
+
+def test_anonymous_web_form_needs_a_phone_and_gives_a_number(client):
+    from gonghui.hotline.models import Appeal
+
+    data = {"type": "help", "category": "LABOR-WAGE", "district": "BJ-CY", "content": "欠薪"}
+    r = client.post("/h5/appeals/new/", data)
+    assert r.status_code == 400 and "请填写手机号" in r.content.decode()
+    assert not Appeal.objects.exists()
+    r = client.post("/h5/appeals/new/", {**data, "contact_phone": "13600001111"})
+    assert r.status_code == 200
+    appeal = Appeal.objects.get()
+    assert appeal.channel == "web" and appeal.worker_account is None
+    assert appeal.number in r.content.decode()
