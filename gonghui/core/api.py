@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -66,24 +66,24 @@ api = NinjaAPI(
 )
 
 _PYDANTIC_MESSAGES = {
-    "missing": N_("此字段为必填项"),
-    "string_type": N_("应为字符串"),
-    "int_type": N_("应为整数"),
-    "int_parsing": N_("应为整数"),
-    "bool_type": N_("应为布尔值"),
-    "bool_parsing": N_("应为布尔值"),
-    "date_from_datetime_parsing": N_("日期格式应为 YYYY-MM-DD"),
-    "date_parsing": N_("日期格式应为 YYYY-MM-DD"),
-    "datetime_parsing": N_("时间格式应为 ISO 8601"),
-    "enum": N_("取值无效"),
-    "literal_error": N_("取值无效"),
-    "json_invalid": N_("请求体不是合法的JSON"),
-    "model_attributes_type": N_("请求体应为JSON对象"),
-    "dict_type": N_("请求体应为JSON对象"),
-    "string_too_long": N_("内容过长"),
-    "too_long": N_("内容过长"),
-    "greater_than_equal": N_("数值过小"),
-    "less_than_equal": N_("数值过大"),
+    "missing": gettext_noop("此字段为必填项"),
+    "string_type": gettext_noop("应为字符串"),
+    "int_type": gettext_noop("应为整数"),
+    "int_parsing": gettext_noop("应为整数"),
+    "bool_type": gettext_noop("应为布尔值"),
+    "bool_parsing": gettext_noop("应为布尔值"),
+    "date_from_datetime_parsing": gettext_noop("日期格式应为 YYYY-MM-DD"),
+    "date_parsing": gettext_noop("日期格式应为 YYYY-MM-DD"),
+    "datetime_parsing": gettext_noop("时间格式应为 ISO 8601"),
+    "enum": gettext_noop("取值无效"),
+    "literal_error": gettext_noop("取值无效"),
+    "json_invalid": gettext_noop("请求体不是合法的JSON"),
+    "model_attributes_type": gettext_noop("请求体应为JSON对象"),
+    "dict_type": gettext_noop("请求体应为JSON对象"),
+    "string_too_long": gettext_noop("内容过长"),
+    "too_long": gettext_noop("内容过长"),
+    "greater_than_equal": gettext_noop("数值过小"),
+    "less_than_equal": gettext_noop("数值过大"),
 }
 
 
