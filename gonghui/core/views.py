@@ -2,6 +2,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 
+from gonghui.hotline.selectors import queue_counts as hotline_queue_counts
 from gonghui.people.auth import confirmed_totp_devices
 from gonghui.people.decorators import staff_required
 from gonghui.people.scope import assignments, scope_for
@@ -31,6 +32,7 @@ def console_home(request):
             "scope_orgs": scope_for(user, "orgs.view").orgs().order_by("path")[:1],
             "worker_count": visible_workers(user).count(),
             "totp_enabled": bool(confirmed_totp_devices(user)),
+            "hotline_counts": hotline_queue_counts(user),
         },
     )
 

@@ -127,3 +127,10 @@ def worker_appeals(account) -> QuerySet[Appeal]:
     if account.worker_id:
         q |= Q(worker_id=account.worker_id)
     return Appeal.objects.filter(q).exclude(status=Status.MERGED).select_related("category")
+
+
+def queue_counts(user) -> dict[str, int]:
+    """Open items per queue for the console home page (the org's 待办 and 督办 notices)."""
+    if not scope_for(user, "hotline.view"):
+        return {}
+    return {name: search_appeals(user, queue=name).count() for name in QUEUES}
