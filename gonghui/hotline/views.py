@@ -18,7 +18,7 @@ from gonghui.orgs.selectors import get_by_code
 from gonghui.people.decorators import staff_required
 from gonghui.people.scope import scope_for
 
-from . import metrics, selectors, services
+from . import attachments, metrics, selectors, services
 from .forms import ActionForm, IntakeForm, MetricsForm, SearchForm
 from .models import Appeal
 from .states import TRANSITIONS, allowed_actions
@@ -111,8 +111,18 @@ def _can(user, action, appeal) -> bool:
 def appeal_detail(request, appeal_id: int):
     appeal = selectors.get_visible_appeal(request.user, appeal_id)
     error = ""
+    status = 400  # for errors: bad input; a forbidden transition answers 409
     revealed = {}
-    if request.method == "POST" and request.POST.get("reveal"):
+    if request.method == "POST" and request.FILES.get("file"):
+        if not (_can(request.user, "dispatch", appeal) or _can(request.user, "accept", appeal)):
+            raise PermissionDenied
+        try:
+            attachments.attach(appeal, request.FILES["file"])
+        except ValidationError as exc:
+            error = "；".join(m for ms in exc.message_dict.values() for m in ms)
+        else:
+            return redirect("console:appeal-detail", appeal_id=appeal.pk)
+    elif request.method == "POST" and request.POST.get("reveal"):
         reason = request.POST.get("reason", "").strip()
         scope = scope_for(request.user, "hotline.reveal_contact")
         if not (scope.contains(appeal.district) or scope.contains(appeal.responsible_org)):
@@ -138,11 +148,11 @@ def appeal_detail(request, appeal_id: int):
                     visible=selectors.visible_appeals(request.user),
                 )
             except services.Conflict as exc:
-                error = str(exc)
+                error, status = str(exc), 409
             except ValidationError as exc:
                 error = "；".join(m for ms in exc.message_dict.values() for m in ms)
             except PermissionDenied as exc:
-                error = str(exc) or _("无权进行此操作")
+                error, status = str(exc) or _("无权进行此操作"), 403
             else:
                 return redirect("console:appeal-detail", appeal_id=appeal.pk)
         else:
@@ -163,8 +173,10 @@ def appeal_detail(request, appeal_id: int):
             "revealed": revealed,
             "can_reveal": scope.contains(appeal.district) or scope.contains(appeal.responsible_org),
             "attachments": appeal.attachments.all(),
+            "can_attach": _can(request.user, "dispatch", appeal)
+            or _can(request.user, "accept", appeal),
         },
-        status=409 if error else 200,
+        status=status if error else 200,
     )
 
 

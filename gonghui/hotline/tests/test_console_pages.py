@@ -74,3 +74,18 @@ def test_leader_export_stays_masked(client, orgs, dispatched):
     rows = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(min_row=2, values_only=True))
     assert {r[9] for r in rows} == {"138****5678"}
     assert not AuditLog.objects.exists()
+
+
+def test_case_page_upload_checks_the_file(client, cy_handler, dispatched, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    _op, appeals = dispatched
+    client.force_login(cy_handler)
+    url = f"/console/hotline/{appeals[0].pk}/"
+    fake = SimpleUploadedFile("x.png", b"MZ\x90\x00 not an image", content_type="image/png")
+    r = client.post(url, {"file": fake})
+    assert r.status_code == 400 and "只接受" in r.content.decode()
+    pdf = SimpleUploadedFile("证明.pdf", b"%PDF-1.4\n%test\n", content_type="application/pdf")
+    assert client.post(url, {"file": pdf}).status_code == 302
+    assert appeals[0].attachments.get().content_type == "application/pdf"
