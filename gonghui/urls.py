@@ -12,12 +12,14 @@ from gonghui.orgs.api import router as orgs_router
 from gonghui.people import views as people_views
 from gonghui.people import views_auth
 from gonghui.people.api import auth_router, me_router, workers_router
+from gonghui.stations.api import router as stations_router
 
 api.add_router("/v1/auth", auth_router)
 api.add_router("/v1", me_router)
 api.add_router("/v1/workers", workers_router)
 api.add_router("/v1/orgs", orgs_router)
 api.add_router("/v1/hotline", hotline_router)
+api.add_router("/v1/stations", stations_router)
 
 configure_admin_site(admin.site)
 
@@ -60,6 +62,8 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("api/", api.urls),
     path("console/", include((console_patterns, "console"))),
+    path("console/stations/", include("gonghui.stations.console_urls")),
+    path("stations/", include("gonghui.stations.h5_urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", core_views.root_redirect),

@@ -53,6 +53,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "hotline.metrics": frozenset(
         {Role.ADMIN, Role.LEADER, Role.HOTLINE_OPERATOR, Role.CASE_HANDLER}
     ),
+    # 驿站 / 职工之家
+    "stations.view": ALL_ROLES,
+    "stations.manage": frozenset({Role.ADMIN, Role.STATION_MANAGER}),
+    # approve opening/closing a station (the level above the station manager)
+    "stations.review": frozenset({Role.ADMIN}),
 }
 
 # Roles that must use TOTP as a second factor.
