@@ -1,9 +1,13 @@
-"""Hotline test data: appeals made and moved through the real services."""
+"""Hotline test data: appeals made and moved through the real services.
 
+Fixtures (``operator``, ``op_headers``, ``clock``) are in conftest.py next to this file."""
+
+import datetime
 import itertools
 import re
 
 from gonghui.core import sms
+from gonghui.core.workdays import SHANGHAI
 from gonghui.hotline import selectors, services
 from gonghui.hotline.models import Appeal, Status
 from gonghui.people.tests.factories import make_staff
@@ -114,7 +118,86 @@ def make_appeal_in(status: str, *, operator, handler, **overrides) -> Appeal:
     return drive(appeal, status, operator=operator, handler=handler, into=into)
 
 
+# --- at fixed moments: with the ``clock`` fixture (conftest.py) ---------------------------------
+
+
+def at(y, m, d, h=0, mi=0) -> datetime.datetime:
+    """A moment in Beijing time."""
+    return datetime.datetime(y, m, d, h, mi, tzinfo=SHANGHAI)
+
+
+class Clock:
+    """What ``django.utils.timezone.now`` returns while the ``clock`` fixture is active."""
+
+    def __init__(self, now):
+        self.now = now
+
+    def set(self, when):
+        self.now = when
+
+
+# A phone call as the SLA and metrics tests register it (no employer named).
+PHONE_CALL = {"content": "拖欠工资三个月", "contact_phone": "13812345678", "employer_name": ""}
+
+
+def intake(clock, actor, received, **data) -> Appeal:
+    """Register an appeal by phone, entered five minutes after the call."""
+    clock.set(received + datetime.timedelta(minutes=5))
+    return make_appeal(actor, **(PHONE_CALL | {"received_at": received} | data))
+
+
+def act_at(clock, when, actor, appeal, action: str, **params) -> Appeal:
+    """``act`` with the clock set to ``when``."""
+    clock.set(when)
+    return act(actor, appeal, action, **params)
+
+
+def handle(clock, appeal, operator, handler, *, dispatched, contacted, resolved=None, org=None):
+    """Dispatch → accept → contact (→ resolve) at the given moments."""
+    act_at(clock, dispatched, operator, appeal, "dispatch", **({"org": org} if org else {}))
+    act_at(clock, dispatched + datetime.timedelta(minutes=5), handler, appeal, "accept")
+    appeal = act_at(clock, contacted, handler, appeal, "contact", note="已电话联系")
+    if resolved:
+        appeal = act_at(clock, resolved, handler, appeal, "resolve", note="已协调解决")
+    return appeal
+
+
+def resolve_before_national_day(clock, appeal, operator, handler) -> Appeal:
+    """Handle ``appeal``, received Mon 2025-09-29 10:00: dispatched 10:10, contacted 11:00 and
+    resolved Tue Sep 30 16:00, the last working day before 国庆."""
+    return handle(
+        clock,
+        appeal,
+        operator,
+        handler,
+        dispatched=at(2025, 9, 29, 10, 10),
+        contacted=at(2025, 9, 29, 11),
+        resolved=at(2025, 9, 30, 16),
+    )
+
+
+def call_back(clock, when, operator, appeal, resolved="resolved", satisfaction="satisfied"):
+    """The operator's callback at ``when`` reached the worker, who gave these answers."""
+    return act_at(
+        clock,
+        when,
+        operator,
+        appeal,
+        "callback",
+        contacted=True,
+        resolved=resolved,
+        satisfaction=satisfaction,
+    )
+
+
 # --- API helpers ------------------------------------------------------------------------------
+
+
+def post_appeal(client, data: dict, headers: dict | None = None, **extra):
+    """POST /appeals (intake) as JSON; no ``headers`` means anonymous."""
+    return client.post(
+        f"{API}/appeals", data, content_type="application/json", **(headers or {}), **extra
+    )
 
 
 def post_action(client, appeal_id, action: str, headers: dict, **params):

@@ -13,25 +13,18 @@ from gonghui.hotline import services
 from gonghui.hotline.models import Appeal, AppealEvent, Attachment, DailySequence, IdempotencyKey
 from gonghui.people.tests.factories import bearer, make_staff
 
-from .factories import API, NUMBER_RE, act, appeal_data, make_appeal, make_operator, worker_token
+from .factories import (
+    API,
+    NUMBER_RE,
+    act,
+    appeal_data,
+    make_appeal,
+    make_operator,
+    post_appeal,
+    worker_token,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def operator(orgs):
-    return make_operator(orgs["BJ"])
-
-
-@pytest.fixture
-def op_headers(operator):
-    return bearer(operator)
-
-
-def post(client, data: dict, headers: dict | None = None, **extra):
-    return client.post(
-        f"{API}/appeals", data, content_type="application/json", **(headers or {}), **extra
-    )
 
 
 def seq_of(number: str) -> tuple[str, int]:
@@ -41,7 +34,7 @@ def seq_of(number: str) -> tuple[str, int]:
 
 def test_create_contract(client, op_headers):
     before = timezone.now()
-    r = post(client, appeal_data(), op_headers)
+    r = post_appeal(client, appeal_data(), op_headers)
     assert r.status_code == 201, r.json()
     body = r.json()
     assert isinstance(body["id"], int)
@@ -72,10 +65,10 @@ def test_create_contract(client, op_headers):
 
 
 def test_numbers_are_consecutive_per_day_without_gaps(client, op_headers):
-    numbers = [post(client, appeal_data(), op_headers).json()["number"] for _ in range(3)]
+    numbers = [post_appeal(client, appeal_data(), op_headers).json()["number"] for _ in range(3)]
     # a refused intake does not take a number
-    assert post(client, appeal_data(content=""), op_headers).status_code == 400
-    numbers.append(post(client, appeal_data(), op_headers).json()["number"])
+    assert post_appeal(client, appeal_data(content=""), op_headers).status_code == 400
+    numbers.append(post_appeal(client, appeal_data(), op_headers).json()["number"])
     parsed = [seq_of(n) for n in numbers]
     assert len({day for day, _ in parsed}) == 1
     first = parsed[0][1]
@@ -103,40 +96,40 @@ def test_an_intake_that_fails_midway_gives_its_number_back(operator, monkeypatch
 
 def test_numbers_follow_the_day_of_receipt(client, op_headers):
     yesterday = timezone.localtime() - datetime.timedelta(days=1)
-    r = post(client, appeal_data(received_at=yesterday.isoformat()), op_headers)
+    r = post_appeal(client, appeal_data(received_at=yesterday.isoformat()), op_headers)
     assert r.status_code == 201, r.json()
     assert seq_of(r.json()["number"]) == (f"{yesterday:%Y%m%d}", 1)
-    today = post(client, appeal_data(), op_headers).json()["number"]
+    today = post_appeal(client, appeal_data(), op_headers).json()["number"]
     assert seq_of(today) == (f"{timezone.localdate():%Y%m%d}", 1)
 
 
 def test_idempotency_key_retry_returns_the_same_appeal(client, op_headers, orgs):
-    first = post(client, appeal_data(), op_headers, HTTP_IDEMPOTENCY_KEY="call-42")
+    first = post_appeal(client, appeal_data(), op_headers, HTTP_IDEMPOTENCY_KEY="call-42")
     assert first.status_code == 201
-    retry = post(client, appeal_data(), op_headers, HTTP_IDEMPOTENCY_KEY="call-42")
+    retry = post_appeal(client, appeal_data(), op_headers, HTTP_IDEMPOTENCY_KEY="call-42")
     assert retry.status_code == 200
     assert retry.json()["id"] == first.json()["id"]
     assert retry.json()["number"] == first.json()["number"]
     assert Appeal.objects.count() == 1
     assert IdempotencyKey.objects.count() == 1
     # another key is another appeal
-    other = post(client, appeal_data(), op_headers, HTTP_IDEMPOTENCY_KEY="call-43")
+    other = post_appeal(client, appeal_data(), op_headers, HTTP_IDEMPOTENCY_KEY="call-43")
     assert other.status_code == 201
     assert other.json()["id"] != first.json()["id"]
     # keys belong to their sender: the same key from someone else is a new appeal
     colleague = make_operator(orgs["BJ-CY"])
-    theirs = post(client, appeal_data(), bearer(colleague), HTTP_IDEMPOTENCY_KEY="call-42")
+    theirs = post_appeal(client, appeal_data(), bearer(colleague), HTTP_IDEMPOTENCY_KEY="call-42")
     assert theirs.status_code == 201
     assert theirs.json()["id"] != first.json()["id"]
     assert Appeal.objects.count() == 3
 
 
 def test_anonymous_idempotency_keys_do_not_leak_other_submitters_appeals(client, orgs):
-    first = post(client, appeal_data(contact_phone="13811112222"), HTTP_IDEMPOTENCY_KEY="1")
+    first = post_appeal(client, appeal_data(contact_phone="13811112222"), HTTP_IDEMPOTENCY_KEY="1")
     assert first.status_code == 201
-    retry = post(client, appeal_data(contact_phone="13811112222"), HTTP_IDEMPOTENCY_KEY="1")
+    retry = post_appeal(client, appeal_data(contact_phone="13811112222"), HTTP_IDEMPOTENCY_KEY="1")
     assert (retry.status_code, retry.json()["id"]) == (200, first.json()["id"])
-    stranger = post(
+    stranger = post_appeal(
         client,
         appeal_data(contact_phone="13933334444", content="别人的诉求"),
         HTTP_IDEMPOTENCY_KEY="1",
@@ -147,7 +140,7 @@ def test_anonymous_idempotency_keys_do_not_leak_other_submitters_appeals(client,
 
 
 def test_anonymous_web_submission(client, orgs):
-    r = post(client, appeal_data(channel="phone"))
+    r = post_appeal(client, appeal_data(channel="phone"))
     assert r.status_code == 201, r.json()
     body = r.json()
     assert body["channel"] == "web"  # forced
@@ -155,7 +148,7 @@ def test_anonymous_web_submission(client, orgs):
     appeal = Appeal.objects.get(pk=body["id"])
     assert appeal.created_by is None and appeal.channel == "web"
 
-    missing = post(client, appeal_data(contact_phone=""))
+    missing = post_appeal(client, appeal_data(contact_phone=""))
     assert missing.status_code == 400
     assert "contact_phone" in missing.json()["errors"]
     assert Appeal.objects.count() == 1
@@ -181,7 +174,7 @@ def test_anonymous_web_submission(client, orgs):
     ],
 )
 def test_bad_input_answers_400_with_the_field(client, op_headers, overrides, field):
-    r = post(client, appeal_data(**overrides), op_headers)
+    r = post_appeal(client, appeal_data(**overrides), op_headers)
     assert r.status_code == 400, r.json()
     assert field in r.json()["errors"]
     assert Appeal.objects.count() == 0
@@ -189,11 +182,11 @@ def test_bad_input_answers_400_with_the_field(client, op_headers, overrides, fie
 
 def test_received_at_in_the_future_or_too_old_is_refused(client, op_headers):
     future = timezone.localtime() + datetime.timedelta(minutes=10)
-    r = post(client, appeal_data(received_at=future.isoformat()), op_headers)
+    r = post_appeal(client, appeal_data(received_at=future.isoformat()), op_headers)
     assert r.status_code == 400
     assert "received_at" in r.json()["errors"]
     old = timezone.localtime() - datetime.timedelta(days=31)
-    r = post(client, appeal_data(received_at=old.isoformat()), op_headers)
+    r = post_appeal(client, appeal_data(received_at=old.isoformat()), op_headers)
     assert r.status_code == 400
     assert "received_at" in r.json()["errors"]
 
@@ -202,20 +195,20 @@ def test_only_a_hotline_operator_may_set_received_at(client, orgs, cy_handler, c
     when = (timezone.localtime() - datetime.timedelta(hours=3)).replace(microsecond=0)
     data = appeal_data(received_at=when.isoformat())
 
-    anonymous = post(client, data)
+    anonymous = post_appeal(client, data)
     assert anonymous.status_code == 400
     assert "received_at" in anonymous.json()["errors"]
 
-    worker = post(client, data, worker_token(client, "13812345678"))
+    worker = post_appeal(client, data, worker_token(client, "13812345678"))
     assert worker.status_code == 400
     assert "received_at" in worker.json()["errors"]
 
     # a case handler may not register appeals at all
-    assert post(client, data, bearer(cy_handler)).status_code == 403
+    assert post_appeal(client, data, bearer(cy_handler)).status_code == 403
     assert Appeal.objects.count() == 0
 
     operator = make_operator(orgs["BJ-CY"])
-    r = post(client, data, bearer(operator))
+    r = post_appeal(client, data, bearer(operator))
     assert r.status_code == 201, r.json()
     assert datetime.datetime.fromisoformat(r.json()["received_at"]) == when
     # the deadlines run from the call, not from when it was typed in
@@ -225,12 +218,12 @@ def test_only_a_hotline_operator_may_set_received_at(client, orgs, cy_handler, c
 
 def test_leader_may_not_register_appeals(client, orgs):
     leader = make_staff("leader", orgs["BJ"], "leader")
-    assert post(client, appeal_data(), bearer(leader)).status_code == 403
+    assert post_appeal(client, appeal_data(), bearer(leader)).status_code == 403
 
 
 def test_direct_answer_closes_a_consultation_at_intake(client, op_headers):
     data = appeal_data(type="consultation", direct_answer="可向劳动监察大队投诉，电话12333")
-    r = post(client, data, op_headers)
+    r = post_appeal(client, data, op_headers)
     assert r.status_code == 201, r.json()
     body = r.json()
     assert body["status"] == "closed"
@@ -245,14 +238,14 @@ def test_direct_answer_closes_a_consultation_at_intake(client, op_headers):
 
 @pytest.mark.parametrize("appeal_type", ["help", "complaint", "report", "suggestion"])
 def test_direct_answer_is_refused_for_other_types(client, op_headers, appeal_type):
-    r = post(client, appeal_data(type=appeal_type, direct_answer="答复"), op_headers)
+    r = post_appeal(client, appeal_data(type=appeal_type, direct_answer="答复"), op_headers)
     assert r.status_code == 400
     assert "direct_answer" in r.json()["errors"]
     assert Appeal.objects.count() == 0
 
 
 def test_direct_answer_is_for_staff_only(client, orgs):
-    r = post(client, appeal_data(type="consultation", direct_answer="自问自答"))
+    r = post_appeal(client, appeal_data(type="consultation", direct_answer="自问自答"))
     assert r.status_code == 400
     assert "direct_answer" in r.json()["errors"]
 
@@ -273,9 +266,9 @@ def test_categories_list_the_seeded_taxonomy(client, db):
 def test_a_top_level_category_is_accepted_and_inactive_ones_are_not(client, op_headers):
     from gonghui.hotline.models import Category
 
-    assert post(client, appeal_data(category="LEGAL"), op_headers).status_code == 201
+    assert post_appeal(client, appeal_data(category="LEGAL"), op_headers).status_code == 201
     Category.objects.filter(code="LABOR-WAGE").update(is_active=False)
-    r = post(client, appeal_data(category="LABOR-WAGE"), op_headers)
+    r = post_appeal(client, appeal_data(category="LABOR-WAGE"), op_headers)
     assert r.status_code == 400 and "category" in r.json()["errors"]
     listed = {c["code"]: c for c in client.get(f"{API}/categories").json()}
     assert "LABOR-WAGE" not in {c["code"] for c in listed["LABOR"]["children"]}

@@ -12,14 +12,18 @@ from gonghui.hotline.models import Appeal, Category, DailySequence, IdempotencyK
 from gonghui.hotline.taxonomy import load_categories
 from gonghui.people.tests.factories import bearer, make_staff
 
-from .factories import API, NUMBER_RE, act, appeal_data, make_appeal, make_operator, post_action
+from .factories import (
+    API,
+    NUMBER_RE,
+    act,
+    appeal_data,
+    make_appeal,
+    make_operator,
+    post_action,
+    post_appeal,
+)
 
 # --- scope ----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def operator(orgs):
-    return make_operator(orgs["BJ"])
 
 
 @pytest.fixture
@@ -255,16 +259,15 @@ def run_together(n: int, fn) -> list:
     return results
 
 
-def _seed():
+@pytest.fixture
+def seeded(transactional_db, orgs):
     """A transactional flush removes the migration-seeded categories: put them back."""
     load_categories(Category)
 
 
 @postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_the_same_accept_at_once_succeeds_exactly_once(transactional_db, orgs, cy_handler):
-    _seed()
-    operator = make_operator(orgs["BJ"])
+def test_the_same_accept_at_once_succeeds_exactly_once(seeded, operator, cy_handler):
     appeal = act(operator, make_appeal(operator), "dispatch")
     headers = [bearer(cy_handler), bearer(cy_handler)]
 
@@ -281,21 +284,12 @@ def test_the_same_accept_at_once_succeeds_exactly_once(transactional_db, orgs, c
 
 @postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_intake_numbers_are_unique_and_gap_free(transactional_db, orgs):
-    _seed()
-    operator = make_operator(orgs["BJ"])
-    headers = bearer(operator)
-
+def test_concurrent_intake_numbers_are_unique_and_gap_free(seeded, op_headers):
     def create_five(i):
         client = Client()
         out = []
         for n in range(5):
-            r = client.post(
-                f"{API}/appeals",
-                appeal_data(content=f"线程{i}第{n}件"),
-                content_type="application/json",
-                **headers,
-            )
+            r = post_appeal(client, appeal_data(content=f"线程{i}第{n}件"), op_headers)
             out.append((r.status_code, r.json().get("number")))
         return out
 
@@ -315,19 +309,9 @@ def test_concurrent_intake_numbers_are_unique_and_gap_free(transactional_db, org
 
 @postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_retries_with_one_idempotency_key_make_one_appeal(transactional_db, orgs):
-    _seed()
-    operator = make_operator(orgs["BJ"])
-    headers = bearer(operator)
-
+def test_concurrent_retries_with_one_idempotency_key_make_one_appeal(seeded, op_headers):
     def create(i):
-        r = Client().post(
-            f"{API}/appeals",
-            appeal_data(),
-            content_type="application/json",
-            HTTP_IDEMPOTENCY_KEY="retry-storm",
-            **headers,
-        )
+        r = post_appeal(Client(), appeal_data(), op_headers, HTTP_IDEMPOTENCY_KEY="retry-storm")
         return r.status_code, r.json()["id"], r.json()["number"]
 
     results = run_together(4, create)
@@ -337,9 +321,5 @@ def test_concurrent_retries_with_one_idempotency_key_make_one_appeal(transaction
     assert IdempotencyKey.objects.count() == 1
     # the losers' numbers were rolled back: the next appeal follows on
     number = results[0][2]
-    nxt = (
-        Client()
-        .post(f"{API}/appeals", appeal_data(), content_type="application/json", **headers)
-        .json()["number"]
-    )
+    nxt = post_appeal(Client(), appeal_data(), op_headers).json()["number"]
     assert int(NUMBER_RE.match(nxt).group(2)) == int(NUMBER_RE.match(number).group(2)) + 1

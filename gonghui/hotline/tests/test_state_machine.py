@@ -27,17 +27,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def operator(orgs):
-    """A hotline operator at the city federation: dispatch rights everywhere."""
-    return make_operator(orgs["BJ"])
-
-
-@pytest.fixture
-def op_headers(operator):
-    return bearer(operator)
-
-
-@pytest.fixture
 def cy_headers(cy_handler):
     return bearer(cy_handler)
 

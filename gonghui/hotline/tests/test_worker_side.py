@@ -12,7 +12,7 @@ from .factories import (
     appeal_data,
     last_sms_code,
     make_appeal,
-    make_operator,
+    post_appeal,
     worker_token,
 )
 
@@ -23,23 +23,13 @@ SUPERVISE_NOTE = "内部：承办单位拖延，约谈负责人"
 
 
 @pytest.fixture
-def operator(orgs):
-    return make_operator(orgs["BJ"])
-
-
-@pytest.fixture
 def me(client, cy_worker):
     """cy_worker logged in on the H5 page by SMS code."""
     return worker_token(client, CY_PHONE)
 
 
 def file_appeal(client, headers, **overrides):
-    return client.post(
-        f"{API}/appeals",
-        appeal_data(contact_phone=CY_PHONE, **overrides),
-        content_type="application/json",
-        **headers,
-    )
+    return post_appeal(client, appeal_data(contact_phone=CY_PHONE, **overrides), headers)
 
 
 def test_a_worker_files_an_appeal_from_the_app(client, cy_worker, me):
@@ -114,11 +104,7 @@ def test_the_worker_timeline_hides_internal_notes_and_staff_names(client, operat
 def test_a_worker_cannot_see_other_peoples_appeals(client, operator, hd_worker, me):
     mine = file_appeal(client, me).json()["id"]
     theirs = make_appeal(operator, district="BJ-HD", contact_phone="13987654321")
-    anonymous = client.post(
-        f"{API}/appeals",
-        appeal_data(contact_phone="13700001234"),
-        content_type="application/json",
-    ).json()["id"]
+    anonymous = post_appeal(client, appeal_data(contact_phone="13700001234")).json()["id"]
     assert {a["id"] for a in client.get(f"{API}/my-appeals", **me).json()} == {mine}
     for other in (theirs.pk, anonymous, 999999):
         assert client.get(f"{API}/my-appeals/{other}", **me).status_code == 404
@@ -217,11 +203,7 @@ def test_an_anonymous_submitter_looks_up_by_number_phone_and_code(
     client, operator, cy_handler, orgs
 ):
     phone = "13700009999"
-    created = client.post(
-        f"{API}/appeals",
-        appeal_data(contact_phone=phone, content="匿名提交的诉求"),
-        content_type="application/json",
-    )
+    created = post_appeal(client, appeal_data(contact_phone=phone, content="匿名提交的诉求"))
     assert created.status_code == 201
     number, appeal_id = created.json()["number"], created.json()["id"]
     appeal = Appeal.objects.get(pk=appeal_id)
