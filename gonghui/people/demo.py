@@ -23,6 +23,7 @@ DEMO_STAFF = [
     ("cy_handler", "朝阳承办人", "BJ-CY", [Role.CASE_HANDLER]),
     ("cy_social", "朝阳社工", "BJ-CY", [Role.SOCIAL_WORKER]),
     ("cy_station", "朝阳驿站管理员", "BJ-CY", [Role.STATION_MANAGER]),
+    ("hd_station", "海淀驿站管理员", "BJ-HD", [Role.STATION_MANAGER]),
     ("hd_handler", "海淀承办人", "BJ-HD", [Role.CASE_HANDLER]),
     ("hd_aid", "海淀帮扶干部", "BJ-HD", [Role.AID_OFFICER]),
 ]

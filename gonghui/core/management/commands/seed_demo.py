@@ -4,6 +4,7 @@ from django.db import transaction
 from gonghui.hotline.demo import load_appeals
 from gonghui.orgs.demo import load_orgs
 from gonghui.people.demo import DEMO_PASSWORD, load_staff, load_workers
+from gonghui.stations.demo import load_stations
 
 
 class Command(BaseCommand):
@@ -15,9 +16,11 @@ class Command(BaseCommand):
             load_staff()
             added = load_workers()
             appeals = load_appeals()
+            stations = load_stations()
         self.stdout.write(
             self.style.SUCCESS(
-                f"demo data: {len(orgs)} orgs, {added} new workers, {appeals} new appeals; "
+                f"demo data: {len(orgs)} orgs, {added} new workers, {appeals} new appeals, "
+                f"{stations} new stations; "
                 f"staff password {DEMO_PASSWORD} (see README)"
             )
         )
