@@ -1,0 +1,330 @@
+"""Public station finder pages (mobile H5, no login) at /stations/.
+
+The finder asks the browser for its position (WGS-84) or takes a district, then lists the
+nearest open stations through ``/api/v1/stations/nearest``; with ``?lat=&lng=`` (or
+``?district=``) the same list is rendered on the server, so the page works without
+JavaScript. The map (Leaflet) is an extra: the list never depends on it.
+"""
+
+import datetime
+import math
+from urllib.parse import quote
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.db.models import Avg
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from gonghui.hotline.h5 import current_account
+from gonghui.orgs.selectors import districts
+from gonghui.people.auth import totp_required
+from gonghui.people.scope import assignments
+
+from . import selectors, services
+from .hours import is_open, ranges_on
+from .models import Amenity, CheckIn, Report, Station, StationException, StationStatus
+
+FINDER_K = 20
+# A reload of the check-in page within this window does not count a second visit.
+CHECKIN_REPEAT_WINDOW = datetime.timedelta(minutes=10)
+CHECKIN_SESSION_KEY = "stations_checked_in"
+
+# Fallback centre points (WGS-84, roughly each district's government seat) for districts
+# without open stations yet. Otherwise the centre is the mean of its open stations.
+DISTRICT_CENTRES: dict[str, tuple[float, float]] = {
+    "BJ-DC": (39.9288, 116.4160),  # 东城
+    "BJ-XC": (39.9123, 116.3660),  # 西城
+    "BJ-CY": (39.9215, 116.4430),  # 朝阳
+    "BJ-FT": (39.8585, 116.2870),  # 丰台
+    "BJ-SJS": (39.9056, 116.2230),  # 石景山
+    "BJ-HD": (39.9593, 116.2980),  # 海淀
+    "BJ-MTG": (39.9405, 116.1020),  # 门头沟
+    "BJ-FS": (39.7350, 116.1430),  # 房山
+    "BJ-TZ": (39.9097, 116.6567),  # 通州
+    "BJ-SY": (40.1300, 116.6545),  # 顺义
+    "BJ-CP": (40.2207, 116.2312),  # 昌平
+    "BJ-DX": (39.7270, 116.3413),  # 大兴
+    "BJ-HR": (40.3160, 116.6318),  # 怀柔
+    "BJ-PG": (40.1406, 117.1213),  # 平谷
+    "BJ-MY": (40.3770, 116.8430),  # 密云
+    "BJ-YQ": (40.4565, 115.9750),  # 延庆
+    "BJ-JK": (39.7950, 116.5060),  # 经开区
+}
+
+
+def _weekday_names() -> list[str]:
+    return [_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日")]
+
+
+def _messages() -> dict[str, str]:
+    """UI strings the finder script needs (translated here, not in the script)."""
+    return {
+        "m": _("米"),
+        "km": _("公里"),
+        "open": _("开放中"),
+        "closed": _("未开放"),
+        "allDay": _("全天开放"),
+        "closedToday": _("今日不开放"),
+        "today": _("今日"),
+        "locating": _("正在获取您的位置…"),
+        "denied": _("无法获取您的位置，请选择所在区"),
+        "loading": _("正在查找附近驿站…"),
+        "failed": _("查询失败，请稍后重试"),
+        "empty": _("附近没有符合条件的驿站"),
+        "nearMe": _("按我的位置"),
+        "nearDistrict": _("按所选区的中心位置"),
+        "noMap": _("地图暂时无法显示，请查看下方列表"),
+        "you": _("您的位置"),
+        "details": _("查看详情"),
+    }
+
+
+def district_centres() -> dict[str, list[float]]:
+    """Each district's centre: mean of its open stations, else the fixed table."""
+    centres = {code: [lat, lng] for code, (lat, lng) in DISTRICT_CENTRES.items()}
+    rows = (
+        selectors.open_stations()
+        .values("district__code")
+        .annotate(lat=Avg("lat"), lng=Avg("lng"))
+        .order_by()
+    )
+    for r in rows:
+        centres[r["district__code"]] = [round(r["lat"], 6), round(r["lng"], 6)]
+    return centres
+
+
+def distance_label(metres: float) -> str:
+    if metres < 1000:
+        return f"{round(metres)} {_('米')}"
+    return f"{metres / 1000:.1f} {_('公里')}"
+
+
+def ranges_label(ranges) -> str:
+    if not ranges:
+        return ""
+    if any(start == "00:00" and end == "24:00" for start, end in ranges):
+        return _("全天开放")
+    return "、".join(f"{start}–{end}" for start, end in ranges)
+
+
+def today_label(ranges) -> str:
+    label = ranges_label(ranges)
+    return f"{_('今日')} {label}" if label else _("今日不开放")
+
+
+def _float(value) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _truthy(value) -> bool:
+    return str(value or "").lower() in {"1", "on", "true", "yes"}
+
+
+def _rows(found, names: dict[str, str]) -> list[dict]:
+    return [
+        {
+            "station": f.station,
+            "distance": distance_label(f.distance_m),
+            "open_now": f.open_now,
+            "today": today_label(f.today),
+            "amenities": [names[c] for c in f.station.amenities if c in names],
+        }
+        for f in found
+    ]
+
+
+@require_GET
+def finder(request):
+    amenities = list(Amenity.objects.order_by("bit"))
+    names = {a.code: a.name for a in amenities}
+    chosen = [c for c in request.GET.getlist("amenity") if c in names]
+    open_now = _truthy(request.GET.get("open_now"))
+    district = request.GET.get("district", "").strip().upper()
+    centres = district_centres()
+    lat, lng = _float(request.GET.get("lat")), _float(request.GET.get("lng"))
+    error, point, source = "", None, ""
+    if district:  # the form's select wins over coordinates left from an earlier search
+        if district in centres:
+            point, source = tuple(centres[district]), "district"
+        else:
+            error = _("请选择有效的区")
+    elif lat is not None and lng is not None:
+        if -90 <= lat <= 90 and -180 <= lng <= 180:
+            point, source = (lat, lng), "location"
+        else:
+            error = _("坐标无效，请重新定位或选择所在区")
+    rows = None
+    if point is not None:
+        found = selectors.nearest(
+            point[0], point[1], k=FINDER_K, amenities=chosen, open_now=open_now
+        )
+        rows = _rows(found, names)
+    config = {
+        "api": reverse("api:nearest"),
+        "detail": reverse("stations:detail", args=[0]),
+        "k": FINDER_K,
+        "point": list(point) if point else None,
+        "source": source,
+        "centres": centres,
+        "amenities": names,
+        "tiles": {"url": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION},
+        "messages": _messages(),
+    }
+    return render(
+        request,
+        "stations/finder.html",
+        {
+            "amenities": amenities,
+            "chosen": chosen,
+            "open_now": open_now,
+            "districts": districts(),
+            "district": district if source == "district" else "",
+            "lat": request.GET.get("lat", "") if source == "location" else "",
+            "lng": request.GET.get("lng", "") if source == "location" else "",
+            "source": source,
+            "rows": rows,
+            "error": error,
+            "config": config,
+        },
+        status=400 if error else 200,
+    )
+
+
+def _public_station(station_id: int) -> Station:
+    return get_object_or_404(
+        Station.objects.select_related("type", "district"),
+        pk=station_id,
+        status=StationStatus.OPEN,
+    )
+
+
+def _week(station: Station, now: datetime.datetime) -> tuple[list[dict], bool]:
+    """The next seven days' hours (exceptions and holidays applied) and open-now."""
+    today = now.date()
+    days = [today + datetime.timedelta(days=i) for i in range(-1, 7)]
+    exc: dict = {}
+    notes: dict = {}
+    for e in StationException.objects.filter(station=station, date__in=days):
+        exc[e.date] = e.ranges
+        notes[e.date] = e.note
+    names = _weekday_names()
+    week = [
+        {
+            "date": day,
+            "weekday": _("今天") if day == today else names[day.weekday()],
+            "hours": ranges_label(ranges_on(station.hours, day, exc)) or _("不开放"),
+            "note": notes.get(day, ""),
+            "today": day == today,
+        }
+        for day in days[1:]
+    ]
+    return week, is_open(station.hours, now, exc)
+
+
+def _checkins_today(station: Station, now: datetime.datetime) -> int:
+    start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return CheckIn.objects.filter(station=station, created_at__gte=start).count()
+
+
+@require_http_methods(["GET", "POST"])
+def detail(request, station_id: int):
+    station = _public_station(station_id)
+    errors: dict = {}
+    data = {}
+    if request.method == "POST":
+        data = {k: request.POST.get(k, "") for k in ("kind", "rating", "text")}
+        try:
+            services.report_problem(
+                station=station,
+                kind=data["kind"],
+                rating=data["rating"] or None,
+                text=data["text"].strip(),
+                worker_account=current_account(request),
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict
+        else:
+            return redirect(reverse("stations:detail", args=[station.pk]) + "?reported=1#report")
+    now = timezone.localtime()
+    week, open_now = _week(station, now)
+    amenities = Amenity.objects.filter(code__in=station.amenities).order_by("bit")
+    label = f"{station.lat},{station.lng}"
+    return render(
+        request,
+        "stations/detail.html",
+        {
+            "station": station,
+            "week": week,
+            "open_now": open_now,
+            "amenities": amenities,
+            "geo_uri": f"geo:{label}?q={label}({quote(station.name)})",
+            "checkins_today": _checkins_today(station, now),
+            "kinds": Report.Kind.choices,
+            "ratings": range(5, 0, -1),
+            "errors": errors,
+            "data": data,
+            "reported": request.GET.get("reported") == "1",
+        },
+        status=400 if errors else 200,
+    )
+
+
+@never_cache
+@require_GET
+def check_in(request, qr_token: str):
+    """What the station's QR code opens: count a visit and thank the worker."""
+    station = Station.objects.filter(qr_token=qr_token, status=StationStatus.OPEN).first()
+    if station is None:
+        return render(request, "stations/invalid_qr.html", status=404)
+    now = timezone.now()
+    recent = request.session.get(CHECKIN_SESSION_KEY, {})
+    last = recent.get(str(station.pk))
+    repeat = last is not None and now.timestamp() - last < CHECKIN_REPEAT_WINDOW.total_seconds()
+    if not repeat:
+        try:
+            services.check_in(token=qr_token, worker_account=current_account(request))
+        except ValidationError:
+            return render(request, "stations/invalid_qr.html", status=404)
+        cutoff = now.timestamp() - CHECKIN_REPEAT_WINDOW.total_seconds()
+        recent = {k: v for k, v in recent.items() if v >= cutoff}
+        recent[str(station.pk)] = now.timestamp()
+        request.session[CHECKIN_SESSION_KEY] = recent
+    return render(
+        request,
+        "stations/checked_in.html",
+        {"station": station, "checkins_today": _checkins_today(station, timezone.localtime())},
+    )
+
+
+@require_GET
+def qr_svg(request, station_id: int):
+    """The printable QR code of a station (staff whose scope covers it): the check-in URL."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not (user.is_superuser or assignments(user)):
+        raise Http404
+    if totp_required(user) and not user.is_verified():
+        return redirect("console:totp-setup")
+    station = selectors.visible_stations(user).filter(pk=station_id).first()
+    if station is None:
+        raise Http404
+    url = request.build_absolute_uri(reverse("stations:check-in", args=[station.qr_token]))
+    svg = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage)
+    response = HttpResponse(svg.to_string(encoding="unicode"), content_type="image/svg+xml")
+    response["Content-Disposition"] = f'inline; filename="station-{station.pk}-qr.svg"'
+    response["Cache-Control"] = "private, no-store"
+    return response
