@@ -1,0 +1,639 @@
+"""Console pages for stations at /console/stations/: list + export, create/edit, Excel import,
+station page with status requests, the review queue, the reports queue and build targets."""
+
+import datetime
+import json
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import F, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from gonghui.orgs.models import Org
+from gonghui.orgs.selectors import district_of, districts, get_by_code, subtree_q
+from gonghui.people.decorators import staff_required
+from gonghui.people.scope import scope_for
+
+from . import excel, selectors, services
+from .hours import DAYS
+from .models import (
+    Amenity,
+    CheckIn,
+    HostKind,
+    Report,
+    Station,
+    StationStatus,
+    StationType,
+    StatusRequest,
+)
+
+PAGE_SIZE = 20
+COORD_CHOICES = [
+    ("wgs84", gettext_lazy("WGS-84（GPS、天地图）")),
+    ("gcj02", gettext_lazy("GCJ-02（高德、腾讯地图）")),
+    ("bd09", gettext_lazy("BD-09（百度地图）")),
+]
+DAY_LABELS = {
+    "mon": gettext_lazy("周一"),
+    "tue": gettext_lazy("周二"),
+    "wed": gettext_lazy("周三"),
+    "thu": gettext_lazy("周四"),
+    "fri": gettext_lazy("周五"),
+    "sat": gettext_lazy("周六"),
+    "sun": gettext_lazy("周日"),
+    "holiday": gettext_lazy("法定节假日"),
+}
+RESULT_LABELS = {
+    "created": gettext_lazy("新建"),
+    "updated": gettext_lazy("更新"),
+    "rejected": gettext_lazy("有错误"),
+}
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _visible_or_404(user, station_id: int) -> Station:
+    station = selectors.visible_stations(user).filter(pk=station_id).first()
+    if station is None:
+        raise Http404
+    return station
+
+
+def _require(user, permission: str):
+    scope = scope_for(user, permission)
+    if not scope:
+        raise PermissionDenied
+    return scope
+
+
+def hours_text(hours) -> str:
+    """Opening hours for people: 全天24小时 / 周一 08:00–20:00；…"""
+    if hours == "24h":
+        return _("全天24小时")
+    if not hours:
+        return _("未填写")
+    parts = []
+    for day in (*DAYS, "holiday"):
+        if day in hours:
+            ranges = "、".join(f"{a}–{b}" for a, b in hours[day]) or _("不开放")
+            parts.append(f"{DAY_LABELS[day]} {ranges}")
+    return "；".join(parts)
+
+
+def _amenity_choices():
+    return [(a.code, a.name) for a in Amenity.objects.all()]
+
+
+def _posted_id(request, name: str) -> int:
+    try:
+        return int(request.POST.get(name) or 0)
+    except ValueError:
+        return 0
+
+
+def _errors_to_form(form, errors: dict):
+    for field, messages_ in errors.items():
+        for message in messages_:
+            form.add_error(field if field in form.fields else None, message)
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=excel.XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+# --- list and export --------------------------------------------------------------------------
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(
+        label=gettext_lazy("名称 / 地址"),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": gettext_lazy("名称 / 地址")}
+        ),
+    )
+    district = forms.ChoiceField(label=gettext_lazy("所在区"), required=False)
+    type = forms.ChoiceField(label=gettext_lazy("类型"), required=False)
+    status = forms.ChoiceField(
+        label=gettext_lazy("状态"),
+        required=False,
+        choices=[("", gettext_lazy("全部状态")), *StationStatus.choices],
+    )
+    amenity = forms.ChoiceField(label=gettext_lazy("服务设施"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].choices = [
+            ("", _("全部区域")),
+            *((d.code, d.name) for d in districts()),
+        ]
+        self.fields["type"].choices = [
+            ("", _("全部类型")),
+            *StationType.objects.values_list("code", "name"),
+        ]
+        self.fields["amenity"].choices = [("", _("全部设施")), *_amenity_choices()]
+
+
+def _filtered(request):
+    form = FilterForm(request.GET)
+    form.is_valid()
+    data = form.cleaned_data  # the valid filters; an invalid one is ignored
+    qs = selectors.visible_stations(request.user)
+    if q := data.get("q", "").strip():
+        qs = qs.filter(Q(name__icontains=q) | Q(address__icontains=q))
+    if district := data.get("district"):
+        qs = qs.filter(district__code=district)
+    if type_code := data.get("type"):
+        qs = qs.filter(type__code=type_code)
+    if status := data.get("status"):
+        qs = qs.filter(status=status)
+    if amenity := data.get("amenity"):
+        mask = selectors.amenity_mask([amenity])
+        qs = (
+            qs.none()
+            if mask is None
+            else qs.annotate(_m=F("amenity_bits").bitand(mask)).filter(_m=mask)
+        )
+    return form, qs.order_by("id")
+
+
+@staff_required
+def station_list(request):
+    form, qs = _filtered(request)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    names = dict(Amenity.objects.values_list("code", "name"))
+    for s in page.object_list:
+        s.amenity_names = [names.get(c, c) for c in s.amenities]
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "params": params.urlencode(),
+        "can_manage": bool(scope_for(request.user, "stations.manage")),
+        "can_review": bool(scope_for(request.user, "stations.review")),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "console/stations/_rows.html", context)
+    return render(request, "console/stations/list.html", context)
+
+
+@staff_required
+def station_export(request):
+    """The filtered list as .xlsx (stations only: no personal data)."""
+    _form, qs = _filtered(request)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return _xlsx_response(
+        excel.export_bytes(qs.iterator(chunk_size=2000)), f"stations-{stamp}.xlsx"
+    )
+
+
+# --- create / edit ----------------------------------------------------------------------------
+
+
+class StationForm(forms.Form):
+    """Console form for one station; ``services.clean_station`` does the real validation."""
+
+    name = forms.CharField(label=gettext_lazy("名称"), max_length=100, required=False)
+    type = forms.ChoiceField(label=gettext_lazy("类型"), required=False)
+    status = forms.ChoiceField(
+        label=gettext_lazy("状态"),
+        choices=StationStatus.choices,
+        initial=StationStatus.PLANNED,
+        required=False,
+        help_text=gettext_lazy("启用（运营中）或关闭站点须在站点页提交审核"),
+    )
+    org = forms.CharField(
+        label=gettext_lazy("负责工会代码"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "org-codes"}),
+        help_text=gettext_lazy("须在您的管辖范围内，如 BJ-CY-WJ"),
+    )
+    district = forms.ChoiceField(label=gettext_lazy("所在区"), required=False)
+    address = forms.CharField(label=gettext_lazy("地址"), max_length=200, required=False)
+    coord_system = forms.ChoiceField(
+        label=gettext_lazy("坐标系"),
+        choices=COORD_CHOICES,
+        initial="wgs84",
+        help_text=gettext_lazy("从地图上取的坐标请选对应的坐标系，保存时统一换算为 WGS-84"),
+    )
+    lat = forms.CharField(label=gettext_lazy("纬度"), max_length=30, required=False)
+    lng = forms.CharField(label=gettext_lazy("经度"), max_length=30, required=False)
+    amenities = forms.MultipleChoiceField(
+        label=gettext_lazy("服务设施"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    hours = forms.CharField(
+        label=gettext_lazy("开放时间"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text=gettext_lazy(
+            '填写 24h 表示全天开放；或按星期填写 JSON，如 {"mon": [["08:00", "20:00"]], '
+            '"holiday": [["10:00", "16:00"]]}，未列出的日子不开放'
+        ),
+    )
+    host_kind = forms.ChoiceField(
+        label=gettext_lazy("依托单位类型"), choices=HostKind.choices, initial=HostKind.OTHER
+    )
+    host_name = forms.CharField(label=gettext_lazy("依托单位"), max_length=100, required=False)
+    contact_phone = forms.CharField(label=gettext_lazy("联系电话"), max_length=30, required=False)
+    capacity = forms.CharField(label=gettext_lazy("容纳人数"), max_length=10, required=False)
+    built_year = forms.CharField(label=gettext_lazy("建成年份"), max_length=4, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = list(StationType.objects.values_list("code", "name"))
+        self.fields["district"].choices = [("", "—"), *((d.code, d.name) for d in districts())]
+        self.fields["amenities"].choices = _amenity_choices()
+
+    def service_data(self) -> tuple[dict, dict]:
+        """(input for the service, errors found before it)."""
+        data = {k: v for k, v in self.cleaned_data.items() if k != "hours"}
+        # An empty select or number means "not given": the service then keeps the station's
+        # value (edit) or uses its default (create) instead of reading "" as a choice.
+        for field in ("type", "status", "capacity", "built_year"):
+            if data.get(field) == "":
+                data[field] = None
+        text = (self.cleaned_data.get("hours") or "").strip()
+        errors = {}
+        if text.lower() in ("24h", "24小时"):
+            data["hours"] = "24h"
+        elif text:
+            try:
+                data["hours"] = json.loads(text)
+            except ValueError:
+                errors["hours"] = [
+                    _('开放时间格式有误：请填写 24h，或 JSON，如 {"mon": [["08:00", "20:00"]]}')
+                ]
+        else:
+            data["hours"] = {}
+        return data, errors
+
+
+def _initial_for(station: Station | None, user) -> dict:
+    if station is None:
+        org = scope_for(user, "stations.manage").orgs().order_by("depth", "path").first()
+        district = district_of(org) if org is not None else None
+        return {
+            "type": "warm_station",
+            "org": org.code if org else "",
+            "district": district.code if district else "",
+        }
+    return {
+        "name": station.name,
+        "type": station.type.code,
+        "status": station.status,
+        "org": station.org.code,
+        "district": station.district.code,
+        "address": station.address,
+        "coord_system": "wgs84",
+        "lat": station.lat,
+        "lng": station.lng,
+        "amenities": station.amenities,
+        "hours": excel._hours_text(station.hours),
+        "host_kind": station.host_kind,
+        "host_name": station.host_name,
+        "contact_phone": station.contact_phone,
+        "capacity": "" if station.capacity is None else station.capacity,
+        "built_year": station.built_year or "",
+    }
+
+
+def _save(request, form, station: Station | None) -> Station | None:
+    """Create or update through the services; on any error nothing is saved and every
+    message lands on its field."""
+    data, errors = form.service_data()
+    try:
+        if errors:
+            # Still validate everything else, so the user sees all problems at once.
+            services.clean_station(data, user=request.user, instance=station)
+        elif station is None:
+            return services.create_station(user=request.user, data=data)
+        else:
+            return services.update_station(user=request.user, station=station, data=data)
+    except ValidationError as exc:
+        for field, messages_ in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages_)
+    _errors_to_form(form, errors)
+    return None
+
+
+def _station_form_page(request, station: Station | None):
+    initial = _initial_for(station, request.user)
+    form = StationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = _save(request, form, station)
+        if saved is not None:
+            messages.success(request, _("已保存"))
+            return redirect("console-stations:detail", station_id=saved.pk)
+    org_codes = (
+        scope_for(request.user, "stations.manage")
+        .orgs()
+        .filter(is_active=True)
+        .order_by("path")
+        .values_list("code", "name")[:500]
+    )
+    return render(
+        request,
+        "console/stations/form.html",
+        {"form": form, "station": station, "org_codes": org_codes},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def station_create(request):
+    _require(request.user, "stations.manage")
+    return _station_form_page(request, None)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def station_edit(request, station_id: int):
+    station = _visible_or_404(request.user, station_id)
+    if not scope_for(request.user, "stations.manage").contains(station.org):
+        raise PermissionDenied
+    return _station_form_page(request, station)
+
+
+# --- station page (with status requests) ------------------------------------------------------
+
+
+class StatusRequestForm(forms.Form):
+    to_status = forms.ChoiceField(
+        label=gettext_lazy("申请"),
+        choices=[
+            (StationStatus.OPEN, gettext_lazy("启用（运营中）")),
+            (StationStatus.CLOSED, gettext_lazy("关闭")),
+        ],
+    )
+    effective_on = forms.DateField(
+        label=gettext_lazy("生效日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("留空为今天"),
+    )
+    note = forms.CharField(label=gettext_lazy("说明"), max_length=500, required=False)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def station_detail(request, station_id: int):
+    station = _visible_or_404(request.user, station_id)
+    can_manage = scope_for(request.user, "stations.manage").contains(station.org)
+    form = StatusRequestForm(request.POST or None)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.request_status(
+                    user=request.user,
+                    station=station,
+                    to_status=form.cleaned_data["to_status"],
+                    effective_on=form.cleaned_data["effective_on"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as exc:
+                _errors_to_form(form, exc.message_dict)
+            else:
+                messages.success(request, _("已提交审核"))
+                return redirect("console-stations:detail", station_id=station.pk)
+    since = timezone.now() - datetime.timedelta(days=30)
+    names = dict(Amenity.objects.values_list("code", "name"))
+    context = {
+        "station": station,
+        "amenity_names": [names.get(c, c) for c in station.amenities],
+        "hours": hours_text(station.hours),
+        "can_manage": can_manage,
+        "form": form,
+        "requests": station.status_requests.select_related("requested_by", "reviewed_by").order_by(
+            "-created_at", "-id"
+        )[:20],
+        "pending": station.status_requests.filter(state=StatusRequest.State.PENDING).exists(),
+        "checkins_30d": CheckIn.objects.filter(station=station, created_at__gte=since).count(),
+        "reports": station.reports.order_by("-created_at", "-id")[:10] if can_manage else [],
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "console/stations/detail.html", context, status=status)
+
+
+# --- Excel import -----------------------------------------------------------------------------
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Excel文件（.xlsx）"))
+
+
+def _report_rows(report: list[dict], rejected: bool) -> list[dict]:
+    out = []
+    for r in sorted(report, key=lambda r: r["row"]):
+        problems = [
+            (excel.FIELD_LABELS.get(field, _("整行")), message)
+            for field, messages_ in (r.get("errors") or {}).items()
+            for message in messages_
+        ]
+        label = RESULT_LABELS[r["result"]]
+        if rejected and r["result"] != "rejected":
+            label = _("无错误（未导入）")
+        out.append({"row": r["row"], "result": r["result"], "label": label,
+                    "id": r.get("id"), "problems": problems})  # fmt: skip
+    return out
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def station_import(request):
+    """All-or-nothing Excel import with a row-level report."""
+    _require(request.user, "stations.manage")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "columns": [h for h, _f in excel.TEMPLATE_COLUMNS]}
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                rows = excel.read_rows(form.cleaned_data["file"])
+                report = services.import_stations(user=request.user, rows=rows)
+            except excel.SheetError as exc:
+                form.add_error("file", str(exc))
+            except services.ImportRejected as exc:
+                context["rejected"] = True
+                context["report"] = _report_rows(exc.rows, rejected=True)
+            else:
+                status = 200
+                context["report"] = _report_rows(report, rejected=False)
+                context["created"] = sum(r["result"] == "created" for r in report)
+                context["updated"] = sum(r["result"] == "updated" for r in report)
+    return render(request, "console/stations/import.html", context, status=status)
+
+
+@staff_required
+def station_import_template(request):
+    _require(request.user, "stations.manage")
+    return _xlsx_response(excel.template_bytes(), "stations-template.xlsx")
+
+
+# --- status review queue ----------------------------------------------------------------------
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def review_queue(request):
+    """Pending open/close requests for stations in the user's ``stations.review`` scope."""
+    scope = _require(request.user, "stations.review")
+    in_scope = StatusRequest.objects.filter(scope.q("station__org")).select_related(
+        "station", "station__org", "station__district", "requested_by", "reviewed_by"
+    )
+    if request.method == "POST":
+        req = in_scope.filter(pk=_posted_id(request, "request_id")).first()
+        decision = request.POST.get("decision")
+        if req is None or decision not in ("approve", "reject"):
+            raise Http404
+        try:
+            services.review_status(
+                user=request.user, request_id=req.pk, approve=decision == "approve"
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(m for ms in exc.message_dict.values() for m in ms))
+        else:
+            messages.success(
+                request,
+                _("已批准：%s") % req.station.name
+                if decision == "approve"
+                else _("已驳回：%s") % req.station.name,
+            )
+        return redirect("console-stations:reviews")
+    pending = in_scope.filter(state=StatusRequest.State.PENDING).order_by("created_at", "id")
+    done = in_scope.exclude(state=StatusRequest.State.PENDING).order_by("-reviewed_at", "-id")
+    return render(
+        request,
+        "console/stations/reviews.html",
+        {"pending": pending, "done": done[:20]},
+    )
+
+
+# --- reports queue ----------------------------------------------------------------------------
+
+REPORT_STATES = [("open", gettext_lazy("待处理")), ("all", gettext_lazy("全部"))] + [
+    (v, label) for v, label in Report.State.choices if v != "open"
+]
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def report_queue(request):
+    """Ratings and problem reports for stations the user manages: mark handled, or turn into a
+    12351 appeal."""
+    scope = _require(request.user, "stations.manage")
+    in_scope = Report.objects.filter(scope.q("station__org")).select_related(
+        "station", "worker_account", "appeal"
+    )
+    errors: dict[int, str] = {}
+    if request.method == "POST":
+        report = in_scope.filter(pk=_posted_id(request, "report_id")).first()
+        action = request.POST.get("action")
+        if report is None or action not in ("handle", "escalate"):
+            raise Http404
+        if report.state != Report.State.OPEN:
+            messages.error(request, _("该反馈已处理"))
+            return redirect(request.get_full_path())
+        if action == "handle":
+            Report.objects.filter(pk=report.pk, state=Report.State.OPEN).update(
+                state=Report.State.HANDLED
+            )
+            messages.success(request, _("已标记为已处理"))
+            return redirect(request.get_full_path())
+        else:
+            try:
+                appeal = services.escalate_report(
+                    user=request.user,
+                    report=report,
+                    contact_phone=request.POST.get("contact_phone", "").strip()[:20],
+                )
+            except ValidationError as exc:
+                errors[report.pk] = "；".join(m for ms in exc.message_dict.values() for m in ms)
+            else:
+                messages.success(request, _("已转为12351诉求 %s") % appeal.number)
+                return redirect(request.get_full_path())
+    state = request.GET.get("state", "open")
+    if state not in dict(REPORT_STATES):
+        state = "open"
+    qs = in_scope if state == "all" else in_scope.filter(state=state)
+    page = Paginator(qs.order_by("-created_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    for r in page.object_list:
+        r.has_phone = bool(r.worker_account_id and r.worker_account.phone)
+        r.error = errors.get(r.pk, "")
+    return render(
+        request,
+        "console/stations/reports.html",
+        {"page": page, "state": state, "states": REPORT_STATES, "errors": errors},
+        status=400 if errors else 200,
+    )
+
+
+# --- build targets and check-ins --------------------------------------------------------------
+
+
+@staff_required
+def targets(request):
+    scope = _require(request.user, "stations.view")
+    code = request.GET.get("org", "")[:40]
+    org = get_by_code(code) if code else scope.orgs().order_by("depth", "path").first()
+    if org is None or not scope.contains(org):
+        raise Http404
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("year") or this_year)
+    except ValueError:
+        year = this_year
+    if not 2000 <= year <= 2100:
+        year = this_year
+    rows = selectors.target_progress(org, year)
+    type_names = dict(StationType.objects.values_list("code", "name"))
+    chart: dict[str, dict] = {}
+    for r in rows:
+        r["type_name"] = type_names.get(r["type"], r["type"])
+        r["percent"] = None if r["progress"] is None else round(r["progress"] * 100, 1)
+        c = chart.setdefault(r["org"], {"org": r["org_name"], "target": 0, "opened": 0})
+        c["target"] += r["target"] or 0
+        c["opened"] += r["opened"]
+    stations = selectors.visible_stations(request.user).filter(
+        subtree_q([org.path], "org") | subtree_q([org.path], "district")
+    )
+    stats = selectors.checkin_stats(stations, days=30)
+    district_names = dict(
+        Org.objects.filter(code__in=list(stats["by_district"])).values_list("code", "name")
+    )
+    by_district = sorted(
+        ((district_names.get(code, code), n) for code, n in stats["by_district"].items()),
+        key=lambda item: -item[1],
+    )
+    children = Org.objects.filter(parent=org).order_by("sort_order", "code")
+    return render(
+        request,
+        "console/stations/targets.html",
+        {
+            "org": org,
+            "year": year,
+            "years": [year - 1, year + 1],
+            "rows": rows,
+            "chart": list(chart.values()),
+            "checkins_total": stats["total"],
+            "checkins_by_district": by_district,
+            "children": [c for c in children if scope.contains(c)],
+            "parent": org.parent if org.parent and scope.contains(org.parent) else None,
+        },
+    )
