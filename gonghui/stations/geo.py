@@ -47,8 +47,12 @@ def haversine_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
 
 
 def bbox_around(lat: float, lng: float, radius_m: float) -> tuple[float, float, float, float]:
-    """(min_lat, max_lat, min_lng, max_lng) containing the circle of ``radius_m``."""
-    dlat = math.degrees(radius_m / EARTH_RADIUS_M)
-    coslat = max(math.cos(math.radians(lat)), 1e-6)
-    dlng = math.degrees(radius_m / (EARTH_RADIUS_M * coslat))
+    """(min_lat, max_lat, min_lng, max_lng) containing the circle of ``radius_m``.
+
+    The circle bulges poleward, so its widest longitude is asin(sin(d) / cos(lat)), a little
+    more than d / cos(lat) (d = angular radius)."""
+    d = radius_m / EARTH_RADIUS_M
+    dlat = math.degrees(d)
+    ratio = math.sin(min(d, math.pi / 2)) / max(math.cos(math.radians(lat)), 1e-12)
+    dlng = math.degrees(math.asin(ratio)) if ratio < 1 else 180.0
     return lat - dlat, lat + dlat, lng - dlng, lng + dlng

@@ -1,6 +1,7 @@
 """Reads for stations: the nearest-station finder, map viewport, scoped lists, targets."""
 
 import datetime
+import math
 from dataclasses import dataclass
 
 from django.db.models import Count, F, QuerySet
@@ -15,7 +16,7 @@ from .hours import is_open, ranges_on
 from .models import Amenity, BuildTarget, CheckIn, Station, StationException, StationStatus
 
 FIRST_RADIUS_M = 1_000
-MAX_RADIUS_M = 4_000_000  # beyond this, the whole country has been searched
+MAX_RADIUS_M = 4_000_000  # from here on, search everywhere (China spans ~5,000 km)
 
 
 @dataclass
@@ -75,8 +76,11 @@ def nearest(
     radius = FIRST_RADIUS_M
     seen: dict[int, tuple] = {}
     while True:
-        min_lat, max_lat, min_lng, max_lng = geo.bbox_around(lat, lng, radius)
-        box = qs.filter(lat__gte=min_lat, lat__lte=max_lat, lng__gte=min_lng, lng__lte=max_lng)
+        if radius >= MAX_RADIUS_M:  # last round: no box, whatever is left anywhere
+            box, radius = qs, math.inf
+        else:
+            min_lat, max_lat, min_lng, max_lng = geo.bbox_around(lat, lng, radius)
+            box = qs.filter(lat__gte=min_lat, lat__lte=max_lat, lng__gte=min_lng, lng__lte=max_lng)
         rows = [r for r in box.values_list(*fields) if r[0] not in seen]
         exc = _exceptions([r[0] for r in rows], [today, yesterday]) if open_now else {}
         for sid, slat, slng, hours in rows:
