@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_queues
 
 app_name = "console-stations"
 urlpatterns: list = [
@@ -11,9 +11,9 @@ urlpatterns: list = [
     path("new/", views.station_create, name="create"),
     path("import/", views.station_import, name="import"),
     path("import/template.xlsx", views.station_import_template, name="import-template"),
-    path("reviews/", views.review_queue, name="reviews"),
-    path("reports/", views.report_queue, name="reports"),
-    path("targets/", views.targets, name="targets"),
+    path("reviews/", views_queues.review_queue, name="reviews"),
+    path("reports/", views_queues.report_queue, name="reports"),
+    path("targets/", views_queues.targets, name="targets"),
     path("<int:station_id>/", views.station_detail, name="detail"),
     path("<int:station_id>/edit/", views.station_edit, name="edit"),
 ]

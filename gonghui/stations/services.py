@@ -293,6 +293,17 @@ def report_problem(
     )
 
 
+def mark_report_handled(*, user, report: Report) -> bool:
+    """Close an open report; False when someone else handled it first."""
+    if not scope_for(user, "stations.manage").contains(report.station.org):
+        raise PermissionDenied(_("无权处理该反馈"))
+    return bool(
+        Report.objects.filter(pk=report.pk, state=Report.State.OPEN).update(
+            state=Report.State.HANDLED
+        )
+    )
+
+
 def escalate_report(*, user, report: Report, contact_phone: str = ""):
     """Turn a problem report into a 12351 appeal (category 驿站与职工之家) in one action."""
     from gonghui.hotline import services as hotline
@@ -304,6 +315,10 @@ def escalate_report(*, user, report: Report, contact_phone: str = ""):
     phone = contact_phone or (report.worker_account.phone if report.worker_account else "")
     station = report.station
     with transaction.atomic():
+        # Two managers escalating at once must not file two appeals.
+        locked = Report.objects.select_for_update().get(pk=report.pk)
+        if locked.appeal_id:
+            raise ValidationError({"report": [_("该反馈已转为12351诉求")]})
         appeal, _created = hotline.create_appeal(
             actor=None,
             data={
