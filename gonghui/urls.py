@@ -46,6 +46,11 @@ console_patterns = [
     path("hotline/metrics/", hotline_views.metrics_page, name="hotline-metrics"),
     path("hotline/overdue-check/", hotline_views.run_overdue_check, name="hotline-overdue-check"),
     path("hotline/<int:appeal_id>/", hotline_views.appeal_detail, name="appeal-detail"),
+    path(
+        "hotline/<int:appeal_id>/attachments/<int:attachment_id>/",
+        hotline_views.attachment_download,
+        name="appeal-attachment",
+    ),
 ]
 
 h5_patterns = [

@@ -5,7 +5,7 @@ import io
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -272,3 +272,19 @@ def run_overdue_check(request):
 
     mark_overdue_appeals.enqueue()
     return redirect(f"{request.build_absolute_uri('/console/hotline/')}?queue=overdue")
+
+
+@staff_required
+def attachment_download(request, appeal_id: int, attachment_id: int):
+    """Attachments are personal data: served only through this scoped, audited view (never
+    from a public media URL)."""
+    appeal = selectors.get_visible_appeal(request.user, appeal_id)
+    att = appeal.attachments.filter(pk=attachment_id).first()
+    if att is None:
+        raise Http404
+    audit.record(actor=request.user, action="download", obj=appeal, fields=[f"attachment:{att.pk}"],
+                 reason=_("查看附件"), request=request)  # fmt: skip
+    response = FileResponse(att.file.open("rb"), content_type=att.content_type)
+    response["Content-Disposition"] = f"inline; filename=attachment-{att.pk}{att.file.name[-4:]}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -89,3 +89,23 @@ def test_case_page_upload_checks_the_file(client, cy_handler, dispatched, settin
     pdf = SimpleUploadedFile("证明.pdf", b"%PDF-1.4\n%test\n", content_type="application/pdf")
     assert client.post(url, {"file": pdf}).status_code == 302
     assert appeals[0].attachments.get().content_type == "application/pdf"
+
+
+def test_attachment_download_is_scoped_and_audited(
+    client, cy_handler, hd_handler, dispatched, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gonghui.hotline.attachments import attach
+
+    settings.MEDIA_ROOT = tmp_path
+    _op, appeals = dispatched
+    att = attach(appeals[0], SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\nxxxx"))
+    url = f"/console/hotline/{appeals[0].pk}/attachments/{att.pk}/"
+    client.force_login(hd_handler)
+    assert client.get(url).status_code == 404
+    assert not AuditLog.objects.exists()
+    client.force_login(cy_handler)
+    r = client.get(url)
+    assert r.status_code == 200 and b"".join(r.streaming_content).startswith(b"\x89PNG")
+    assert AuditLog.objects.get().action == "download"
