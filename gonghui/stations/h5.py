@@ -272,6 +272,7 @@ def detail(request, station_id: int):
             "amenities": amenities,
             "geo_uri": f"geo:{label}?q={label}({quote(station.name)})",
             "checkins_today": _checkins_today(station, now),
+            "photos": station.photos.all(),
             "kinds": Report.Kind.choices,
             "ratings": range(5, 0, -1),
             "errors": errors,
@@ -327,4 +328,18 @@ def qr_svg(request, station_id: int):
     response = HttpResponse(svg.to_string(encoding="unicode"), content_type="image/svg+xml")
     response["Content-Disposition"] = f'inline; filename="station-{station.pk}-qr.svg"'
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def photo(request, photo_id: int):
+    """A station photo (public for open stations, like the station itself)."""
+    from django.http import FileResponse
+
+    from .models import StationPhoto
+
+    item = StationPhoto.objects.select_related("station").filter(pk=photo_id).first()
+    if item is None or item.station.status != StationStatus.OPEN:
+        raise Http404
+    response = FileResponse(item.image.open("rb"), content_type=item.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -10,4 +10,5 @@ urlpatterns: list = [
     path("<int:station_id>/", h5.detail, name="detail"),
     path("<int:station_id>/qr.svg", h5.qr_svg, name="qr"),
     path("c/<str:qr_token>/", h5.check_in, name="check-in"),
+    path("photos/<int:photo_id>/", h5.photo, name="photo"),
 ]

@@ -212,3 +212,22 @@ class BuildTarget(models.Model):
 
     def __str__(self):
         return f"{self.org_id} {self.year} {self.type_id}: {self.count}"
+
+
+def photo_path(instance, filename):
+    return f"stations/{instance.station_id}/{filename}"
+
+
+class StationPhoto(models.Model):
+    """A photo of the station (public: shown on the finder's detail page)."""
+
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(upload_to=photo_path)
+    content_type = models.CharField(max_length=30)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.image.name

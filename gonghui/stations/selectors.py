@@ -4,7 +4,7 @@ import datetime
 import math
 from dataclasses import dataclass
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from gonghui.orgs.models import Org
@@ -17,6 +17,7 @@ from .models import Amenity, BuildTarget, CheckIn, Station, StationException, St
 
 FIRST_RADIUS_M = 1_000
 MAX_RADIUS_M = 4_000_000  # from here on, search everywhere (China spans ~5,000 km)
+_RELATED = ("type", "org", "district")  # what the API's station_out reads
 
 
 @dataclass
@@ -47,6 +48,31 @@ def amenity_mask(codes) -> int | None:
     return sum(1 << b for b in bits.values())
 
 
+def _box_q(box) -> Q:
+    min_lat, max_lat, min_lng, max_lng = box
+    return Q(lat__gte=min_lat, lat__lte=max_lat, lng__gte=min_lng, lng__lte=max_lng)
+
+
+def _first_open(found, k: int, verdict: dict, evaluate) -> list:
+    """The first ``k`` of ``found`` (sorted by distance) that are open now. Verdicts are
+    worked out lazily, nearest first, in small batches (``evaluate(ids)`` fills ``verdict``)."""
+    while True:
+        out, todo = [], []
+        for d, sid in found:
+            v = verdict.get(sid)
+            if v is None:
+                todo.append(sid)
+                if len(todo) >= 2 * (k - len(out)) + 8:
+                    break
+            elif v and not todo:
+                out.append((d, sid))
+                if len(out) == k:
+                    return out
+        if not todo:
+            return out
+        evaluate(todo)
+
+
 def nearest(
     lat: float,
     lng: float,
@@ -61,9 +87,12 @@ def nearest(
 
     Searches a growing box around the point on the (status, lat, lng) index: once ``k``
     matches lie inside the circle that fits in the box, no station outside can be nearer.
+    Each round fetches only the ring the previous box did not cover, and only (id, lat, lng);
+    once ``k`` matches are known, the next box is sized to the k-th distance, so that round
+    is the last. Open-now is worked out for the nearest candidates only (``_first_open``).
     """
     now = timezone.localtime(now or timezone.now())
-    today, yesterday = now.date(), now.date() - datetime.timedelta(days=1)
+    days = [now.date(), now.date() - datetime.timedelta(days=1)]
     qs = open_stations()
     if amenities:
         mask = amenity_mask(amenities)
@@ -72,31 +101,42 @@ def nearest(
         qs = qs.annotate(_m=F("amenity_bits").bitand(mask)).filter(_m=mask)
     if type_code:
         qs = qs.filter(type__code=type_code)
-    fields = ("id", "lat", "lng", "hours")
-    radius = FIRST_RADIUS_M
-    seen: dict[int, tuple] = {}
+    points = qs.values_list("id", "lat", "lng")
+    stations: dict[int, Station] = {}
+    exc: dict[int, dict] = {}
+    verdict: dict[int, bool] = {}
+
+    def load(ids):
+        ids = [i for i in ids if i not in stations]
+        stations.update(Station.objects.select_related(*_RELATED).in_bulk(ids))
+        exc.update(_exceptions(ids, days))
+
+    def evaluate(ids):
+        load(ids)
+        for sid in ids:
+            verdict[sid] = is_open(stations[sid].hours, now, exc.get(sid))
+
+    found: list[tuple[float, int]] = []  # every match fetched so far, (distance, id), sorted
+    radius, previous = FIRST_RADIUS_M, None
     while True:
         if radius >= MAX_RADIUS_M:  # last round: no box, whatever is left anywhere
-            box, radius = qs, math.inf
+            box, radius, ring = None, math.inf, points
         else:
-            min_lat, max_lat, min_lng, max_lng = geo.bbox_around(lat, lng, radius)
-            box = qs.filter(lat__gte=min_lat, lat__lte=max_lat, lng__gte=min_lng, lng__lte=max_lng)
-        rows = [r for r in box.values_list(*fields) if r[0] not in seen]
-        exc = _exceptions([r[0] for r in rows], [today, yesterday]) if open_now else {}
-        for sid, slat, slng, hours in rows:
-            if open_now and not is_open(hours, now, exc.get(sid)):
-                seen[sid] = None
-                continue
-            seen[sid] = (geo.haversine_m(lat, lng, slat, slng), hours)
-        inside = sorted(
-            (d, sid) for sid, v in seen.items() if v is not None and (d := v[0]) <= radius
-        )
-        if len(inside) >= k or radius >= MAX_RADIUS_M:
+            box = geo.bbox_around(lat, lng, radius)
+            ring = points.filter(_box_q(box))
+        if previous is not None:
+            ring = ring.exclude(_box_q(previous))
+        found.extend((geo.haversine_m(lat, lng, slat, slng), sid) for sid, slat, slng in ring)
+        found.sort()
+        matches = _first_open(found, k, verdict, evaluate) if open_now else found[:k]
+        if box is None or (len(matches) >= k and matches[k - 1][0] <= radius):
             break
-        radius *= 4
-    chosen = inside[:k]
-    stations = Station.objects.select_related("type").in_bulk([sid for _d, sid in chosen])
-    exc = _exceptions([sid for _d, sid in chosen], [today, yesterday])
+        previous = box
+        # k matches known: no station outside the circle through the k-th can be nearer,
+        # so a box around that circle is the last one.
+        radius = matches[k - 1][0] if len(matches) >= k else radius * 4
+    chosen = matches[:k]
+    load([sid for _d, sid in chosen])
     out = []
     for distance, sid in chosen:
         s = stations[sid]
@@ -104,8 +144,8 @@ def nearest(
             Found(
                 station=s,
                 distance_m=round(distance, 1),
-                open_now=is_open(s.hours, now, exc.get(sid)),
-                today=ranges_on(s.hours, today, exc.get(sid)),
+                open_now=verdict[sid] if sid in verdict else is_open(s.hours, now, exc.get(sid)),
+                today=ranges_on(s.hours, days[0], exc.get(sid)),
             )
         )
     return out

@@ -334,3 +334,45 @@ def escalate_report(*, user, report: Report, contact_phone: str = ""):
         report.state = Report.State.ESCALATED
         report.save()
     return appeal
+
+
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+
+
+def _manage(user, station: Station):
+    if not scope_for(user, "stations.manage").contains(station.org):
+        raise PermissionDenied(_("无权修改该站点"))
+
+
+def add_photo(*, user, station: Station, upload):
+    """Attach a JPEG/PNG photo (checked by content, at most 5 MB)."""
+    from gonghui.core.files import IMAGES, check_upload
+
+    from .models import StationPhoto
+
+    _manage(user, station)
+    content_type, ext = check_upload(upload, allowed=IMAGES, max_bytes=PHOTO_MAX_BYTES)
+    photo = StationPhoto(station=station, content_type=content_type)
+    photo.image.save(f"{station.pk}-{station.photos.count() + 1}{ext}", upload, save=False)
+    photo.save()
+    return photo
+
+
+def set_exception(*, user, station: Station, date, ranges, note: str = ""):
+    """Closed (``ranges=[]``) or special hours on one date, e.g. a holiday closure."""
+    from .hours import clean_ranges
+    from .models import StationException
+
+    _manage(user, station)
+    if date is None:
+        raise ValidationError({"date": [_("请填写日期")]})
+    ranges = clean_ranges(ranges, "ranges")
+    exc, _created = StationException.objects.update_or_create(
+        station=station, date=date, defaults={"ranges": ranges, "note": (note or "")[:100]}
+    )
+    return exc
+
+
+def delete_exception(*, user, station: Station, exception_id: int) -> None:
+    _manage(user, station)
+    station.exceptions.filter(pk=exception_id).delete()

@@ -391,8 +391,19 @@ class StatusRequestForm(forms.Form):
 def station_detail(request, station_id: int):
     station = _visible_or_404(request.user, station_id)
     can_manage = scope_for(request.user, "stations.manage").contains(station.org)
-    form = StatusRequestForm(request.POST or None)
-    if request.method == "POST":
+    action = request.POST.get("action", "status")
+    form = StatusRequestForm(request.POST if action == "status" else None)
+    extra_error = ""
+    if request.method == "POST" and action != "status":
+        if not can_manage:
+            raise PermissionDenied
+        try:
+            _station_extra(request, station, action)
+        except ValidationError as exc:
+            extra_error = "；".join(m for ms in exc.message_dict.values() for m in ms)
+        else:
+            return redirect("console-stations:detail", station_id=station.pk)
+    elif request.method == "POST":
         if not can_manage:
             raise PermissionDenied
         if form.is_valid():
@@ -423,9 +434,36 @@ def station_detail(request, station_id: int):
         "pending": station.status_requests.filter(state=StatusRequest.State.PENDING).exists(),
         "checkins_30d": CheckIn.objects.filter(station=station, created_at__gte=since).count(),
         "reports": station.reports.order_by("-created_at", "-id")[:10] if can_manage else [],
+        "photos": station.photos.all(),
+        "exceptions": station.exceptions.filter(date__gte=timezone.localdate()).order_by("date"),
+        "extra_error": extra_error,
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "console/stations/detail.html", context, status=status)
+
+
+def _station_extra(request, station: Station, action: str) -> None:
+    """Photo upload and date exceptions (closures / special hours) from the station page."""
+    if action == "photo":
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ValidationError({"file": [_("请选择图片")]})
+        services.add_photo(user=request.user, station=station, upload=upload)
+    elif action == "exception":
+        try:
+            day = datetime.date.fromisoformat(request.POST.get("date", ""))
+        except ValueError:
+            raise ValidationError({"date": [_("日期格式应为 YYYY-MM-DD")]}) from None
+        start, end = request.POST.get("start", ""), request.POST.get("end", "")
+        ranges = [[start, end]] if start or end else []
+        services.set_exception(user=request.user, station=station, date=day, ranges=ranges,
+                               note=request.POST.get("note", ""))  # fmt: skip
+    elif action == "delete_exception":
+        services.delete_exception(
+            user=request.user, station=station, exception_id=_posted_id(request, "exception_id")
+        )
+    else:
+        raise Http404
 
 
 # --- Excel import -----------------------------------------------------------------------------

@@ -436,3 +436,37 @@ def test_targets_page_with_chart_and_checkins(client, orgs, cy_manager, stations
     assert r.status_code == 200 and r.context["org"].code == "BJ-CY"
     assert r.context["checkins_total"] == 2
     assert client.get(f"{URL}targets/", {"org": "BJ-HD"}).status_code == 404
+
+
+def test_station_page_photo_and_closure_dates(client, orgs, settings, tmp_path):
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gonghui.people.tests.factories import make_staff
+    from gonghui.stations.models import Station, StationType
+
+    settings.MEDIA_ROOT = tmp_path
+    manager = make_staff("cy_mgr_photo", orgs["BJ-CY"], "station_manager")
+    station = Station.objects.create(
+        type=StationType.objects.get(code="warm_station"), name="照片驿站", org=orgs["BJ-CY"],
+        district=orgs["BJ-CY"], address="朝阳路1号", lat=39.92, lng=116.44, status="open",
+        hours="24h",
+    )  # fmt: skip
+    client.force_login(manager)
+    url = f"/console/stations/{station.pk}/"
+    bad = SimpleUploadedFile("x.png", b"GIF89a....", content_type="image/png")
+    assert client.post(url, {"action": "photo", "file": bad}).status_code == 400
+    good = SimpleUploadedFile("x.png", b"\x89PNG\r\n\x1a\n....", content_type="image/png")
+    assert client.post(url, {"action": "photo", "file": good}).status_code == 302
+    photo = station.photos.get()
+    assert client.get(f"/stations/photos/{photo.pk}/").status_code == 200
+    day = datetime.date.today() + datetime.timedelta(days=3)
+    r = client.post(url, {"action": "exception", "date": day.isoformat(), "note": "春节闭站"})
+    assert r.status_code == 302
+    assert station.exceptions.get().ranges == []
+    r = client.post(url, {"action": "exception", "date": "bad"})
+    assert r.status_code == 400
+    other = make_staff("hd_mgr_photo", orgs["BJ-HD"], "station_manager")
+    client.force_login(other)
+    assert client.post(url, {"action": "photo", "file": good}).status_code == 404
