@@ -200,10 +200,39 @@ def target_progress(org: Org, year: int) -> list[dict]:
 
 
 def checkin_stats(qs: QuerySet[Station], days: int = 30) -> dict:
+    """Usage over the last ``days``: check-ins in total, per day, per district and for the
+    busiest stations, and worker ratings (average and count)."""
+    from django.db.models import Avg
+    from django.db.models.functions import TruncDate
+
+    from gonghui.core.workdays import SHANGHAI
+
+    from .models import Report
+
     since = timezone.now() - datetime.timedelta(days=days)
     checkins = CheckIn.objects.filter(station__in=qs, created_at__gte=since)
     by_district = checkins.values("station__district__code").annotate(n=Count("id"))
+    by_day = (
+        checkins.annotate(day=TruncDate("created_at", tzinfo=SHANGHAI))
+        .values("day")
+        .annotate(n=Count("id"))
+        .order_by("day")
+    )
+    top = (
+        checkins.values("station_id", "station__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "station_id")[:10]
+    )
+    ratings = Report.objects.filter(
+        station__in=qs, kind=Report.Kind.RATING, created_at__gte=since
+    ).aggregate(avg=Avg("rating"), n=Count("id"))
     return {
         "total": checkins.count(),
         "by_district": {r["station__district__code"]: r["n"] for r in by_district},
+        "by_day": [{"day": r["day"].isoformat(), "n": r["n"]} for r in by_day],
+        "top_stations": [
+            {"id": r["station_id"], "name": r["station__name"], "n": r["n"]} for r in top
+        ],
+        "rating_avg": round(ratings["avg"], 2) if ratings["avg"] is not None else None,
+        "rating_count": ratings["n"],
     }

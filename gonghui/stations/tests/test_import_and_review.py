@@ -348,3 +348,24 @@ def test_targets_endpoint_scope_and_validation(client, cy_manager):
     # no year: the current one
     r = client.get(f"{API}/targets", **headers)
     assert r.status_code == 200 and r.json()["year"] >= 2025
+
+
+@pytest.mark.django_db
+def test_checkin_stats_by_day_station_district_and_ratings(orgs):
+    from gonghui.stations import selectors, services
+    from gonghui.stations.models import Station
+
+    from .factories import make_station
+
+    a = make_station(org=orgs["BJ-CY"], name="甲站")
+    b = make_station(org=orgs["BJ-HD"], name="乙站")
+    for _ in range(3):
+        services.check_in(token=a.qr_token)
+    services.check_in(token=b.qr_token)
+    services.report_problem(station=a, kind="rating", rating=5)
+    services.report_problem(station=b, kind="rating", rating=3)
+    stats = selectors.checkin_stats(Station.objects.all())
+    assert stats["total"] == 4
+    assert [t["name"] for t in stats["top_stations"]] == ["甲站", "乙站"]
+    assert sum(d["n"] for d in stats["by_day"]) == 4
+    assert stats["rating_avg"] == 4.0 and stats["rating_count"] == 2
