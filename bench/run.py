@@ -1,7 +1,8 @@
-"""Gonghui benchmarks: hotline intake and hotline metrics, each against a reference measured
-in the same run on the same PostgreSQL server. Not part of the test suite; see bench/README.md.
+"""Gonghui benchmarks: hotline intake, hotline metrics and the station finder, each against a
+reference measured in the same run on the same PostgreSQL server. Not part of the test suite;
+see bench/README.md.
 
-    .venv/bin/python bench/run.py [--appeals N] [--requests N]
+    .venv/bin/python bench/run.py [--appeals N] [--requests N] [--stations N,N] [--only finder]
 
 Needs PostgreSQL: DATABASE_URL if set, else postgres://postgres@127.0.0.1:5432/test. The run
 works in its own scratch database (gonghui_bench on that server), dropped and recreated every
@@ -15,7 +16,9 @@ import platform
 import sys
 import time
 
+import psycopg
 from common import BENCH_DB, DEFAULT_URL, log, prepare, recreate_database, setup_django, table, urls
+from finder import bench_finder, finder_notes, finder_rows, parse_sets
 from intake import bench_intake
 from metrics import bench_metrics, load_appeals
 
@@ -27,32 +30,59 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="best of N (within a time budget)")
     parser.add_argument("--skip-intake", action="store_true")
     parser.add_argument("--skip-metrics", action="store_true")
+    parser.add_argument("--skip-finder", action="store_true")
+    parser.add_argument(
+        "--only", choices=["intake", "metrics", "finder"], help="run this benchmark alone"
+    )
+    parser.add_argument(
+        "--stations",
+        type=parse_sets,
+        default="16000,160000",
+        help="finder station sets, comma-separated (N[:beijing|national])",
+    )
+    parser.add_argument("--points", type=int, default=500, help="finder query points per set")
+    parser.add_argument(
+        "--finder-reference",
+        choices=["auto", "postgis", "numpy"],
+        default="auto",
+        help="finder reference: PostGIS KNN if installable (auto), else NumPy brute force",
+    )
     parser.add_argument("--keep", action="store_true", help=f"keep the {BENCH_DB} database")
     args = parser.parse_args(argv)
+    if args.only:
+        args.skip_intake = args.only != "intake"
+        args.skip_metrics = args.only != "metrics"
+        args.skip_finder = args.only != "finder"
 
     base = os.environ.get("DATABASE_URL") or DEFAULT_URL
     admin_url, bench_url = urls(base)
     t_start = time.perf_counter()
     log(f"recreating database {BENCH_DB}")
     recreate_database(admin_url)
+    intake = metrics = load_s = finder = None
     try:
-        setup_django(bench_url)
-        from django.db import connection
-
-        orgs, operator, token = prepare()
-        with connection.cursor() as cur:
-            cur.execute("SHOW server_version")
-            pg_version = cur.fetchone()[0]
+        with psycopg.connect(bench_url) as conn:
+            pg_version = conn.execute("SHOW server_version").fetchone()[0]
+        if not (args.skip_intake and args.skip_metrics):
+            setup_django(bench_url)
+            orgs, operator, token = prepare()
 
         intake = None if args.skip_intake else bench_intake(
             orgs, operator, token, bench_url, args.requests
         )  # fmt: skip
-        metrics = load_s = None
         if not args.skip_metrics:
             log(f"metrics: bulk-loading {args.appeals:,} appeals")
             # the intake rows stay: they are received in the present, outside the 2025 window
             load_s = load_appeals(bench_url, args.appeals, orgs)
             metrics = bench_metrics(orgs, bench_url, args.repeat)
+        if not args.skip_finder:
+            try:  # the finder's workers open their own connections
+                from django.db import connections
+
+                connections.close_all()
+            except Exception:  # noqa: S110 - Django may not be set up
+                pass
+            finder = bench_finder(bench_url, args.stations, args.points, args.finder_reference)
     finally:
         try:
             from django.db import connections
@@ -111,6 +141,8 @@ def main(argv=None) -> int:
             ),
             ("    of which fetching the pairs", f"{metrics['fetch_s']:.2f} s", "", ""),
         ]
+    if finder:
+        rows += finder_rows(finder)
     print(table(rows))
     if metrics:
         share = metrics["avg_s"] / (metrics["avg_s"] + metrics["counts_s"])
@@ -131,8 +163,11 @@ def main(argv=None) -> int:
         print("headline:", json.dumps(metrics["ours"], ensure_ascii=False))
     if intake:
         print(f"intake: {intake['queries']} SQL statements per API request")
+    if finder:
+        print("\n".join(finder_notes(finder)))
     print(f"total run time {time.perf_counter() - t_start:.0f} s")
-    return 0 if not metrics or (metrics["same_counts"] and metrics["same_avg"]) else 1
+    ok = not metrics or (metrics["same_counts"] and metrics["same_avg"])
+    return 0 if ok and (not finder or finder["ok"]) else 1
 
 
 if __name__ == "__main__":

@@ -97,8 +97,11 @@ class Station(models.Model):
         verbose_name_plural = _("驿站")
         ordering = ["id"]
         indexes = [
-            # The finder scans a latitude band then filters longitude (docs/stations.md).
-            models.Index(fields=["status", "lat", "lng"], name="station_open_lat_lng"),
+            # The finder scans a latitude band, then filters longitude and amenities from the
+            # index entries alone (a covering index; docs/stations.md).
+            models.Index(
+                fields=["status", "lat", "lng", "amenity_bits"], name="station_open_lat_lng_am"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["name", "address"], name="uniq_station_name_address")

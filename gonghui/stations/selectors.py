@@ -4,7 +4,8 @@ import datetime
 import math
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from gonghui.orgs.models import Org
@@ -13,9 +14,17 @@ from gonghui.people.scope import scope_for
 
 from . import geo
 from .hours import is_open, ranges_on
-from .models import Amenity, BuildTarget, CheckIn, Station, StationException, StationStatus
+from .models import (
+    Amenity,
+    BuildTarget,
+    CheckIn,
+    Station,
+    StationException,
+    StationStatus,
+    StationType,
+)
 
-FIRST_RADIUS_M = 1_000
+FIRST_RADIUS_M = 2_000
 MAX_RADIUS_M = 4_000_000  # from here on, search everywhere (China spans ~5,000 km)
 _RELATED = ("type", "org", "district")  # what the API's station_out reads
 
@@ -48,9 +57,14 @@ def amenity_mask(codes) -> int | None:
     return sum(1 << b for b in bits.values())
 
 
-def _box_q(box) -> Q:
-    min_lat, max_lat, min_lng, max_lng = box
-    return Q(lat__gte=min_lat, lat__lte=max_lat, lng__gte=min_lng, lng__lte=max_lng)
+# The finder's per-round query, hand-written: building it with the ORM took longer than
+# running it (bench/finder.py). Clauses are appended as needed; every value is a parameter.
+# Table names come from the models (never from input).
+_RING_SQL = f"SELECT id, lat, lng FROM {Station._meta.db_table} WHERE status = %s"  # noqa: S608
+_AMENITY_SQL = " AND (amenity_bits & %s) = %s"
+_TYPE_SQL = f" AND type_id IN (SELECT id FROM {StationType._meta.db_table} WHERE code = %s)"  # noqa: S608
+_IN_BOX_SQL = " AND lat >= %s AND lat <= %s AND lng >= %s AND lng <= %s"
+_NOT_IN_BOX_SQL = " AND NOT (lat >= %s AND lat <= %s AND lng >= %s AND lng <= %s)"
 
 
 def _first_open(found, k: int, verdict: dict, evaluate) -> list:
@@ -93,15 +107,14 @@ def nearest(
     """
     now = timezone.localtime(now or timezone.now())
     days = [now.date(), now.date() - datetime.timedelta(days=1)]
-    qs = open_stations()
+    sql, params = _RING_SQL, [StationStatus.OPEN.value]
     if amenities:
         mask = amenity_mask(amenities)
         if mask is None:
             return []
-        qs = qs.annotate(_m=F("amenity_bits").bitand(mask)).filter(_m=mask)
+        sql, params = sql + _AMENITY_SQL, [*params, mask, mask]
     if type_code:
-        qs = qs.filter(type__code=type_code)
-    points = qs.values_list("id", "lat", "lng")
+        sql, params = sql + _TYPE_SQL, [*params, type_code]
     stations: dict[int, Station] = {}
     exc: dict[int, dict] = {}
     verdict: dict[int, bool] = {}
@@ -119,16 +132,25 @@ def nearest(
     found: list[tuple[float, int]] = []  # every match fetched so far, (distance, id), sorted
     radius, previous = FIRST_RADIUS_M, None
     while True:
+        ring, ring_params = sql, list(params)
         if radius >= MAX_RADIUS_M:  # last round: no box, whatever is left anywhere
-            box, radius, ring = None, math.inf, points
+            box, radius = None, math.inf
         else:
             box = geo.bbox_around(lat, lng, radius)
-            ring = points.filter(_box_q(box))
-        if previous is not None:
-            ring = ring.exclude(_box_q(previous))
-        found.extend((geo.haversine_m(lat, lng, slat, slng), sid) for sid, slat, slng in ring)
+            ring, ring_params = ring + _IN_BOX_SQL, [*ring_params, *box]
+        if previous is not None:  # fetched already
+            ring, ring_params = ring + _NOT_IN_BOX_SQL, [*ring_params, *previous]
+        with connection.cursor() as cursor:
+            cursor.execute(ring, ring_params)
+            rows = cursor.fetchall()
+        found.extend((geo.haversine_m(lat, lng, slat, slng), sid) for sid, slat, slng in rows)
         found.sort()
-        matches = _first_open(found, k, verdict, evaluate) if open_now else found[:k]
+        if not open_now:
+            matches = found[:k]
+        elif len(found) >= k or box is None:
+            matches = _first_open(found, k, verdict, evaluate)
+        else:  # fewer than k candidates: widen, whatever their hours
+            matches = []
         if box is None or (len(matches) >= k and matches[k - 1][0] <= radius):
             break
         previous = box
