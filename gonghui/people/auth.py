@@ -221,3 +221,14 @@ def worker_login(phone: str, code: str) -> tuple[WorkerAccount, str]:
         account.last_login_at = timezone.now()
         account.save()
         return account, issue_token(worker_account=account)
+
+
+def prune_expired(now=None) -> tuple[int, int]:
+    """Delete expired API tokens and SMS codes older than a day (kept that long so the daily
+    per-phone limit can count them). Returns the numbers deleted."""
+    now = now or timezone.now()
+    idle_cutoff = now - settings.API_TOKEN_IDLE_TIMEOUT
+    tokens = ApiToken.objects.filter(expires_at__lte=now).delete()[0]
+    tokens += ApiToken.objects.filter(user__isnull=False, last_used_at__lte=idle_cutoff).delete()[0]
+    codes = SmsCode.objects.filter(created_at__lte=now - timedelta(days=1)).delete()[0]
+    return tokens, codes

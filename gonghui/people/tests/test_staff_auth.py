@@ -165,3 +165,20 @@ def test_passwords_are_hashed_with_argon2(cy_handler):
 def test_console_session_reaches_the_api(client, cy_handler):
     client.force_login(cy_handler)
     assert client.get("/api/v1/me").json()["username"] == "cy_handler"
+
+
+def test_prune_expired_tokens_and_codes(client, cy_handler):
+    from django.core.management import call_command
+
+    from gonghui.people.models import SmsCode
+
+    live = bearer(cy_handler)
+    bearer(cy_handler)
+    ApiToken.objects.filter(pk=ApiToken.objects.order_by("-pk").first().pk).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    client.post("/api/v1/auth/sms-code", {"phone": "13800000000"}, content_type="application/json")
+    SmsCode.objects.update(created_at=timezone.now() - timedelta(days=2))
+    call_command("prune_auth", stdout=None)
+    assert ApiToken.objects.count() == 1 and SmsCode.objects.count() == 0
+    assert client.get("/api/v1/me", **live).status_code == 200
