@@ -71,22 +71,39 @@ class WorkdayCalendar:
                 counted += 1
         return day
 
+    def _workdays_in(self, first: datetime.date, last: datetime.date) -> int:
+        """Working days in [first, last], from a cumulative count built once per span."""
+        if last < first:
+            return 0
+        span = getattr(self, "_span", None)
+        before = first - datetime.timedelta(days=1)
+        if span is None or before < span[0] or last > span[1]:
+            lo = min(before, span[0]) if span else before
+            hi = max(last, span[1]) if span else last
+            cum, n, day = {}, 0, lo
+            while day <= hi:
+                n += self.is_workday(day) if day > lo else 0
+                cum[day] = n
+                day += datetime.timedelta(days=1)
+            self._cum, self._span = cum, (lo, hi)
+        return self._cum[last] - self._cum[before]
+
     def working_hours_between(self, start: datetime.datetime, end: datetime.datetime) -> float:
         """Elapsed hours between two instants, counting only time on working days (local)."""
         if end <= start:
             return 0.0
         start_l, end_l = start.astimezone(SHANGHAI), end.astimezone(SHANGHAI)
+        first, last = start_l.date(), end_l.date()
+        if first == last:
+            return (end_l - start_l).total_seconds() / 3600 if self.is_workday(first) else 0.0
         total = 0.0
-        day = start_l.date()
-        while day <= end_l.date():
-            day_start = datetime.datetime.combine(day, datetime.time(), SHANGHAI)
-            day_end = day_start + datetime.timedelta(days=1)
-            if self.is_workday(day):
-                lo, hi = max(start_l, day_start), min(end_l, day_end)
-                if hi > lo:
-                    total += (hi - lo).total_seconds() / 3600
-            day += datetime.timedelta(days=1)
-        return total
+        if self.is_workday(first):
+            total += (end_of_day(first) - start_l).total_seconds() / 3600
+        if self.is_workday(last):
+            midnight = datetime.datetime.combine(last, datetime.time(), SHANGHAI)
+            total += (end_l - midnight).total_seconds() / 3600
+        one = datetime.timedelta(days=1)
+        return total + 24 * self._workdays_in(first + one, last - one)
 
 
 def end_of_day(day: datetime.date) -> datetime.datetime:

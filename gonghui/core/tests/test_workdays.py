@@ -7,6 +7,8 @@ import chinese_calendar
 import pytest
 from chinese_calendar import constants
 from django.core.management import CommandError, call_command
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gonghui.core import workdays
 from gonghui.core.models import WorkdayOverride
@@ -304,3 +306,33 @@ def test_working_hours_between_accepts_utc_instants():
     start = datetime.datetime(2025, 9, 30, 4, tzinfo=datetime.UTC)
     end = datetime.datetime(2025, 10, 9, 4, tzinfo=datetime.UTC)
     assert WorkdayCalendar().working_hours_between(start, end) == pytest.approx(24.0)
+
+
+def _naive_working_hours(calendar, start, end):
+    """Day-by-day reference for working_hours_between."""
+    dt = datetime
+    total, day = 0.0, start.astimezone(SHANGHAI).date()
+    while day <= end.astimezone(SHANGHAI).date():
+        lo = dt.datetime.combine(day, dt.time(), SHANGHAI)
+        hi = lo + dt.timedelta(days=1)
+        if calendar.is_workday(day):
+            a, b = max(start, lo), min(end, hi)
+            if b > a:
+                total += (b - a).total_seconds() / 3600
+        day += dt.timedelta(days=1)
+    return total
+
+
+@given(
+    start=st.datetimes(
+        min_value=datetime.datetime(2024, 12, 1), max_value=datetime.datetime(2026, 11, 30)
+    ),
+    minutes=st.integers(min_value=0, max_value=60 * 24 * 40),
+)
+def test_working_hours_match_a_day_by_day_count(start, minutes):
+    calendar = WorkdayCalendar()
+    start = start.replace(tzinfo=SHANGHAI)
+    end = start + datetime.timedelta(minutes=minutes)
+    assert calendar.working_hours_between(start, end) == pytest.approx(
+        _naive_working_hours(calendar, start, end)
+    )
