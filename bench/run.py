@@ -18,7 +18,8 @@ import time
 
 import psycopg
 from common import BENCH_DB, DEFAULT_URL, log, prepare, recreate_database, setup_django, table, urls
-from finder import bench_finder, finder_notes, finder_rows, parse_sets
+from finder import bench_finder, finder_notes, finder_rows
+from finder_data import parse_sets
 from intake import bench_intake
 from metrics import bench_metrics, load_appeals
 
