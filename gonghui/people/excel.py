@@ -1,11 +1,10 @@
 """Excel (.xlsx) import template and parsing for workers."""
 
 import io
-import zipfile
 
-from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl import Workbook
+
+from gonghui.core.excel import SheetError, read_sheet
 
 from .models import EmploymentForm
 
@@ -23,13 +22,8 @@ COLUMNS = [
 ]
 REQUIRED = {"姓名", "身份证号", "手机号", "所属工会代码"}
 FIELD_LABELS = {field: header for header, field in COLUMNS}
-MAX_ROWS = 5000
-MAX_BYTES = 5 * 1024 * 1024
+__all__ = ["SheetError", "read_rows", "template_bytes"]
 FORM_BY_LABEL = {str(label): value for value, label in EmploymentForm.choices}
-
-
-class SheetError(Exception):
-    """The file itself cannot be used (not xlsx, missing columns, too big)."""
 
 
 def template_bytes() -> bytes:
@@ -51,31 +45,11 @@ def template_bytes() -> bytes:
 
 def read_rows(upload) -> list[tuple[int, dict]]:
     """``(row_number, data)`` for each non-empty data row; raises ``SheetError``."""
-    if upload.size > MAX_BYTES:
-        raise SheetError(_("文件不能超过5MB"))
-    try:
-        wb = load_workbook(upload, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise SheetError(_("无法读取文件，请上传 .xlsx 格式的Excel文件")) from None
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    header = next(rows, None)
-    if not header:
-        raise SheetError(_("文件为空"))
-    index = {str(h).strip(): i for i, h in enumerate(header) if h is not None}
-    missing = [h for h in REQUIRED if h not in index]
-    if missing:
-        raise SheetError(_("缺少列：%s") % "、".join(sorted(missing)))
     out = []
-    for number, row in enumerate(rows, start=2):
-        if row is None or all(v in (None, "") for v in row):
-            continue
-        if len(out) >= MAX_ROWS:
-            raise SheetError(_("一次最多导入%d行") % MAX_ROWS)
+    for number, cells in read_sheet(upload, columns=COLUMNS, required=REQUIRED):
         data = {}
-        for header_name, field in COLUMNS:
-            i = index.get(header_name)
-            value = row[i] if i is not None and i < len(row) else None
+        for _header, field in COLUMNS:
+            value = cells.get(field)
             if isinstance(value, str):
                 value = value.strip()
             elif isinstance(value, (int, float)) and field in ("phone", "id_number"):
@@ -85,5 +59,4 @@ def read_rows(upload) -> list[tuple[int, dict]]:
         if isinstance(form, str) and form in FORM_BY_LABEL:
             data["employment_form"] = FORM_BY_LABEL[form]
         out.append((number, data))
-    wb.close()
     return out

@@ -5,12 +5,12 @@ imported back)."""
 import io
 import json
 import re
-import zipfile
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl import Workbook
+
+from gonghui.core.excel import XLSX, SheetError, read_sheet
 
 from .models import Amenity, HostKind, StationStatus, StationType
 
@@ -37,14 +37,8 @@ COLUMNS = [
 TEMPLATE_COLUMNS = COLUMNS[:14]
 REQUIRED = {"名称", "负责工会代码", "所在区代码", "地址", "纬度", "经度"}
 FIELD_LABELS = {field: header for header, field in COLUMNS}
-MAX_ROWS = 5000
-MAX_BYTES = 5 * 1024 * 1024
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+__all__ = ["XLSX", "SheetError", "export_bytes", "read_rows", "template_bytes"]
 _SPLIT = re.compile(r"[,，、;；\s]+")
-
-
-class SheetError(Exception):
-    """The file itself cannot be used (not xlsx, missing columns, too big)."""
 
 
 def _hours_text(hours) -> str:
@@ -140,41 +134,13 @@ def _cell(field: str, value, lookups):
 
 
 def read_rows(upload) -> list[tuple[int, dict]]:
-    """``(row_number, data)`` for each non-empty data row; raises ``SheetError``."""
-    if upload.size > MAX_BYTES:
-        raise SheetError(_("文件不能超过5MB"))
-    try:
-        wb = load_workbook(upload, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise SheetError(_("无法读取文件，请上传 .xlsx 格式的Excel文件")) from None
-    try:
-        ws = wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
-        header = next(rows, None)
-        if not header:
-            raise SheetError(_("文件为空"))
-        index = {str(h).strip(): i for i, h in enumerate(header) if h is not None}
-        missing = [h for h, _f in COLUMNS if h in REQUIRED and h not in index]
-        if missing:
-            raise SheetError(_("缺少列：%s") % "、".join(missing))
-        lookups = _lookups()
-        out = []
-        for number, row in enumerate(rows, start=2):
-            if row is None or all(v in (None, "") for v in row):
-                continue
-            if len(out) >= MAX_ROWS:
-                raise SheetError(_("一次最多导入%d行") % MAX_ROWS)
-            data = {}
-            for header_name, field in COLUMNS:
-                i = index.get(header_name)
-                if i is None:
-                    continue  # column absent: not given (an update keeps the value)
-                value = row[i] if i < len(row) else None
-                data[field] = _cell(field, value, lookups)
-            out.append((number, data))
-        return out
-    finally:
-        wb.close()
+    """``(row_number, data)`` for each non-empty data row; raises ``SheetError``. A column
+    absent from the sheet is not given (an update keeps the stored value)."""
+    lookups = _lookups()
+    return [
+        (number, {f: _cell(f, v, lookups) for f, v in cells.items()})
+        for number, cells in read_sheet(upload, columns=COLUMNS, required=REQUIRED)
+    ]
 
 
 def export_bytes(stations) -> bytes:
