@@ -145,6 +145,18 @@ def _http_error(request, exc):
     return error_response(request, exc.status_code, detail)
 
 
+def paginate(qs, page: int, size: int, serialize) -> dict:
+    """``{"count", "page", "pages", "results"}`` for one page of ``qs`` (1-based ``page``)."""
+    count = qs.count()
+    start = (page - 1) * size
+    return {
+        "count": count,
+        "page": page,
+        "pages": max(1, -(-count // size)),
+        "results": [serialize(item) for item in qs[start : start + size]],
+    }
+
+
 def staff_user(request):
     """The calling staff user; 403 for worker tokens."""
     if getattr(request, "worker_account", None) is not None or not request.user.is_authenticated:

@@ -103,3 +103,8 @@ def validate_credit_code(raw: str) -> str:
         if exc.__class__.__name__ == "InvalidChecksum":
             raise ValidationError(_("统一社会信用代码校验位不正确"), code="checksum") from None
         raise ValidationError(_("统一社会信用代码格式不正确"), code="format") from None
+
+
+def error_text(exc: ValidationError) -> str:
+    """All messages of a ``ValidationError`` as one line, for a page-level error."""
+    return "；".join(exc.messages)

@@ -9,7 +9,7 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from gonghui.core import audit
-from gonghui.core.api import ApiError, ConsoleSessionAuth, TokenAuth, staff_user
+from gonghui.core.api import ApiError, ConsoleSessionAuth, TokenAuth, paginate, staff_user
 from gonghui.core.validators import normalize_phone
 from gonghui.orgs.selectors import get_by_code
 from gonghui.people import auth as people_auth
@@ -224,14 +224,7 @@ def list_appeals(request, filters: Query[AppealFilters]):
         date_from=filters.date_from,
         date_to=filters.date_to,
     )
-    count = qs.count()
-    start = (filters.page - 1) * PAGE_SIZE
-    return {
-        "count": count,
-        "page": filters.page,
-        "pages": max(1, -(-count // PAGE_SIZE)),
-        "results": [appeal_out(a) for a in qs[start : start + PAGE_SIZE]],
-    }
+    return paginate(qs, filters.page, PAGE_SIZE, appeal_out)
 
 
 @router.get(

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from gonghui.core.validators import normalize_phone
+from gonghui.core.validators import error_text, normalize_phone
 from gonghui.orgs.selectors import districts
 from gonghui.people import auth
 from gonghui.people.models import WorkerAccount
@@ -133,7 +133,7 @@ def appeal(request, appeal_id: int):
         except services.Conflict as exc:
             error = str(exc)
         except ValidationError as exc:
-            error = "；".join(m for ms in exc.message_dict.values() for m in ms)
+            error = error_text(exc)
     return render(
         request,
         "h5/appeal.html",

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 
 from gonghui.core import audit
 from gonghui.core.models import AuditLog
+from gonghui.core.validators import error_text
 from gonghui.orgs.selectors import get_by_code
 from gonghui.people.decorators import staff_required
 from gonghui.people.scope import scope_for
@@ -119,7 +120,7 @@ def appeal_detail(request, appeal_id: int):
         try:
             attachments.attach(appeal, request.FILES["file"])
         except ValidationError as exc:
-            error = "；".join(m for ms in exc.message_dict.values() for m in ms)
+            error = error_text(exc)
         else:
             return redirect("console:appeal-detail", appeal_id=appeal.pk)
     elif request.method == "POST" and request.POST.get("reveal"):
@@ -150,7 +151,7 @@ def appeal_detail(request, appeal_id: int):
             except services.Conflict as exc:
                 error, status = str(exc), 409
             except ValidationError as exc:
-                error = "；".join(m for ms in exc.message_dict.values() for m in ms)
+                error = error_text(exc)
             except PermissionDenied as exc:
                 error, status = str(exc) or _("无权进行此操作"), 403
             else:

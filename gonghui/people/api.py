@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from gonghui.core.api import ApiError, staff_user
+from gonghui.core.api import ApiError, paginate, staff_user
 from gonghui.core.validators import normalize_phone
 
 from . import auth, selectors, services
@@ -244,15 +244,7 @@ def list_workers(request, filters: Query[WorkerFilters]):
     """Search workers in the caller's scope by name, pinyin initials, phone or ID number."""
     user = staff_user(request)
     qs = selectors.search_workers(user, q=filters.q, district=filters.district)
-    count = qs.count()
-    pages = max(1, -(-count // PAGE_SIZE))
-    start = (filters.page - 1) * PAGE_SIZE
-    return {
-        "count": count,
-        "page": filters.page,
-        "pages": pages,
-        "results": [worker_out(w) for w in qs[start : start + PAGE_SIZE]],
-    }
+    return paginate(qs, filters.page, PAGE_SIZE, worker_out)
 
 
 @workers_router.get(

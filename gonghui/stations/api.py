@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from gonghui.core.api import ApiError, ConsoleSessionAuth, TokenAuth, staff_user
+from gonghui.core.api import ApiError, ConsoleSessionAuth, TokenAuth, paginate, staff_user
 from gonghui.orgs.selectors import get_by_code
 from gonghui.people.scope import scope_for
 
@@ -152,14 +152,7 @@ def by_bbox(request, filters: Query[BboxFilters]):
     if (max_lng - min_lng) * (max_lat - min_lat) > 25:
         raise ApiError(400, _("请求参数有误"), {"bbox": [_("范围过大，请放大地图")]})
     qs = selectors.in_bbox(min_lng, min_lat, max_lng, max_lat).select_related("org", "district")
-    count = qs.count()
-    start = (filters.page - 1) * BBOX_PAGE
-    return {
-        "count": count,
-        "page": filters.page,
-        "pages": max(1, -(-count // BBOX_PAGE)),
-        "results": [station_out(s) for s in qs[start : start + BBOX_PAGE]],
-    }
+    return paginate(qs, filters.page, BBOX_PAGE, station_out)
 
 
 @router.post(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from gonghui.core.validators import error_text
 from gonghui.orgs.selectors import district_of, districts
 from gonghui.people.decorators import staff_required
 from gonghui.people.scope import scope_for
@@ -400,7 +401,7 @@ def station_detail(request, station_id: int):
         try:
             _station_extra(request, station, action)
         except ValidationError as exc:
-            extra_error = "；".join(m for ms in exc.message_dict.values() for m in ms)
+            extra_error = error_text(exc)
         else:
             return redirect("console-stations:detail", station_id=station.pk)
     elif request.method == "POST":

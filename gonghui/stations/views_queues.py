@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from gonghui.core.validators import error_text
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import get_by_code, subtree_q
 from gonghui.people.decorators import staff_required
@@ -41,7 +42,7 @@ def review_queue(request):
                 user=request.user, request_id=req.pk, approve=decision == "approve"
             )
         except ValidationError as exc:
-            messages.error(request, "；".join(m for ms in exc.message_dict.values() for m in ms))
+            messages.error(request, error_text(exc))
         else:
             messages.success(
                 request,
@@ -96,7 +97,7 @@ def report_queue(request):
                     contact_phone=request.POST.get("contact_phone", "").strip()[:20],
                 )
             except ValidationError as exc:
-                errors[report.pk] = "；".join(m for ms in exc.message_dict.values() for m in ms)
+                errors[report.pk] = error_text(exc)
             else:
                 messages.success(request, _("已转为12351诉求 %s") % appeal.number)
                 return redirect(request.get_full_path())
