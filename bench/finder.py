@@ -255,6 +255,7 @@ def measure_set(n: int, layout: str, n_points: int, backend: str, reference: str
     from django.test.utils import CaptureQueriesContext
 
     from gonghui.orgs.models import DISTRICT_TYPES, Org
+    from gonghui.stations import finder as finder_index
     from gonghui.stations import selectors
     from gonghui.stations.models import Amenity, StationType
     from gonghui.stations.selectors import nearest
@@ -268,6 +269,9 @@ def measure_set(n: int, layout: str, n_points: int, backend: str, reference: str
     rows = station_rows(n, layout, seed=n, bits=bits, ids=type_ids, districts=districts)
     log(f"finder [{backend}]: loading {n:,} stations ({layout})")
     load_s = load_stations(rows)
+    t0 = time.perf_counter()
+    finder_index.current_index()  # the first search after a change pays this (docs/stations.md)
+    index_s = time.perf_counter() - t0
     n_open = sum(r["status"] == "open" for r in rows)
     mask = selectors.amenity_mask(FILTER)
     n_match = sum(r["status"] == "open" and r["amenity_bits"] & mask == mask for r in rows)
@@ -278,7 +282,7 @@ def measure_set(n: int, layout: str, n_points: int, backend: str, reference: str
     client = Client()
     out = {
         "stations": n, "layout": layout, "open": n_open, "filter_match": n_match,
-        "points": len(pts), "load_s": load_s, "queries": {},
+        "points": len(pts), "load_s": load_s, "index_s": index_s, "queries": {},
     }  # fmt: skip
 
     def api(lat, lng, params):
@@ -422,6 +426,7 @@ def bench_finder(bench_url: str, sets, n_points: int = 500, reference: str = "au
         "sets": [
             {
                 **{k: v for k, v in pg_set.items() if k != "queries"},
+                "index_s": {name: res["sets"][i]["index_s"] for name, res in backends.items()},
                 "queries": {
                     label: {
                         "reference": q["reference"],
@@ -487,7 +492,8 @@ def finder_notes(finder: dict) -> list[str]:
             for label, q in s["queries"].items()
         )
         out.append(
-            f"finder {s['stations']:,}: loaded in {s['load_s']:.1f} s (PostgreSQL);"
+            f"finder {s['stations']:,}: loaded in {s['load_s']:.1f} s (PostgreSQL); in-memory index"
+            " built in " + ", ".join(f"{b} {t * 1e3:.0f} ms" for b, t in s["index_s"].items()) + ";"
             f" {s['filter_match']:,} open stations have {' & '.join(FILTER)};"
             f" SQL statements per nearest() — {sql}"
         )

@@ -234,3 +234,20 @@ class StationPhoto(models.Model):
 
     def __str__(self):
         return self.image.name
+
+
+class FinderVersion(models.Model):
+    """One row whose ``token`` changes, by database triggers (migration 0005), in the same
+    transaction as every write that could change what the finder answers (stations' status,
+    place, amenities, type or hours; date exceptions). Each process's in-memory finder index
+    (``finder.py``) remembers the token it was built at and rebuilds when it differs. A random
+    token rather than a counter: a rolled-back change can never be mistaken for a later one."""
+
+    token = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("查找索引版本")
+        verbose_name_plural = _("查找索引版本")
+
+    def __str__(self):
+        return str(self.token)

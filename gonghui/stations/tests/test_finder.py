@@ -4,6 +4,7 @@ amenity/type/open-now filters and the public endpoint."""
 import datetime
 import functools
 import math
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -11,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gonghui.orgs.models import Org
-from gonghui.stations import geo, selectors, services
+from gonghui.stations import finder, geo, selectors, services
 from gonghui.stations.hours import is_open
 from gonghui.stations.models import Station, StationStatus, StationType
 
@@ -98,7 +99,7 @@ query_points = st.tuples(beijing_lat, beijing_lng) | st.tuples(
 )
 
 
-@settings(
+FINDER_SETTINGS = settings(
     max_examples=25,
     deadline=None,
     suppress_health_check=[
@@ -108,7 +109,7 @@ query_points = st.tuples(beijing_lat, beijing_lng) | st.tuples(
         HealthCheck.large_base_example,
     ],
 )
-@given(
+FINDER_CASES = given(
     rows=station_rows,
     point=query_points,
     k=st.integers(1, 20),
@@ -117,7 +118,9 @@ query_points = st.tuples(beijing_lat, beijing_lng) | st.tuples(
     open_now=st.booleans(),
     moment=st.sampled_from(MOMENTS),
 )
-def test_nearest_matches_brute_force(db, rows, point, k, wanted, type_code, open_now, moment):
+
+
+def check_against_brute_force(rows, point, k, wanted, type_code, open_now, moment):
     Station.objects.all().delete()  # each example starts from an empty table
     org = Org.objects.get(code="BJ-DC")
     types = {t.code: t for t in StationType.objects.all()}
@@ -144,6 +147,23 @@ def test_nearest_matches_brute_force(db, rows, point, k, wanted, type_code, open
     for f in found:
         assert f.open_now == is_open(f.station.hours, timezone.localtime(now))
         assert set(wanted) <= set(f.station.amenities)
+
+
+@FINDER_SETTINGS
+@FINDER_CASES
+def test_nearest_matches_brute_force(db, rows, point, k, wanted, type_code, open_now, moment):
+    check_against_brute_force(rows, point, k, wanted, type_code, open_now, moment)
+
+
+@FINDER_SETTINGS
+@FINDER_CASES
+def test_selective_filter_scan_matches_brute_force(
+    db, rows, point, k, wanted, type_code, open_now, moment
+):
+    """The path for filters few stations pass (a scan of the matching points instead of
+    ever more tree candidates), forced by lowering its threshold."""
+    with mock.patch.object(finder, "_SCAN_AFTER", 1):
+        check_against_brute_force(rows, point, k, wanted, type_code, open_now, moment)
 
 
 # --- hand-made cases --------------------------------------------------------------------------

@@ -1,0 +1,223 @@
+"""The nearest-station finder's in-memory index (docs/stations.md, decision D10).
+
+Every process keeps the open stations as unit vectors in a k-d tree (SciPy ``cKDTree``):
+the straight-line (chord) distance between unit vectors grows with the great-circle
+distance, so the tree's nearest points are the great-circle nearest, exactly, with no box to
+widen. Amenity bits, type and an interned opening-hours schedule sit beside each point as
+NumPy arrays, so filters are array look-ups over the candidates.
+
+Freshness: the database's ``FinderVersion`` token changes (by triggers, in the writing
+transaction) on every write that could change an answer. Each search reads it first (one
+primary-key look-up) and rebuilds the index when it differs, so a committed change is seen by
+the next search in every process, and nothing is ever served from a rolled-back state.
+"""
+
+import datetime
+import json
+import math
+import threading
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db import connection
+from scipy.spatial import cKDTree
+
+from . import geo
+from .hours import is_open, ranges_on
+from .models import Amenity, FinderVersion, Station, StationException, StationStatus, StationType
+
+# Relative slack when comparing chord distances: points this close to the k-th distance are
+# re-ranked by (haversine, id), so ties and rounding order exactly like a brute-force scan.
+_TIE = 1e-9
+# Past this many tree candidates a filter is selective here: scan the filtered points instead.
+_SCAN_AFTER = 4096
+
+_lock = threading.Lock()
+_indexes: dict[tuple, "FinderIndex"] = {}
+
+
+def _unit(lat, lng):
+    p, lam = np.radians(lat), np.radians(lng)
+    c = np.cos(p)
+    return np.stack([c * np.cos(lam), c * np.sin(lam), np.sin(p)], axis=-1)
+
+
+@dataclass
+class Hit:
+    """One result: station id, great-circle distance, open now, today's ranges."""
+
+    station_id: int
+    distance_m: float
+    open_now: bool
+    today: list
+
+
+@dataclass
+class FinderIndex:
+    token: int | None
+    ids: np.ndarray
+    lat: np.ndarray
+    lng: np.ndarray
+    bits: np.ndarray
+    types: np.ndarray
+    schedules: np.ndarray  # index into ``hours``
+    hours: list  # distinct opening-hours values
+    amenity_bits: dict[str, int]
+    type_ids: dict[str, int]
+    tree: cKDTree | None
+    _exceptions: dict = field(default_factory=dict)  # date -> {station id: ranges}
+
+    @classmethod
+    def build(cls, token) -> "FinderIndex":
+        table = Station._meta.db_table
+        hours_sql = "hours::text" if connection.vendor == "postgresql" else "hours"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, lat, lng, amenity_bits, type_id, {hours_sql} FROM {table}"  # noqa: S608
+                " WHERE status = %s ORDER BY id",
+                [StationStatus.OPEN.value],
+            )
+            rows = cursor.fetchall()
+        interned: dict[str, int] = {}
+        schedules = [interned.setdefault(r[5] or "{}", len(interned)) for r in rows]
+        n = len(rows)
+        lat = np.fromiter((r[1] for r in rows), dtype=np.float64, count=n)
+        lng = np.fromiter((r[2] for r in rows), dtype=np.float64, count=n)
+        return cls(
+            token=token,
+            ids=np.fromiter((r[0] for r in rows), dtype=np.int64, count=n),
+            lat=lat,
+            lng=lng,
+            bits=np.fromiter((r[3] for r in rows), dtype=np.int64, count=n),
+            types=np.fromiter((r[4] for r in rows), dtype=np.int64, count=n),
+            schedules=np.array(schedules, dtype=np.int32),
+            hours=[json.loads(text) for text in interned],
+            amenity_bits=dict(Amenity.objects.values_list("code", "bit")),
+            type_ids=dict(StationType.objects.values_list("code", "id")),
+            tree=cKDTree(_unit(lat, lng)) if n else None,
+        )
+
+    # --- filters ------------------------------------------------------------------------
+
+    def mask_for(self, codes) -> int | None:
+        """Bit mask for amenity codes; None when a code is unknown (nothing can match)."""
+        try:
+            return sum(1 << self.amenity_bits[c] for c in set(codes))
+        except KeyError:
+            return None
+
+    def exceptions_on(self, day: datetime.date) -> dict[int, list]:
+        if day not in self._exceptions:
+            rows = StationException.objects.filter(date=day).values_list("station_id", "ranges")
+            self._exceptions[day] = dict(rows)
+        return self._exceptions[day]
+
+    def _station_exceptions(self, sid: int, days) -> dict | None:
+        out = {d: e[sid] for d in days if sid in (e := self.exceptions_on(d))}
+        return out or None
+
+    def _open_flags(self, pos: np.ndarray, now: datetime.datetime, memo: dict) -> np.ndarray:
+        """Open at ``now`` for the points at ``pos``: once per distinct schedule, then per
+        station for the few with a date exception today or yesterday."""
+        days = (now.date(), now.date() - datetime.timedelta(days=1))
+        uniq, inverse = np.unique(self.schedules[pos], return_inverse=True)
+        verdicts = np.array(
+            [memo.setdefault(u, is_open(self.hours[u], now)) for u in uniq.tolist()], dtype=bool
+        )
+        flags = verdicts[inverse]
+        special = {sid for d in days for sid in self.exceptions_on(d)}
+        if special:
+            for j in np.flatnonzero(np.isin(self.ids[pos], list(special))).tolist():
+                p = pos[j]
+                sid = int(self.ids[p])
+                exc = self._station_exceptions(sid, days)
+                flags[j] = is_open(self.hours[self.schedules[p]], now, exc)
+        return flags
+
+    def _keep(self, pos, mask, type_id, now, memo) -> np.ndarray:
+        if mask:
+            pos = pos[(self.bits[pos] & mask) == mask]
+        if type_id is not None:
+            pos = pos[self.types[pos] == type_id]
+        if now is not None and len(pos):
+            pos = pos[self._open_flags(pos, now, memo)]
+        return pos
+
+    # --- search -------------------------------------------------------------------------
+
+    def search(self, lat, lng, *, k, mask=0, type_id=None, now, open_now=False) -> list[Hit]:
+        """The ``k`` nearest matching open stations, ordered by (great-circle distance, id)."""
+        n = len(self.ids)
+        if not n or k < 1:
+            return []
+        q = _unit(lat, lng)
+        memo: dict = {}
+        only_open = now if open_now else None
+        filtered = bool(mask) or type_id is not None or open_now
+        want = min(n, max(4 * k, 32) if filtered else k + 1)
+        while True:
+            chords, pos = self.tree.query(q, want)
+            chords, pos = np.atleast_1d(chords), np.atleast_1d(pos)
+            kept = self._keep(pos, mask, type_id, only_open, memo)
+            if len(kept) >= k:
+                # the k-th match's chord; every point within it (plus slack) was fetched
+                kth = float(np.sum((_unit(self.lat[kept[k - 1]], self.lng[kept[k - 1]]) - q) ** 2))
+                limit = math.sqrt(kth) * (1 + _TIE) + 1e-15
+                if want == n or chords[-1] > limit:
+                    chosen = kept[np.sqrt(self._chord2(kept, q)) <= limit]
+                    break
+            elif want == n:
+                chosen = kept
+                break
+            if filtered and want >= _SCAN_AFTER:
+                chosen = self._scan(q, k, mask, type_id, only_open, memo)
+                break
+            want = min(n, want * 4)
+        return self._hits(chosen, lat, lng, k, now)
+
+    def _chord2(self, pos, q) -> np.ndarray:
+        return np.sum((_unit(self.lat[pos], self.lng[pos]) - q) ** 2, axis=-1)
+
+    def _scan(self, q, k, mask, type_id, only_open, memo) -> np.ndarray:
+        """Selective filter: every matching point, nearest first, cut after the k-th (ties
+        kept)."""
+        pos = self._keep(np.arange(len(self.ids)), mask, type_id, None, memo)
+        order = np.argsort(self._chord2(pos, q), kind="stable")
+        pos = pos[order]
+        if only_open is not None:
+            pos = pos[self._open_flags(pos, only_open, memo)]
+        if len(pos) <= k:
+            return pos
+        c = np.sqrt(self._chord2(pos[: k + 64], q))
+        return pos[: k + 64][c <= c[k - 1] * (1 + _TIE) + 1e-15]
+
+    def _hits(self, pos, lat, lng, k, now) -> list[Hit]:
+        day = now.date()
+        days = (day, day - datetime.timedelta(days=1))
+        ranked = sorted(
+            (geo.haversine_m(lat, lng, float(self.lat[p]), float(self.lng[p])), int(self.ids[p]), p)
+            for p in pos.tolist()
+        )[:k]
+        out = []
+        for distance, sid, p in ranked:
+            hours = self.hours[self.schedules[p]]
+            exc = self._station_exceptions(sid, days)
+            hit = Hit(sid, round(distance, 1), is_open(hours, now, exc), ranges_on(hours, day, exc))
+            out.append(hit)
+        return out
+
+
+def current_index() -> FinderIndex:
+    """This process's index for the current database, rebuilt if the token has moved."""
+    key = (connection.alias, connection.settings_dict["NAME"])
+    token = FinderVersion.objects.filter(id=1).values_list("token", flat=True).first()
+    index = _indexes.get(key)
+    if index is not None and token is not None and index.token == token:
+        return index
+    with _lock:
+        index = _indexes.get(key)
+        if index is None or token is None or index.token != token:
+            # token read before the rows: a write committed in between rebuilds again next time
+            index = FinderIndex.build(token)
+            _indexes[key] = index
+    return index
