@@ -22,6 +22,8 @@ import numpy as np
 from django.db import connection
 from scipy.spatial import cKDTree
 
+from gonghui.orgs.models import Org
+
 from . import geo
 from .hours import is_open, ranges_on
 from .models import Amenity, FinderVersion, Station, StationException, StationStatus, StationType
@@ -207,10 +209,16 @@ class FinderIndex:
         return out
 
 
+_TOKEN_SQL = f"SELECT token FROM {FinderVersion._meta.db_table} WHERE id = 1"  # noqa: S608
+
+
 def current_index() -> FinderIndex:
     """This process's index for the current database, rebuilt if the token has moved."""
     key = (connection.alias, connection.settings_dict["NAME"])
-    token = FinderVersion.objects.filter(id=1).values_list("token", flat=True).first()
+    with connection.cursor() as cursor:  # hand-written: the ORM took 20× as long here
+        cursor.execute(_TOKEN_SQL)
+        row = cursor.fetchone()
+    token = row[0] if row else None
     index = _indexes.get(key)
     if index is not None and token is not None and index.token == token:
         return index
@@ -221,3 +229,72 @@ def current_index() -> FinderIndex:
             index = FinderIndex.build(token)
             _indexes[key] = index
     return index
+
+
+# --- the k result rows -------------------------------------------------------------------------
+
+
+class _RowLoader:
+    """Stations with their type, org and district, by id, in one hand-written join turned into
+    model instances with the ORM's own column converters (``Model.from_db``): the same objects
+    ``select_related(...).in_bulk()`` gives, for a fraction of its query-building time."""
+
+    def __init__(self, conn):
+        self.conn = conn
+        parts = [(Station, "s"), (StationType, "t"), (Org, "o"), (Org, "d")]
+        select, self.parts = [], []
+        for model, alias in parts:
+            fields = model._meta.concrete_fields
+            converters = []
+            for f in fields:
+                col = f.get_col(alias)
+                converters.append(
+                    (col, conn.ops.get_db_converters(col) + col.get_db_converters(conn))
+                )
+                select.append(f"{alias}.{conn.ops.quote_name(f.column)}")
+            self.parts.append((model, [f.attname for f in fields], converters))
+        q = conn.ops.quote_name
+        self.sql = (
+            f"SELECT {', '.join(select)} FROM {q(Station._meta.db_table)} s"  # noqa: S608
+            f" JOIN {q(StationType._meta.db_table)} t ON t.id = s.type_id"
+            f" JOIN {q(Org._meta.db_table)} o ON o.id = s.org_id"
+            f" JOIN {q(Org._meta.db_table)} d ON d.id = s.district_id"
+            " WHERE s.id IN ({})"
+        )
+
+    def load(self, ids) -> dict[int, Station]:
+        if not ids:
+            return {}
+        conn = self.conn
+        with conn.cursor() as cursor:
+            cursor.execute(self.sql.format(", ".join(["%s"] * len(ids))), list(ids))
+            rows = cursor.fetchall()
+        out, seen = {}, {}  # seen: (model, pk) -> instance, shared by stations in this call
+        for row in rows:
+            objs, at = [], 0
+            for model, attnames, converters in self.parts:
+                values = list(row[at : at + len(attnames)])
+                at += len(attnames)
+                if model is not Station and (model, values[0]) in seen:
+                    objs.append(seen[model, values[0]])
+                    continue
+                for i, (col, funcs) in enumerate(converters):
+                    for func in funcs:
+                        values[i] = func(values[i], col, conn)
+                obj = seen[model, values[0]] = model.from_db(conn.alias, attnames, values)
+                objs.append(obj)
+            station, station.type, station.org, station.district = objs
+            out[station.pk] = station
+        return out
+
+
+_loaders: dict[tuple, _RowLoader] = {}
+
+
+def load_stations(ids) -> dict[int, Station]:
+    """``Station.objects.select_related("type", "org", "district").in_bulk(ids)``, faster."""
+    key = (connection.alias, connection.vendor)
+    loader = _loaders.get(key)
+    if loader is None:
+        loader = _loaders[key] = _RowLoader(connection)
+    return loader.load(ids)

@@ -19,8 +19,6 @@ from .models import (
     StationType,
 )
 
-_RELATED = ("type", "org", "district")  # what the API's station_out reads
-
 
 @dataclass
 class Found:
@@ -59,7 +57,7 @@ def nearest(
     if mask is None or (type_code and type_id is None):
         return []
     hits = index.search(lat, lng, k=k, mask=mask, type_id=type_id, now=now, open_now=open_now)
-    stations = Station.objects.select_related(*_RELATED).in_bulk([h.station_id for h in hits])
+    stations = finder.load_stations([h.station_id for h in hits])
     return [
         Found(stations[h.station_id], h.distance_m, h.open_now, h.today)
         for h in hits
