@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "gonghui.people",
     "gonghui.hotline",
     "gonghui.stations",
+    "gonghui.services",
 ]
 
 MIDDLEWARE = [

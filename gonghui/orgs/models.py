@@ -14,6 +14,7 @@ class OrgType(models.TextChoices):
     STREET = "street", _("街道工会")
     TOWNSHIP = "township", _("乡镇工会")
     GRASSROOTS = "grassroots", _("基层工会")
+    PARTNER = "partner", _("合作单位")  # e.g. a partner hospital, placed under its union
 
 
 # Levels at which an org counts as "the district" of a place (区总工会 and 经开区).

@@ -12,6 +12,7 @@ class Role(models.TextChoices):
     SOCIAL_WORKER = "social_worker", _("工会社会工作者")
     STATION_MANAGER = "station_manager", _("驿站管理员")
     AID_OFFICER = "aid_officer", _("帮扶干部")
+    HOSPITAL_STAFF = "hospital_staff", _("合作医院人员")
 
 
 ALL_ROLES = frozenset(Role)
@@ -58,6 +59,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "stations.manage": frozenset({Role.ADMIN, Role.STATION_MANAGER}),
     # approve opening/closing a station (the level above the station manager)
     "stations.review": frozenset({Role.ADMIN}),
+    # 普惠服务项目: the catalog, sessions, rosters, attendance and person-time statistics
+    "services.view": frozenset(
+        {Role.ADMIN, Role.LEADER, Role.SOCIAL_WORKER, Role.AID_OFFICER, Role.STATION_MANAGER}
+    ),
+    "services.manage": frozenset({Role.ADMIN, Role.SOCIAL_WORKER}),
+    # publish / unpublish: held at an org strictly above the project's organiser
+    "services.review": frozenset({Role.ADMIN, Role.LEADER, Role.SOCIAL_WORKER}),
+    # free health checks: programmes, quotas, hospitals and slots; completion at hospitals
+    "health.view": frozenset({Role.ADMIN, Role.LEADER, Role.SOCIAL_WORKER, Role.HOSPITAL_STAFF}),
+    "health.manage": frozenset({Role.ADMIN, Role.SOCIAL_WORKER}),
+    "health.complete": frozenset({Role.ADMIN, Role.HOSPITAL_STAFF}),
 }
 
 # Roles that must use TOTP as a second factor.

@@ -212,13 +212,13 @@ class FinderIndex:
 _TOKEN_SQL = f"SELECT token FROM {FinderVersion._meta.db_table} WHERE id = 1"  # noqa: S608
 
 
-def current_index() -> FinderIndex:
-    """This process's index for the current database, rebuilt if the token has moved."""
-    key = (connection.alias, connection.settings_dict["NAME"])
-    with connection.cursor() as cursor:  # hand-written: the ORM took 20× as long here
-        cursor.execute(_TOKEN_SQL)
-        row = cursor.fetchone()
-    token = row[0] if row else None
+def _key() -> tuple:
+    return (connection.alias, connection.settings_dict["NAME"])
+
+
+def _index_at(token) -> FinderIndex:
+    """The index for ``token`` (just read from the database): this process's, or a new one."""
+    key = _key()
     index = _indexes.get(key)
     if index is not None and token is not None and index.token == token:
         return index
@@ -229,6 +229,37 @@ def current_index() -> FinderIndex:
             index = FinderIndex.build(token)
             _indexes[key] = index
     return index
+
+
+def current_index() -> FinderIndex:
+    """This process's index for the current database, rebuilt if the token has moved."""
+    with connection.cursor() as cursor:  # hand-written: the ORM took 20× as long here
+        cursor.execute(_TOKEN_SQL)
+        row = cursor.fetchone()
+    return _index_at(row[0] if row else None)
+
+
+def find(lat, lng, *, k, amenities=(), type_code="", now, open_now=False):
+    """Search, then load the found stations in one statement that also reads the token. If the
+    token shows the index was stale, rebuild and search again. So the usual search costs one
+    round trip to the database, and never answers from an index older than that statement.
+
+    Returns ``(hits, stations by id)``."""
+    index = _indexes.get(_key()) or current_index()
+    for attempt in range(2):
+        mask = index.mask_for(amenities) if amenities else 0
+        type_id = index.type_ids.get(type_code) if type_code else None
+        if mask is None or (type_code and type_id is None):
+            return [], {}
+        hits = index.search(lat, lng, k=k, mask=mask, type_id=type_id, now=now, open_now=open_now)
+        token, stations = _loader().load([h.station_id for h in hits])
+        if token is not None and token == index.token:
+            break
+        if token is None and attempt:  # no version row (a flushed test database)
+            stations = _loader().load([h.station_id for h in hits], with_token=False)[1]
+            break
+        index = _index_at(token)
+    return hits, stations
 
 
 # --- the k result rows -------------------------------------------------------------------------
@@ -254,21 +285,30 @@ class _RowLoader:
                 select.append(f"{alias}.{conn.ops.quote_name(f.column)}")
             self.parts.append((model, [f.attname for f in fields], converters))
         q = conn.ops.quote_name
-        self.sql = (
-            f"SELECT {', '.join(select)} FROM {q(Station._meta.db_table)} s"  # noqa: S608
+        joined = (
+            f"{q(Station._meta.db_table)} s"
             f" JOIN {q(StationType._meta.db_table)} t ON t.id = s.type_id"
             f" JOIN {q(Org._meta.db_table)} o ON o.id = s.org_id"
             f" JOIN {q(Org._meta.db_table)} d ON d.id = s.district_id"
-            " WHERE s.id IN ({})"
+        )
+        self.sql = f"SELECT {', '.join(select)} FROM {joined} WHERE s.id IN ({{}})"  # noqa: S608
+        # The same rows beside the version token, which comes back even when no station does.
+        self.sql_with_token = (
+            f"SELECT v.token, {', '.join(select)} FROM {q(FinderVersion._meta.db_table)} v"  # noqa: S608
+            f" LEFT JOIN ({joined}) ON s.id IN ({{}}) WHERE v.id = 1"
         )
 
-    def load(self, ids) -> dict[int, Station]:
-        if not ids:
-            return {}
-        conn = self.conn
+    def load(self, ids, *, with_token=True) -> tuple[int | None, dict[int, Station]]:
+        """``(token, stations by id)``; the token is None without a version row (or when
+        not asked for)."""
+        conn, marks = self.conn, ", ".join(["%s"] * len(ids)) or "NULL"
         with conn.cursor() as cursor:
-            cursor.execute(self.sql.format(", ".join(["%s"] * len(ids))), list(ids))
+            cursor.execute((self.sql_with_token if with_token else self.sql).format(marks), ids)
             rows = cursor.fetchall()
+        token = None
+        if with_token and rows:
+            token = rows[0][0]
+            rows = [r[1:] for r in rows if r[1] is not None]
         out, seen = {}, {}  # seen: (model, pk) -> instance, shared by stations in this call
         for row in rows:
             objs, at = [], 0
@@ -285,16 +325,20 @@ class _RowLoader:
                 objs.append(obj)
             station, station.type, station.org, station.district = objs
             out[station.pk] = station
-        return out
+        return token, out
 
 
 _loaders: dict[tuple, _RowLoader] = {}
 
 
-def load_stations(ids) -> dict[int, Station]:
-    """``Station.objects.select_related("type", "org", "district").in_bulk(ids)``, faster."""
+def _loader() -> _RowLoader:
     key = (connection.alias, connection.vendor)
     loader = _loaders.get(key)
     if loader is None:
         loader = _loaders[key] = _RowLoader(connection)
-    return loader.load(ids)
+    return loader
+
+
+def load_stations(ids) -> dict[int, Station]:
+    """``Station.objects.select_related("type", "org", "district").in_bulk(ids)``, faster."""
+    return _loader().load(list(ids), with_token=False)[1]

@@ -49,15 +49,11 @@ def nearest(
 ) -> list[Found]:
     """The ``k`` nearest open stations (WGS-84 input) matching the filters, nearest first
     (ties by id), from this process's in-memory index (``finder.py``), then the ``k``
-    stations themselves in one query."""
+    stations themselves in one query (which also confirms the index was current)."""
     now = timezone.localtime(now or timezone.now())
-    index = finder.current_index()
-    mask = index.mask_for(amenities) if amenities else 0
-    type_id = index.type_ids.get(type_code) if type_code else None
-    if mask is None or (type_code and type_id is None):
-        return []
-    hits = index.search(lat, lng, k=k, mask=mask, type_id=type_id, now=now, open_now=open_now)
-    stations = finder.load_stations([h.station_id for h in hits])
+    hits, stations = finder.find(
+        lat, lng, k=k, amenities=amenities, type_code=type_code, now=now, open_now=open_now
+    )
     return [
         Found(stations[h.station_id], h.distance_m, h.open_now, h.today)
         for h in hits
