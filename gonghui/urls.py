@@ -12,6 +12,8 @@ from gonghui.orgs.api import router as orgs_router
 from gonghui.people import views as people_views
 from gonghui.people import views_auth
 from gonghui.people.api import auth_router, me_router, workers_router
+from gonghui.services.api import router as services_router
+from gonghui.services.api_health import router as health_router
 from gonghui.stations.api import router as stations_router
 
 api.add_router("/v1/auth", auth_router)
@@ -20,6 +22,8 @@ api.add_router("/v1/workers", workers_router)
 api.add_router("/v1/orgs", orgs_router)
 api.add_router("/v1/hotline", hotline_router)
 api.add_router("/v1/stations", stations_router)
+api.add_router("/v1/services", services_router)
+api.add_router("/v1/health", health_router)
 
 configure_admin_site(admin.site)
 
@@ -69,6 +73,10 @@ urlpatterns = [
     path("console/", include((console_patterns, "console"))),
     path("console/stations/", include("gonghui.stations.console_urls")),
     path("stations/", include("gonghui.stations.h5_urls")),
+    path("console/services/", include("gonghui.services.console_urls")),
+    path("console/health/", include("gonghui.services.health_console_urls")),
+    path("services/health/", include("gonghui.services.health_h5_urls")),
+    path("services/", include("gonghui.services.h5_urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", core_views.root_redirect),
