@@ -45,9 +45,7 @@ def login(request):
         try:
             if request.POST.get("code"):
                 auth.consume_sms_code(phone, request.POST["code"])
-                account, _created = WorkerAccount.objects.get_or_create(
-                    phone_hash=phone_hash(phone), defaults={"phone": phone}
-                )
+                account = auth.sign_in_worker(phone)
                 request.session.cycle_key()
                 request.session[SESSION_KEY] = account.pk
                 return redirect("h5:appeals")

@@ -208,19 +208,26 @@ def consume_sms_code(phone: str, code: str) -> None:
         raise invalid
 
 
-def worker_login(phone: str, code: str) -> tuple[WorkerAccount, str]:
-    """Exchange a valid, unexpired, unused SMS code for a worker token."""
+def sign_in_worker(phone: str) -> WorkerAccount:
+    """The account for a phone whose SMS code was just verified: created on first login and
+    linked to the registered worker with that phone (for the API and the H5 pages alike)."""
     p_hash = phone_hash(phone)
-    consume_sms_code(phone, code)  # outside the transaction: failed guesses must stick
     with transaction.atomic():
-        account = WorkerAccount.objects.filter(phone_hash=p_hash).first()
+        account = WorkerAccount.objects.select_for_update().filter(phone_hash=p_hash).first()
         if account is None:
             account = WorkerAccount(phone=phone, phone_hash=p_hash)
         if account.worker_id is None:
             account.worker = Worker.objects.filter(phone_hash=p_hash).order_by("id").first()
         account.last_login_at = timezone.now()
         account.save()
-        return account, issue_token(worker_account=account)
+        return account
+
+
+def worker_login(phone: str, code: str) -> tuple[WorkerAccount, str]:
+    """Exchange a valid, unexpired, unused SMS code for a worker token."""
+    consume_sms_code(phone, code)  # outside the transaction: failed guesses must stick
+    account = sign_in_worker(phone)
+    return account, issue_token(worker_account=account)
 
 
 def prune_expired(now=None) -> tuple[int, int]:

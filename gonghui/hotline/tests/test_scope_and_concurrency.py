@@ -1,13 +1,10 @@
 """Who sees and handles which appeal (org scope), contact reveal auditing, and races."""
 
-import threading
-
 import pytest
-from django.conf import settings as django_settings
-from django.db import connection
 from django.test import Client
 
 from gonghui.core.models import AuditLog
+from gonghui.core.testing import postgres_only, run_together
 from gonghui.hotline.models import Appeal, Category, DailySequence, IdempotencyKey, Status
 from gonghui.hotline.taxonomy import load_categories
 from gonghui.people.tests.factories import bearer, make_staff
@@ -226,37 +223,6 @@ def test_no_reveal_outside_the_scope(client, cy_handler, hd_appeal):
 
 
 # --- concurrency (PostgreSQL: SQLite serialises all writers) --------------------------------
-
-postgres_only = pytest.mark.skipif(
-    "postgresql" not in django_settings.DATABASES["default"]["ENGINE"],
-    reason="needs real concurrent transactions and row locks (PostgreSQL); SQLite has one writer",
-)
-
-
-def run_together(n: int, fn) -> list:
-    """Run ``fn(i)`` in ``n`` threads released at the same moment; each thread uses (and then
-    closes) its own database connection."""
-    barrier = threading.Barrier(n)
-    results: list = [None] * n
-    errors: list = []
-
-    def target(i):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = fn(i)
-        except BaseException as exc:  # reported by the main thread
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a thread hung"
-    assert not errors, errors
-    return results
 
 
 @pytest.fixture

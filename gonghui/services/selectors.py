@@ -1,0 +1,133 @@
+"""Reads for 普惠服务: scoped project lists, rosters and person-time statistics."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from gonghui.orgs.models import Org
+from gonghui.orgs.selectors import subtree_q
+from gonghui.people.scope import scope_for
+
+from .models import Attendance, Enrollment, EnrollmentStatus, Project, Session, WalkIn
+
+
+def visible_projects(user) -> QuerySet[Project]:
+    """Projects whose organiser lies in the user's ``services.view`` scope, or that the user
+    may review (the level above)."""
+    view = scope_for(user, "services.view")
+    review = scope_for(user, "services.review")
+    qs = Project.objects.select_related("organiser", "category")
+    if view.everything or review.everything:
+        return qs
+    return qs.filter(view.q("organiser") | review.q("organiser__parent")).distinct()
+
+
+def review_queue(user) -> QuerySet[Project]:
+    """Pending projects the user may approve: organiser's parent in their review scope."""
+    scope = scope_for(user, "services.review")
+    qs = Project.objects.filter(status="pending").select_related("organiser", "category")
+    return qs if scope.everything else qs.filter(scope.q("organiser__parent"))
+
+
+def roster(session: Session) -> QuerySet[Enrollment]:
+    """Everyone enrolled or waiting, in queue order, with their check-in if any."""
+    return (
+        Enrollment.objects.filter(session=session)
+        .exclude(status=EnrollmentStatus.CANCELLED)
+        .select_related("worker")
+        .order_by("status", "queued_at", "id")
+    )
+
+
+def checked_in_ids(session: Session) -> set[int]:
+    return set(Attendance.objects.filter(session=session).values_list("worker_id", flat=True))
+
+
+def waitlist_position(enrollment: Enrollment) -> int | None:
+    """1-based place on the waitlist (None when not waiting)."""
+    if enrollment.status != EnrollmentStatus.WAITLISTED:
+        return None
+    ahead = Enrollment.objects.filter(
+        session_id=enrollment.session_id, status=EnrollmentStatus.WAITLISTED
+    ).filter(
+        Q(queued_at__lt=enrollment.queued_at)
+        | Q(queued_at=enrollment.queued_at, id__lt=enrollment.pk)
+    )
+    return ahead.count() + 1
+
+
+# --- statistics -------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    key: str
+    name: str
+    person_times: int = 0  # 人次: check-ins plus walk-in counts
+    persons: int = 0  # 人数: distinct workers checked in (walk-ins are not identified)
+    walk_ins: int = 0
+    sessions: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+def _bounds(date_from: datetime.date, date_to: datetime.date):
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(date_from, datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(
+        date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+    )
+    return start, end
+
+
+def stats(org: Org, date_from: datetime.date, date_to: datetime.date) -> dict:
+    """Person-times and distinct persons for projects organised in ``org``'s subtree, counting
+    sessions that start within [date_from, date_to] (local dates): in total, per category,
+    per campaign and per project. Distinct persons are counted per group (a person in two
+    categories counts once in each and once in the total)."""
+    start, end = _bounds(date_from, date_to)
+    sessions = Session.objects.filter(
+        subtree_q([org.path], "project__organiser"), starts_at__gte=start, starts_at__lt=end
+    )
+    attendance = Attendance.objects.filter(session__in=sessions)
+    walk_ins = WalkIn.objects.filter(session__in=sessions)
+
+    def grouped(key: str, name: str | None):
+        fields = [key] + ([name] if name else [])
+        rows: dict = {}
+        for r in attendance.values(*[f"session__{f}" for f in fields]).annotate(
+            n=Count("id"), persons=Count("worker", distinct=True)
+        ):
+            k = r[f"session__{key}"]
+            rows[k] = Row(str(k or ""), r.get(f"session__{name}", "") if name else str(k or ""))
+            rows[k].person_times, rows[k].persons = r["n"], r["persons"]
+        for r in walk_ins.values(*[f"session__{f}" for f in fields]).annotate(n=Sum("count")):
+            k = r[f"session__{key}"]
+            if k not in rows:
+                rows[k] = Row(str(k or ""), r.get(f"session__{name}", "") if name else str(k or ""))
+            rows[k].walk_ins = r["n"]
+            rows[k].person_times += r["n"]
+        for r in sessions.values(*fields).annotate(n=Count("id")):
+            k = r[key]
+            if k not in rows:
+                rows[k] = Row(str(k or ""), r.get(name, "") if name else str(k or ""))
+            rows[k].sessions = r["n"]
+        return sorted(rows.values(), key=lambda row: (-row.person_times, row.key))
+
+    total = attendance.aggregate(n=Count("id"), persons=Count("worker", distinct=True))
+    walk_total = walk_ins.aggregate(n=Sum("count"))["n"] or 0
+    return {
+        "org": org.code,
+        "org_name": org.name,
+        "from": date_from,
+        "to": date_to,
+        "person_times": total["n"] + walk_total,
+        "persons": total["persons"],
+        "walk_ins": walk_total,
+        "sessions": sessions.count(),
+        "projects": sessions.values("project").distinct().count(),
+        "by_category": grouped("project__category__code", "project__category__name"),
+        "by_campaign": grouped("project__campaign", None),
+        "by_project": grouped("project_id", "project__title"),
+    }
