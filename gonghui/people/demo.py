@@ -26,6 +26,7 @@ DEMO_STAFF = [
     ("hd_station", "海淀驿站管理员", "BJ-HD", [Role.STATION_MANAGER]),
     ("hd_handler", "海淀承办人", "BJ-HD", [Role.CASE_HANDLER]),
     ("hd_aid", "海淀帮扶干部", "BJ-HD", [Role.AID_OFFICER]),
+    ("city_social", "市总社工", "BJ", [Role.SOCIAL_WORKER]),
 ]
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"

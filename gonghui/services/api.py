@@ -248,7 +248,6 @@ def session_patch(request, session_id: int, payload: SessionIn):
     session = services.update_session(
         user=request.user, session=session, data=payload.dict(exclude_unset=True)
     )
-    enrollment.promote_waitlist(session.pk)  # more seats: the waitlist moves up
     session.refresh_from_db()
     return session_out(session)
 

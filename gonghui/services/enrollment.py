@@ -65,8 +65,8 @@ def enroll(*, worker, session_id: int, actor=None, now=None) -> Enrollment:
         enrollment = Enrollment.objects.filter(session=session, worker=worker).first()
         if enrollment and enrollment.status != EnrollmentStatus.CANCELLED:
             raise Conflict(
-                _("您已报名该场次") if enrollment.status == EnrollmentStatus.ENROLLED
-                else _("您已在候补名单中")
+                _("已报名该场次") if enrollment.status == EnrollmentStatus.ENROLLED
+                else _("已在该场次的候补名单中")
             )  # fmt: skip
         status = (
             EnrollmentStatus.ENROLLED
@@ -145,6 +145,11 @@ def promote_waitlist(session_id: int, now=None) -> list[Enrollment]:
         return _promote(_locked(session_id), now or timezone.now())
 
 
+def promote_locked(session: Session) -> list[Enrollment]:
+    """``promote_waitlist`` for a caller already holding the session's lock."""
+    return _promote(session, timezone.now())
+
+
 # --- check-in ---------------------------------------------------------------------------------
 
 
@@ -212,6 +217,8 @@ def mark_attendance(*, actor, session_id: int, worker_ids, now=None) -> list[Att
         session = _locked(session_id)
         if not can_manage(actor, session.project):
             raise PermissionDenied(_("无权管理该项目"))
+        if now < session.starts_at - CHECKIN_EARLY:  # after the fact (paper lists) is fine
+            raise ValidationError({"session": [_("活动尚未开始，不能登记签到")]})
         enrolled = set(
             Enrollment.objects.filter(
                 session=session, worker_id__in=worker_ids, status=EnrollmentStatus.ENROLLED

@@ -21,14 +21,21 @@ def visible_projects(user) -> QuerySet[Project]:
     qs = Project.objects.select_related("organiser", "category")
     if view.everything or review.everything:
         return qs
-    return qs.filter(view.q("organiser") | review.q("organiser__parent")).distinct()
+    return qs.filter(view.q("organiser") | _reviewable(review)).distinct()
+
+
+def _reviewable(review) -> Q:
+    """Projects one level below the review scope, and the top org's own (it has no parent)."""
+    return review.q("organiser__parent") | (
+        Q(organiser__parent__isnull=True) & review.q("organiser")
+    )
 
 
 def review_queue(user) -> QuerySet[Project]:
     """Pending projects the user may approve: organiser's parent in their review scope."""
     scope = scope_for(user, "services.review")
     qs = Project.objects.filter(status="pending").select_related("organiser", "category")
-    return qs if scope.everything else qs.filter(scope.q("organiser__parent"))
+    return qs if scope.everything else qs.filter(_reviewable(scope))
 
 
 def roster(session: Session) -> QuerySet[Enrollment]:

@@ -116,7 +116,9 @@ def clean_project(data: dict, *, user, instance: Project | None = None) -> dict:
     ends = out.get("ends_on", instance.ends_on if instance else None)
     if starts and ends and ends < starts:
         errors.add("ends_on", _("结束日期不能早于开始日期"))
-    if data.get("budget") is not None:
+    if data.get("budget") == "":
+        out["budget"] = None  # cleared
+    elif data.get("budget") is not None:
         try:
             budget = decimal.Decimal(str(data["budget"]))
             if not budget.is_finite() or budget < 0 or budget >= 10**10:
@@ -191,7 +193,11 @@ def update_project(*, user, project: Project, data: dict) -> Project:
 def transition(*, user, project_id: int, action: str, note: str = "") -> Project:
     """Move a project through review (``states.TRANSITIONS``); 409 when not allowed now."""
     with transaction.atomic():
-        project = Project.objects.select_for_update().select_related("organiser").get(pk=project_id)
+        project = (
+            Project.objects.select_for_update().select_related("organiser").filter(pk=project_id)
+        ).first()
+        if project is None:
+            raise ValidationError({"project": [_("项目不存在")]})
         rule = TRANSITIONS.get((project.status, action))
         if rule is None:
             raise Conflict(
@@ -275,10 +281,15 @@ def clean_session(data: dict, *, instance: Session | None = None) -> dict:
             out[field] = str(data[field]).strip()[:limit]
     if data.get("online") is not None:
         out["online"] = bool(data["online"])
-    if data.get("station") not in (None, ""):
-        station = Station.objects.filter(pk=data["station"]).first()
+    if data.get("station") in ("", 0):
+        out["station"] = None  # cleared
+    elif data.get("station") is not None:
+        try:
+            station = Station.objects.filter(pk=int(data["station"]), status="open").first()
+        except (TypeError, ValueError):
+            station = None
         if station is None:
-            errors.add("station", _("驿站不存在"))
+            errors.add("station", _("驿站不存在或未开放"))
         out["station"] = station
         if station and not data.get("place"):
             out["place"] = f"{station.name}（{station.address}）"[:200]
@@ -305,4 +316,7 @@ def update_session(*, user, session: Session, data: dict) -> Session:
         for field, value in clean_session(data, instance=session).items():
             setattr(session, field, value)
         session.save()
+        from .enrollment import promote_locked  # (enrollment imports this module)
+
+        promote_locked(session)  # more seats: the waitlist moves up at once
         return session

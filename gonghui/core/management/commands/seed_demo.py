@@ -4,6 +4,8 @@ from django.db import transaction
 from gonghui.hotline.demo import load_appeals
 from gonghui.orgs.demo import load_orgs
 from gonghui.people.demo import DEMO_PASSWORD, load_staff, load_workers
+from gonghui.services.demo import load_projects
+from gonghui.services.health_demo import seed_health_demo
 from gonghui.stations.demo import load_stations
 
 
@@ -17,10 +19,12 @@ class Command(BaseCommand):
             added = load_workers()
             appeals = load_appeals()
             stations = load_stations()
+            projects = load_projects()
+            seed_health_demo()
         self.stdout.write(
             self.style.SUCCESS(
                 f"demo data: {len(orgs)} orgs, {added} new workers, {appeals} new appeals, "
-                f"{stations} new stations; "
+                f"{stations} new stations, {projects} new service projects, health checks; "
                 f"staff password {DEMO_PASSWORD} (see README)"
             )
         )
