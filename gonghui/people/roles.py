@@ -70,6 +70,22 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "health.view": frozenset({Role.ADMIN, Role.LEADER, Role.SOCIAL_WORKER, Role.HOSPITAL_STAFF}),
     "health.manage": frozenset({Role.ADMIN, Role.SOCIAL_WORKER}),
     "health.complete": frozenset({Role.ADMIN, Role.HOSPITAL_STAFF}),
+    # 困难职工帮扶: the hardship registry. A file's org is the grassroots union holding it;
+    # verification happens there, review at the street/district union above it (a reviewer's
+    # scope must contain the file org's parent), like service-project review.
+    "assistance.view": frozenset({Role.ADMIN, Role.LEADER, Role.SOCIAL_WORKER, Role.AID_OFFICER}),
+    "assistance.apply": frozenset({Role.ADMIN, Role.SOCIAL_WORKER, Role.AID_OFFICER}),
+    "assistance.verify": frozenset({Role.ADMIN, Role.AID_OFFICER}),
+    "assistance.review": frozenset({Role.ADMIN, Role.AID_OFFICER}),
+    # household income, health causes and documents in full (masked otherwise), audited
+    "assistance.reveal": frozenset({Role.ADMIN, Role.AID_OFFICER}),
+    # aid campaigns (送温暖, 金秋助学, …) and their disbursement
+    "campaigns.view": frozenset({Role.ADMIN, Role.LEADER, Role.AID_OFFICER}),
+    "campaigns.manage": frozenset({Role.ADMIN, Role.AID_OFFICER}),
+    "campaigns.approve": frozenset({Role.ADMIN, Role.AID_OFFICER}),
+    # 关爱职工伙伴计划
+    "partners.view": frozenset({Role.ADMIN, Role.LEADER, Role.SOCIAL_WORKER, Role.AID_OFFICER}),
+    "partners.manage": frozenset({Role.ADMIN, Role.AID_OFFICER}),
 }
 
 # Roles that must use TOTP as a second factor.
