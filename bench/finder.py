@@ -53,6 +53,21 @@ def _time(call, args: list, warmup: list) -> dict:
     return _ms(times)
 
 
+def _time_pair(first, second, args: list, warmup: list) -> tuple[dict, dict]:
+    """Both calls per point, alternating which runs first; timings kept apart."""
+    for a in warmup:
+        first(*a)
+        second(*a)
+    times: tuple[list, list] = ([], [])
+    calls = (first, second)
+    for i, a in enumerate(args):
+        for j in (0, 1) if i % 2 == 0 else (1, 0):
+            t0 = time.perf_counter()
+            calls[j](*a)
+            times[j].append(time.perf_counter() - t0)
+    return _ms(times[0]), _ms(times[1])
+
+
 def load_stations(rows: list[dict]) -> float:
     from django.db import connection
 
@@ -292,42 +307,48 @@ def measure_set(n: int, layout: str, n_points: int, backend: str, reference: str
         return r
 
     # The API takes no "now": pin the clock so HTTP answers open-now for the same moment.
-    clock = mock.patch("django.utils.timezone.now", lambda: now.astimezone(datetime.UTC))
-    clock.start()
-    for label, kwargs, params in _queries(FILTER):
-        log(f"finder [{backend}] {n:,}: {label}")
-        q = {}
-
-        def ours(lat, lng, kwargs=kwargs):
-            return nearest(lat, lng, k=K, now=now, **kwargs)
-
-        q["in-process"] = _time(ours, pts, warm)
-        q["http"] = _time(lambda lat, lng, params=params: api(lat, lng, params), pts, warm)
-        with CaptureQueriesContext(connection) as ctx:
-            sample_ours = [[(f.station.pk, f.distance_m) for f in ours(*p)] for p in sample]
-        q["sql_per_call"] = len(ctx.captured_queries) / len(sample)
-        q["sample"] = sample_ours
-        q["sample_http"] = [
-            [item["id"] for item in api(*p, params).json()["items"]] for p in sample
-        ]
-        out["queries"][label] = q
-    clock.stop()
-
+    # PostgreSQL: the reference is built first and timed interleaved with ours, point by point
+    # (alternating which goes first), so both see the same server state — right after the
+    # bulk load, autovacuum and checkpoints otherwise weigh on whichever runs first.
+    ref = None
     if backend == "postgresql":
         ref, why = make_reference(reference, url)
         out["reference"] = {"name": ref.name, "why": why, "plan": ref.plan()}
-        try:
-            for label, kwargs, _params in _queries(FILTER):
-                log(f"finder [reference] {n:,}: {label}")
-                ref_mask = mask if kwargs.get("amenities") else 0
-                open_now = kwargs.get("open_now", False)
+        with connection.cursor() as cur:
+            cur.execute("CHECKPOINT")
+    clock = mock.patch("django.utils.timezone.now", lambda: now.astimezone(datetime.UTC))
+    clock.start()
+    try:
+        for label, kwargs, params in _queries(FILTER):
+            log(f"finder [{backend}] {n:,}: {label}")
+            q = {}
 
-                def call(lat, lng, ref_mask=ref_mask, open_now=open_now):
-                    return ref.nearest(lat, lng, ref_mask, open_now, now)
+            def ours(lat, lng, kwargs=kwargs):
+                return nearest(lat, lng, k=K, now=now, **kwargs)
 
-                out["queries"][label]["reference"] = _time(call, pts, warm)
-                out["queries"][label]["sample_ref"] = [call(*p) for p in sample]
-        finally:
+            ref_mask = mask if kwargs.get("amenities") else 0
+            ref_open = kwargs.get("open_now", False)
+
+            def call(lat, lng, ref_mask=ref_mask, open_now=ref_open):
+                return ref.nearest(lat, lng, ref_mask, open_now, now)
+
+            if ref is None:
+                q["in-process"] = _time(ours, pts, warm)
+            else:
+                q["in-process"], q["reference"] = _time_pair(ours, call, pts, warm)
+                q["sample_ref"] = [call(*p) for p in sample]
+            q["http"] = _time(lambda lat, lng, params=params: api(lat, lng, params), pts, warm)
+            with CaptureQueriesContext(connection) as ctx:
+                sample_ours = [[(f.station.pk, f.distance_m) for f in ours(*p)] for p in sample]
+            q["sql_per_call"] = len(ctx.captured_queries) / len(sample)
+            q["sample"] = sample_ours
+            q["sample_http"] = [
+                [item["id"] for item in api(*p, params).json()["items"]] for p in sample
+            ]
+            out["queries"][label] = q
+    finally:
+        clock.stop()
+        if ref is not None:
             ref.close()
     return out
 

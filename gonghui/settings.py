@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "gonghui.hotline",
     "gonghui.stations",
     "gonghui.services",
+    "gonghui.partners",
+    "gonghui.assistance",
 ]
 
 MIDDLEWARE = [

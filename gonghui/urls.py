@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from gonghui.assistance.api import router as assistance_router
+from gonghui.assistance.api_campaigns import router as campaigns_router
 from gonghui.core import views as core_views
 from gonghui.core.admin_site import configure_admin_site
 from gonghui.core.api import api
@@ -9,6 +11,7 @@ from gonghui.hotline import views as hotline_views
 from gonghui.hotline.api import router as hotline_router
 from gonghui.orgs import views as org_views
 from gonghui.orgs.api import router as orgs_router
+from gonghui.partners.api import router as partners_router
 from gonghui.people import views as people_views
 from gonghui.people import views_auth
 from gonghui.people.api import auth_router, me_router, workers_router
@@ -24,6 +27,9 @@ api.add_router("/v1/hotline", hotline_router)
 api.add_router("/v1/stations", stations_router)
 api.add_router("/v1/services", services_router)
 api.add_router("/v1/health", health_router)
+api.add_router("/v1/assistance", assistance_router)
+api.add_router("/v1/campaigns", campaigns_router)
+api.add_router("/v1/partners", partners_router)
 
 configure_admin_site(admin.site)
 
@@ -77,6 +83,10 @@ urlpatterns = [
     path("console/health/", include("gonghui.services.health_console_urls")),
     path("services/health/", include("gonghui.services.health_h5_urls")),
     path("services/", include("gonghui.services.h5_urls")),
+    path("console/assistance/", include("gonghui.assistance.console_urls")),
+    path("console/partners/", include("gonghui.partners.console_urls")),
+    path("assistance/", include("gonghui.assistance.h5_urls")),
+    path("partners/", include("gonghui.partners.public_urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", core_views.root_redirect),

@@ -108,3 +108,22 @@ def validate_credit_code(raw: str) -> str:
 def error_text(exc: ValidationError) -> str:
     """All messages of a ``ValidationError`` as one line, for a page-level error."""
     return "；".join(exc.messages)
+
+
+class FieldErrors(dict):
+    """Collects ``{field: [messages]}`` while validating, to raise them all at once."""
+
+    def add(self, field, message):
+        self.setdefault(field, []).append(str(message))
+
+    def raise_if_any(self):
+        if self:
+            raise ValidationError(dict(self))
+
+
+def errors_to_form(form, errors: dict) -> None:
+    """Put a service's ``ValidationError.message_dict`` on a Django form (unknown fields go to
+    the form's non-field errors)."""
+    for field, messages in errors.items():
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)

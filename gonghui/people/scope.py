@@ -79,3 +79,13 @@ def can(user, permission: str, org: Org | None = None) -> bool:
 
 def roles(user) -> set[str]:
     return {a.role for a in assignments(user)}
+
+
+def require_scope(user, permission: str) -> Scope:
+    """The user's scope for ``permission``; ``PermissionDenied`` when it is empty."""
+    from django.core.exceptions import PermissionDenied
+
+    scope = scope_for(user, permission)
+    if not scope:
+        raise PermissionDenied
+    return scope

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core.validators import validate_credit_code
+from gonghui.core.validators import FieldErrors, validate_credit_code
 from gonghui.orgs.models import DISTRICT_TYPES, Org
 from gonghui.orgs.selectors import get_by_code
 from gonghui.people.models import EmploymentForm, Sex
@@ -28,15 +28,6 @@ from .states import TRANSITIONS
 
 class Conflict(Exception):
     """The action is not possible in the current state (HTTP 409)."""
-
-
-class _Errors(dict):
-    def add(self, field, message):
-        self.setdefault(field, []).append(str(message))
-
-    def raise_if_any(self):
-        if self:
-            raise ValidationError(dict(self))
 
 
 def can_manage(user, project: Project) -> bool:
@@ -86,7 +77,7 @@ def clean_project(data: dict, *, user, instance: Project | None = None) -> dict:
     """Validate API/console input for a project; ``ValidationError`` with every field's
     problems at once."""
     partial = instance is not None
-    errors, out = _Errors(), {}
+    errors, out = FieldErrors(), {}
     if data.get("title") is not None or not partial:
         title = str(data.get("title") or "").strip()
         if not title:
@@ -243,7 +234,7 @@ def _datetime(value, field, errors):
 
 def clean_session(data: dict, *, instance: Session | None = None) -> dict:
     partial = instance is not None
-    errors, out = _Errors(), {}
+    errors, out = FieldErrors(), {}
     for field in ("starts_at", "ends_at", "signup_opens_at", "signup_closes_at"):
         if data.get(field) is not None or (not partial and field in ("starts_at", "ends_at")):
             out[field] = _datetime(data.get(field), field, errors)

@@ -20,11 +20,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.core.files import IMAGES, check_upload
-from gonghui.core.validators import error_text
+from gonghui.core.validators import error_text, errors_to_form
 from gonghui.orgs.selectors import districts
 from gonghui.people.decorators import staff_required
 from gonghui.people.models import EmploymentForm, Sex
-from gonghui.people.scope import scope_for
+from gonghui.people.scope import require_scope, scope_for
 
 from . import excel, selectors, services
 from .models import Campaign, Category, Project, ProjectImage, ProjectStatus, Session
@@ -37,13 +37,6 @@ _SPLIT = re.compile(r"[\n,，、;；]+")
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def _require(user, permission: str):
-    scope = scope_for(user, permission)
-    if not scope:
-        raise PermissionDenied
-    return scope
 
 
 def visible_project_or_404(user, project_id: int) -> Project:
@@ -64,12 +57,6 @@ def visible_session_or_404(user, session_id: int) -> Session:
     if session is None:
         raise Http404
     return session
-
-
-def errors_to_form(form, errors: dict) -> None:
-    for field, messages_ in errors.items():
-        for message in messages_:
-            form.add_error(field if field in form.fields else None, message)
 
 
 def refusal(exc: Exception) -> tuple[str, int]:
@@ -144,7 +131,7 @@ def _filtered(request):
 
 @staff_required
 def project_list(request):
-    _require(request.user, "services.view")
+    require_scope(request.user, "services.view")
     form, qs = _filtered(request)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
@@ -309,7 +296,7 @@ def _project_form_page(request, project: Project | None):
 @staff_required
 @require_http_methods(["GET", "POST"])
 def project_create(request):
-    _require(request.user, "services.manage")
+    require_scope(request.user, "services.manage")
     return _project_form_page(request, None)
 
 
@@ -460,7 +447,7 @@ def project_image(request, project_id: int, image_id: int):
 def review_queue(request):
     """Projects waiting for the user's approval (organiser's superior in their review scope);
     one's own submissions are listed but cannot be decided here."""
-    _require(request.user, "services.review")
+    require_scope(request.user, "services.review")
     pending = (
         selectors.review_queue(request.user)
         .annotate(n_sessions=Count("sessions"))

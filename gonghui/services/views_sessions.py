@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from gonghui.core.masking import mask_name
+from gonghui.core.validators import errors_to_form
 from gonghui.people.decorators import staff_required
 from gonghui.people.selectors import search_workers
 from gonghui.stations.models import StationStatus
@@ -31,7 +32,6 @@ from . import enrollment, excel, selectors, services
 from .models import Attendance, Enrollment, EnrollmentStatus, Project, Session
 from .services import Conflict
 from .views import (
-    errors_to_form,
     refusal,
     visible_project_or_404,
     visible_session_or_404,

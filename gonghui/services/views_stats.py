@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import get_by_code
 from gonghui.people.decorators import staff_required
-from gonghui.people.scope import scope_for
+from gonghui.people.scope import require_scope, scope_for
 
 from . import excel, selectors
 from .models import Campaign
-from .views import _require, xlsx_response
+from .views import xlsx_response
 
 MAX_CHILDREN = 40  # orgs directly under the chosen one, each with its own totals
 
@@ -37,7 +37,7 @@ def _date(value: str, default: datetime.date, label: str) -> datetime.date:
 
 def _params(request) -> tuple[Org, datetime.date, datetime.date]:
     """The org (in the user's ``services.view`` scope) and the period asked for."""
-    scope = _require(request.user, "services.view")
+    scope = require_scope(request.user, "services.view")
     code = request.GET.get("org", "").strip()[:40]
     org = get_by_code(code) if code else scope.orgs().order_by("depth", "path").first()
     if org is None or not scope.contains(org):

@@ -69,6 +69,8 @@ class FinderIndex:
     type_ids: dict[str, int]
     tree: cKDTree | None
     _exceptions: dict = field(default_factory=dict)  # date -> {station id: ranges}
+    type_cache: dict = field(default_factory=dict)  # id -> StationType, filled on first use
+    org_cache: dict = field(default_factory=dict)  # id -> Org, filled on first use
 
     @classmethod
     def build(cls, token) -> "FinderIndex":
@@ -260,6 +262,9 @@ def find(lat, lng, *, k, amenities=(), type_code="", now, open_now=False):
             stations = _loader().load([h.station_id for h in hits], with_token=False)[1]
             break
         index = _index_at(token)
+    # Types and orgs are shared, read-only instances cached with the index: the token also
+    # moves when an org or a station type changes (triggers, migration 0006).
+    _attach(stations.values(), index.type_cache, index.org_cache)
     return hits, stations
 
 
@@ -267,47 +272,39 @@ def find(lat, lng, *, k, amenities=(), type_code="", now, open_now=False):
 
 
 class _RowLoader:
-    """Stations with their type, org and district, by id, in one hand-written join turned into
-    model instances with the ORM's own column converters (``Model.from_db``): the same objects
-    ``select_related(...).in_bulk()`` gives, for a fraction of its query-building time."""
+    """Stations by id in one hand-written statement, turned into model instances with the ORM's
+    own column converters (``Model.from_db``) — no query building per search. Their type and
+    orgs are attached by ``FinderIndex.attach`` from a per-index cache."""
 
     def __init__(self, conn):
         self.conn = conn
-        parts = [(Station, "s"), (StationType, "t"), (Org, "o"), (Org, "d")]
-        select, self.parts = [], []
-        for model, alias in parts:
-            fields = model._meta.concrete_fields
-            converters = []
-            for f in fields:
-                col = f.get_col(alias)
-                converters.append(
-                    (col, conn.ops.get_db_converters(col) + col.get_db_converters(conn))
-                )
-                select.append(f"{alias}.{conn.ops.quote_name(f.column)}")
-            self.parts.append((model, [f.attname for f in fields], converters))
         q = conn.ops.quote_name
-        joined = (
-            f"{q(Station._meta.db_table)} s"
-            f" JOIN {q(StationType._meta.db_table)} t ON t.id = s.type_id"
-            f" JOIN {q(Org._meta.db_table)} o ON o.id = s.org_id"
-            f" JOIN {q(Org._meta.db_table)} d ON d.id = s.district_id"
-        )
-        self.sql = f"SELECT {', '.join(select)} FROM {joined} WHERE s.id IN ({{}})"  # noqa: S608
+        fields = Station._meta.concrete_fields
+        self.attnames = [f.attname for f in fields]
+        self.converters = []
+        for f in fields:
+            col = f.get_col("s")
+            funcs = conn.ops.get_db_converters(col) + col.get_db_converters(conn)
+            if funcs:
+                self.converters.append((self.attnames.index(f.attname), col, funcs))
+        select = ", ".join(f"s.{q(f.column)}" for f in fields)
+        table = q(Station._meta.db_table)
+        self.sql = f"SELECT {select} FROM {table} s WHERE s.id IN ({{}})"  # noqa: S608
         # The same rows beside the version token, which comes back even when no station does.
         self.sql_with_token = (
-            f"SELECT v.token, {', '.join(select)} FROM {q(FinderVersion._meta.db_table)} v"  # noqa: S608
-            f" LEFT JOIN ({joined}) ON s.id IN ({{}}) WHERE v.id = 1"
+            f"SELECT v.token, {select} FROM {q(FinderVersion._meta.db_table)} v"  # noqa: S608
+            f" LEFT JOIN {table} s ON s.id IN ({{}}) WHERE v.id = 1"
         )
 
     def load(self, ids, *, with_token=True) -> tuple[int | None, dict[int, Station]]:
-        """``(token, stations by id)``; the token is None without a version row (or when
-        not asked for)."""
+        """``(token, stations by id)`` — without type/org attached; the token is None
+        without a version row (or when not asked for)."""
         conn = self.conn
         sql = self.sql_with_token if with_token else self.sql
         if conn.vendor == "postgresql":
             # One statement text for any k (an array parameter), run as a server-side prepared
             # statement on the raw psycopg connection: Django's cursors bind client-side and
-            # never prepare, which cost ~40 % of a search here (bench/finder.py).
+            # never prepare, so PostgreSQL would plan it again on every search.
             conn.ensure_connection()
             sql = sql.replace("s.id IN ({})", "s.id = ANY(%s::bigint[])")
             started = time.monotonic()
@@ -325,23 +322,27 @@ class _RowLoader:
         if with_token and rows:
             token = rows[0][0]
             rows = [r[1:] for r in rows if r[1] is not None]
-        out, seen = {}, {}  # seen: (model, pk) -> instance, shared by stations in this call
+        out = {}
         for row in rows:
-            objs, at = [], 0
-            for model, attnames, converters in self.parts:
-                values = list(row[at : at + len(attnames)])
-                at += len(attnames)
-                if model is not Station and (model, values[0]) in seen:
-                    objs.append(seen[model, values[0]])
-                    continue
-                for i, (col, funcs) in enumerate(converters):
-                    for func in funcs:
-                        values[i] = func(values[i], col, conn)
-                obj = seen[model, values[0]] = model.from_db(conn.alias, attnames, values)
-                objs.append(obj)
-            station, station.type, station.org, station.district = objs
+            values = list(row)
+            for at, col, funcs in self.converters:
+                for func in funcs:
+                    values[at] = func(values[at], col, conn)
+            station = Station.from_db(conn.alias, self.attnames, values)
             out[station.pk] = station
         return token, out
+
+
+def _attach(stations, types: dict, orgs: dict) -> None:
+    """Set each station's type, org and district from the given caches, loading misses."""
+    missing_types = {s.type_id for s in stations} - types.keys()
+    if missing_types:
+        types.update(StationType.objects.in_bulk(missing_types))
+    missing_orgs = {i for s in stations for i in (s.org_id, s.district_id)} - orgs.keys()
+    if missing_orgs:
+        orgs.update(Org.objects.in_bulk(missing_orgs))
+    for s in stations:
+        s.type, s.org, s.district = types[s.type_id], orgs[s.org_id], orgs[s.district_id]
 
 
 _loaders: dict[tuple, _RowLoader] = {}
@@ -357,4 +358,6 @@ def _loader() -> _RowLoader:
 
 def load_stations(ids) -> dict[int, Station]:
     """``Station.objects.select_related("type", "org", "district").in_bulk(ids)``, faster."""
-    return _loader().load(list(ids), with_token=False)[1]
+    stations = _loader().load(list(ids), with_token=False)[1]
+    _attach(stations.values(), {}, {})
+    return stations

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.core.validators import FieldErrors
 from gonghui.orgs.models import DISTRICT_TYPES
 from gonghui.orgs.selectors import district_of, get_by_code
 from gonghui.people.scope import scope_for
@@ -30,11 +31,6 @@ REVIEWED = {StationStatus.OPEN, StationStatus.CLOSED}
 def amenity_bits(codes) -> int:
     bits = dict(Amenity.objects.values_list("code", "bit"))
     return sum(1 << bits[c] for c in set(codes) if c in bits)
-
-
-class _Errors(dict):
-    def add(self, field, message):
-        self.setdefault(field, []).append(str(message))
 
 
 def _clean_text(data, out, errors, partial):
@@ -129,7 +125,7 @@ def _clean_service(data, out, errors, partial):
 def clean_station(data: dict, *, user, instance: Station | None = None) -> dict:
     """Validate a full (create) or partial (``instance`` given) input. Returns model field
     values; raises ``ValidationError`` with messages per field."""
-    errors = _Errors()
+    errors = FieldErrors()
     out: dict = {}
     partial = instance is not None
     _clean_text(data, out, errors, partial)

@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from gonghui.core.validators import error_text
+from gonghui.core.validators import error_text, errors_to_form
 from gonghui.orgs.selectors import district_of, districts
 from gonghui.people.decorators import staff_required
-from gonghui.people.scope import scope_for
+from gonghui.people.scope import require_scope, scope_for
 
 from . import excel, selectors, services
 from .hours import DAYS
@@ -66,13 +66,6 @@ def _visible_or_404(user, station_id: int) -> Station:
     return station
 
 
-def _require(user, permission: str):
-    scope = scope_for(user, permission)
-    if not scope:
-        raise PermissionDenied
-    return scope
-
-
 def hours_text(hours) -> str:
     """Opening hours for people: 全天24小时 / 周一 08:00–20:00；…"""
     if hours == "24h":
@@ -96,12 +89,6 @@ def _posted_id(request, name: str) -> int:
         return int(request.POST.get(name) or 0)
     except ValueError:
         return 0
-
-
-def _errors_to_form(form, errors: dict):
-    for field, messages_ in errors.items():
-        for message in messages_:
-            form.add_error(field if field in form.fields else None, message)
 
 
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
@@ -324,7 +311,7 @@ def _save(request, form, station: Station | None) -> Station | None:
     except ValidationError as exc:
         for field, messages_ in exc.message_dict.items():
             errors.setdefault(field, []).extend(messages_)
-    _errors_to_form(form, errors)
+    errors_to_form(form, errors)
     return None
 
 
@@ -354,7 +341,7 @@ def _station_form_page(request, station: Station | None):
 @staff_required
 @require_http_methods(["GET", "POST"])
 def station_create(request):
-    _require(request.user, "stations.manage")
+    require_scope(request.user, "stations.manage")
     return _station_form_page(request, None)
 
 
@@ -417,7 +404,7 @@ def station_detail(request, station_id: int):
                     note=form.cleaned_data["note"],
                 )
             except ValidationError as exc:
-                _errors_to_form(form, exc.message_dict)
+                errors_to_form(form, exc.message_dict)
             else:
                 messages.success(request, _("已提交审核"))
                 return redirect("console-stations:detail", station_id=station.pk)
@@ -494,7 +481,7 @@ def _report_rows(report: list[dict], rejected: bool) -> list[dict]:
 @require_http_methods(["GET", "POST"])
 def station_import(request):
     """All-or-nothing Excel import with a row-level report."""
-    _require(request.user, "stations.manage")
+    require_scope(request.user, "stations.manage")
     form = ImportForm(request.POST or None, request.FILES or None)
     context = {"form": form, "columns": [h for h, _f in excel.TEMPLATE_COLUMNS]}
     status = 200
@@ -519,7 +506,7 @@ def station_import(request):
 
 @staff_required
 def station_import_template(request):
-    _require(request.user, "stations.manage")
+    require_scope(request.user, "stations.manage")
     return _xlsx_response(excel.template_bytes(), "stations-template.xlsx")
 
 

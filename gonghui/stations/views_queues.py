@@ -14,6 +14,7 @@ from gonghui.core.validators import error_text
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import get_by_code, subtree_q
 from gonghui.people.decorators import staff_required
+from gonghui.people.scope import require_scope
 
 from . import selectors, services
 from .models import (
@@ -21,14 +22,14 @@ from .models import (
     StationType,
     StatusRequest,
 )
-from .views import PAGE_SIZE, _posted_id, _require
+from .views import PAGE_SIZE, _posted_id
 
 
 @staff_required
 @require_http_methods(["GET", "POST"])
 def review_queue(request):
     """Pending open/close requests for stations in the user's ``stations.review`` scope."""
-    scope = _require(request.user, "stations.review")
+    scope = require_scope(request.user, "stations.review")
     in_scope = StatusRequest.objects.filter(scope.q("station__org")).select_related(
         "station", "station__org", "station__district", "requested_by", "reviewed_by"
     )
@@ -72,7 +73,7 @@ REPORT_STATES = [("open", gettext_lazy("待处理")), ("all", gettext_lazy("全�
 def report_queue(request):
     """Ratings and problem reports for stations the user manages: mark handled, or turn into a
     12351 appeal."""
-    scope = _require(request.user, "stations.manage")
+    scope = require_scope(request.user, "stations.manage")
     in_scope = Report.objects.filter(scope.q("station__org")).select_related(
         "station", "worker_account", "appeal"
     )
@@ -122,7 +123,7 @@ def report_queue(request):
 
 @staff_required
 def targets(request):
-    scope = _require(request.user, "stations.view")
+    scope = require_scope(request.user, "stations.view")
     code = request.GET.get("org", "")[:40]
     org = get_by_code(code) if code else scope.orgs().order_by("depth", "path").first()
     if org is None or not scope.contains(org):

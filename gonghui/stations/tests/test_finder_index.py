@@ -100,3 +100,36 @@ def test_the_version_row_comes_back_after_a_flush(orgs):
     s = make_station(org=orgs["BJ-DC"])
     assert FinderVersion.objects.filter(id=1).exists()  # the trigger put it back
     assert ids() == [s.pk]
+
+
+def test_renamed_orgs_and_types_are_seen_at_once(orgs):
+    from gonghui.stations.models import StationType
+
+    s = make_station(org=orgs["BJ-DC"])
+    (found,) = selectors.nearest(*TIANANMEN)
+    assert found.station.org.name == orgs["BJ-DC"].name
+    before = token()
+    orgs["BJ-DC"].name = "东城区总工会（新名）"
+    orgs["BJ-DC"].save()
+    assert token() != before
+    (found,) = selectors.nearest(*TIANANMEN)
+    assert found.station.org.name == "东城区总工会（新名）"
+    StationType.objects.filter(pk=s.type_id).update(name="暖心驿站（新名）")
+    (found,) = selectors.nearest(*TIANANMEN)
+    assert found.station.type.name == "暖心驿站（新名）"
+
+
+def test_found_stations_equal_the_orm_objects(orgs):
+    from django.forms.models import model_to_dict
+
+    make_station(org=orgs["BJ-DC"], amenities=["toilet"], hours=DAILY_8_20)
+    make_station(org=orgs["BJ-CY-WJ-001"], lat=39.95, lng=116.45)
+    found = selectors.nearest(*TIANANMEN)
+    orm = Station.objects.select_related("type", "org", "district").in_bulk(
+        [f.station.pk for f in found]
+    )
+    for f in found:
+        mine, theirs = f.station, orm[f.station.pk]
+        assert model_to_dict(mine) == model_to_dict(theirs)
+        for rel in ("type", "org", "district"):
+            assert model_to_dict(getattr(mine, rel)) == model_to_dict(getattr(theirs, rel))

@@ -1,8 +1,11 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from gonghui.assistance.campaign_demo import load_campaigns
+from gonghui.assistance.demo import load_hardship
 from gonghui.hotline.demo import load_appeals
 from gonghui.orgs.demo import load_orgs
+from gonghui.partners.demo import load_partners
 from gonghui.people.demo import DEMO_PASSWORD, load_staff, load_workers
 from gonghui.services.demo import load_projects
 from gonghui.services.health_demo import seed_health_demo
@@ -21,10 +24,14 @@ class Command(BaseCommand):
             stations = load_stations()
             projects = load_projects()
             seed_health_demo()
+            load_partners()
+            load_hardship()
+            load_campaigns()
         self.stdout.write(
             self.style.SUCCESS(
                 f"demo data: {len(orgs)} orgs, {added} new workers, {appeals} new appeals, "
-                f"{stations} new stations, {projects} new service projects, health checks; "
+                f"{stations} new stations, {projects} new service projects; health checks, "
+                "partners, hardship files and campaigns loaded; "
                 f"staff password {DEMO_PASSWORD} (see README)"
             )
         )

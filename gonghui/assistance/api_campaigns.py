@@ -1,0 +1,389 @@
+"""JSON API for aid campaigns and disbursement (mounted at /api/v1/campaigns). Thin: parse,
+call ``campaigns`` / ``campaign_payments`` / ``bank_import`` / ``campaign_selectors``, shape.
+Personal data is always masked here; ``Conflict`` → 409 (a duplicate beneficiary says where
+the person is already listed, under ``errors.existing``)."""
+
+from decimal import Decimal
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Body, File, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from gonghui.core.api import ApiError, paginate, staff_user
+from gonghui.core.excel import XLSX, SheetError
+from gonghui.orgs.selectors import get_by_code
+from gonghui.people.scope import require_scope
+
+from . import bank_import, campaign_payments, campaigns
+from . import campaign_selectors as sel
+from .models import Beneficiary, Campaign, EnterpriseVisit, Payment
+from .services import Conflict
+
+router = Router(tags=["campaigns"])
+
+
+def _conflict(exc: Conflict):
+    errors = {"existing": exc.where()} if isinstance(exc, campaigns.DuplicateBeneficiary) else {}
+    return ApiError(409, str(exc), errors)
+
+
+def _user(request):
+    user = staff_user(request)
+    require_scope(user, "campaigns.view")
+    return user
+
+
+def campaign_out(c: Campaign, user=None, detail=False) -> dict:
+    out = {
+        "id": c.pk,
+        "kind": c.kind,
+        "kind_label": c.get_kind_display(),
+        "year": c.year,
+        "title": c.title,
+        "organiser": c.organiser.code,
+        "organiser_name": c.organiser.name,
+        "status": c.status,
+        "status_label": c.get_status_display(),
+        "requires_publicity": c.requires_publicity,
+        "publicity_start": c.publicity_start,
+        "publicity_end": c.publicity_end,
+    }
+    if detail:
+        out["target_rules"] = c.target_rules
+        out["budget"] = [
+            {
+                "source": b.source,
+                "partner": b.partner.name if b.partner_id else "",
+                "amount": str(b.amount),
+            }
+            for b in c.budget_lines.select_related("partner")
+        ]
+        out["standards"] = [
+            {"key": s.key, "label": s.label, "amount": str(s.amount), "needs_proof": s.needs_proof}
+            for s in c.standards.all()
+        ]
+        out["actions"] = campaigns.allowed_actions(user, c) if user else []
+    return out
+
+
+def beneficiary_out(b: Beneficiary) -> dict:
+    return {
+        "id": b.pk,
+        "org": b.org.code,
+        "org_name": b.org.name,
+        "name": b.masked_name,
+        "id_number": b.masked_id_number,
+        "standard": b.standard.key if b.standard_id else "",
+        "amount": str(b.amount),
+        "proof_received": b.proof_received,
+        "account": b.masked_account,
+        "status": b.status,
+        "removed_reason": b.removed_reason,
+    }
+
+
+def payment_out(p: Payment) -> dict:
+    return {
+        "id": p.pk,
+        "reconciliation_id": p.reconciliation_id,
+        "beneficiary_id": p.beneficiary_id,
+        "name": p.beneficiary.masked_name,
+        "method": p.method,
+        "amount": str(p.amount),
+        "account": p.masked_account,
+        "batch": p.batch.number if p.batch_id else "",
+        "status": p.status,
+        "failure_reason": p.failure_reason,
+        "paid_on": p.paid_on,
+        "reissue_of": p.reissue_of_id,
+    }
+
+
+def _text(v):
+    """Decimals as "1234.50" strings, recursively."""
+    if isinstance(v, dict):
+        return {k: _text(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_text(x) for x in v]
+    if isinstance(v, Decimal):
+        return f"{v:.2f}"
+    return v
+
+
+_money = _text
+
+
+class CampaignIn(Schema):
+    kind: str
+    year: int
+    title: str
+    organiser: str
+    requires_publicity: bool = False
+    description: str = ""
+    target_rules: dict = {}
+    budget: list[dict] = []
+    standards: list[dict] = []
+
+
+class ActionIn(Schema):
+    action: str
+    note: str = ""
+
+
+class OrgIn(Schema):
+    org: str
+
+
+class BeneficiaryIn(Schema):
+    org: str
+    worker_id: int | None = None
+    member_id: int | None = None
+    name: str = ""
+    id_number: str = ""
+    standard: str = ""
+    account: str = ""
+    proof_received: bool = False
+
+
+class IssueIn(Schema):
+    org: str = ""
+    method: str = "bank"
+
+
+class ReissueIn(Schema):
+    reason: str
+    account: str = ""
+
+
+@router.get("")
+def list_campaigns(
+    request, kind: str = "", year: int | None = None, status: str = "", page: str = "1"
+):
+    user = _user(request)
+    qs = sel.search_campaigns(user, kind=kind, year=year, status=status)
+    try:
+        page = max(int(page), 1)
+    except (TypeError, ValueError):
+        page = 1
+    return paginate(qs, page, 50, campaign_out)
+
+
+@router.post("", response={201: dict})
+def create_campaign(request, payload: CampaignIn):
+    user = _user(request)
+    c = campaigns.create_campaign(user=user, data=payload.dict())
+    return Status(201, campaign_out(c, user, detail=True))
+
+
+@router.get("/stats")
+def stats(request, campaign_id: int | None = None, org: str = "", year: int | None = None):
+    user = _user(request)
+    where = None
+    if org:
+        where = get_by_code(org)
+        if where is None:
+            raise ApiError(400, _("请求参数有误"), {"org": [_("工会不存在")]})
+    data = sel.stats(user, campaign_id=campaign_id, org=where, year=year)
+    return {"rows": [_money(r) for r in data["rows"]], "total": _money(data["total"])}
+
+
+@router.get("/duplicates")
+def duplicates(request, kind: str, year: int):
+    user = _user(request)
+    return {"results": sel.cross_campaign_duplicates(user, kind=kind, year=year)}
+
+
+@router.get("/{campaign_id}")
+def get_campaign(request, campaign_id: int):
+    user = _user(request)
+    return campaign_out(sel.get_visible_campaign(user, campaign_id), user, detail=True)
+
+
+@router.post("/{campaign_id}/actions")
+def act(request, campaign_id: int, payload: ActionIn):
+    user = _user(request)
+    try:
+        c = campaigns.transition(
+            user=user, campaign_id=campaign_id, action=payload.action, note=payload.note
+        )
+    except Conflict as exc:
+        raise _conflict(exc) from None
+    return campaign_out(c, user, detail=True)
+
+
+@router.post("/{campaign_id}/generate")
+def generate(request, campaign_id: int, payload: OrgIn):
+    user = _user(request)
+    try:
+        return campaigns.generate_list(user=user, campaign_id=campaign_id, org_code=payload.org)
+    except Conflict as exc:
+        raise _conflict(exc) from None
+
+
+@router.get("/{campaign_id}/beneficiaries")
+def list_beneficiaries(request, campaign_id: int, org: str = "", status: str = "", page: str = "1"):
+    user = _user(request)
+    c = sel.get_visible_campaign(user, campaign_id)
+    qs = sel.visible_beneficiaries(user, c)
+    if org:
+        qs = qs.filter(org__code=org.upper())
+    if status:
+        qs = qs.filter(status=status)
+    try:
+        page = max(int(page), 1)
+    except (TypeError, ValueError):
+        page = 1
+    return paginate(qs, page, 100, beneficiary_out)
+
+
+@router.post("/{campaign_id}/beneficiaries", response={201: dict})
+def add_beneficiary(request, campaign_id: int, payload: BeneficiaryIn):
+    user = _user(request)
+    try:
+        b = campaigns.add_beneficiary(user=user, campaign_id=campaign_id, data=payload.dict())
+    except Conflict as exc:
+        raise _conflict(exc) from None
+    return Status(201, beneficiary_out(b))
+
+
+@router.patch("/beneficiaries/{beneficiary_id}")
+def update_beneficiary(request, beneficiary_id: int, payload: Body[dict]):
+    user = _user(request)
+    try:
+        b = campaigns.update_beneficiary(user=user, beneficiary_id=beneficiary_id, data=payload)
+    except Conflict as exc:
+        raise _conflict(exc) from None
+    return beneficiary_out(b)
+
+
+@router.post("/beneficiaries/{beneficiary_id}/goods", response={201: dict})
+def deliver_goods(request, beneficiary_id: int, payload: Body[dict]):
+    user = _user(request)
+    try:
+        d = campaigns.record_delivery(user=user, beneficiary_id=beneficiary_id, data=payload)
+    except Conflict as exc:
+        raise _conflict(exc) from None
+    return Status(201, {"id": d.pk, "value": str(d.value), "items": d.items})
+
+
+@router.get("/{campaign_id}/conflicts")
+def conflicts(request, campaign_id: int):
+    user = _user(request)
+    c = sel.get_visible_campaign(user, campaign_id)
+    return {
+        "results": [
+            {
+                "name": x.existing.masked_name,
+                "listed_by": x.existing.org.code,
+                "attempted_by": x.attempted_org.code,
+                "at": x.created_at,
+            }
+            for x in sel.list_conflicts(user, c)
+        ]
+    }
+
+
+@router.post("/{campaign_id}/visits", response={201: dict})
+def record_visit(request, campaign_id: int, payload: Body[dict]):
+    user = _user(request)
+    try:
+        v = campaigns.record_visit(user=user, campaign_id=campaign_id, data=payload)
+    except Conflict as exc:
+        raise _conflict(exc) from None
+    return Status(201, visit_out(v))
+
+
+def visit_out(v: EnterpriseVisit) -> dict:
+    return {
+        "id": v.pk,
+        "org": v.org.code,
+        "enterprise_name": v.enterprise_name,
+        "credit_code": v.credit_code,
+        "visited_on": v.visited_on,
+        "people_visited": v.people_visited,
+        "money": str(v.money),
+        "goods_value": str(v.goods_value),
+    }
+
+
+@router.get("/{campaign_id}/visits")
+def list_visits(request, campaign_id: int):
+    user = _user(request)
+    c = sel.get_visible_campaign(user, campaign_id)
+    qs = require_scope(user, "campaigns.view").filter(c.visits.select_related("org"), "org")
+    return {"results": [visit_out(v) for v in qs]}
+
+
+@router.post("/{campaign_id}/payments/issue")
+def issue(request, campaign_id: int, payload: IssueIn):
+    user = _user(request)
+    try:
+        return campaign_payments.issue_payments(
+            user=user, campaign_id=campaign_id, org_code=payload.org, method=payload.method
+        )
+    except Conflict as exc:
+        raise _conflict(exc) from None
+
+
+@router.get("/{campaign_id}/payments")
+def list_payments(request, campaign_id: int, status: str = "", page: str = "1"):
+    user = _user(request)
+    c = sel.get_visible_campaign(user, campaign_id)
+    qs = sel.visible_payments(user, c).order_by("id")
+    if status:
+        qs = qs.filter(status=status)
+    try:
+        page = max(int(page), 1)
+    except (TypeError, ValueError):
+        page = 1
+    return paginate(qs, page, 100, payment_out)
+
+
+@router.post("/payments/{payment_id}/reissue", response={201: dict})
+def reissue(request, payment_id: int, payload: ReissueIn):
+    user = _user(request)
+    try:
+        p = campaign_payments.reissue(
+            user=user, payment_id=payment_id, reason=payload.reason, account=payload.account
+        )
+    except Conflict as exc:
+        raise _conflict(exc) from None
+    return Status(201, payment_out(p))
+
+
+@router.post("/{campaign_id}/batches", response={201: dict})
+def create_batch(request, campaign_id: int):
+    user = _user(request)
+    try:
+        b = campaign_payments.create_batch(user=user, campaign_id=campaign_id)
+    except Conflict as exc:
+        raise _conflict(exc) from None
+    return Status(201, {"id": b.pk, "number": b.number, "payments": b.payments.count()})
+
+
+@router.get("/batches/{batch_id}/export")
+def export_batch(request, batch_id: int):
+    user = _user(request)
+    batch, content = campaign_payments.export_batch(user=user, batch_id=batch_id)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="batch-{batch.number}.xlsx"'
+    return response
+
+
+@router.post("/{campaign_id}/bank-results")
+def bank_results(request, campaign_id: int, file: File[UploadedFile]):
+    user = _user(request)
+    try:
+        return bank_import.import_results(user=user, campaign_id=campaign_id, upload=file)
+    except SheetError as exc:
+        raise ApiError(400, str(exc), {"file": [str(exc)]}) from None
+    except bank_import.ImportRejected as exc:
+        raise ApiError(400, exc.report["detail"], {"rows": exc.report["rows"]}) from None
+
+
+@router.get("/{campaign_id}/reconciliation")
+def reconciliation(request, campaign_id: int):
+    user = _user(request)
+    c = sel.get_visible_campaign(user, campaign_id)
+    return _text(sel.reconciliation(user, c))

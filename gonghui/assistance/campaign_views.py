@@ -1,0 +1,218 @@
+"""Console pages for aid campaigns at /console/assistance/campaigns/: the scoped list, a
+campaign's page (budget, standards, reconciliation, actions, lists by union with masked
+people, conflicts, payments and batches), list generation and editing, issuing payments,
+the masked batch export, the bank result import with its row report, and statistics."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from gonghui.core.excel import XLSX, SheetError
+from gonghui.core.validators import error_text
+from gonghui.orgs.selectors import get_by_code
+from gonghui.people.decorators import staff_required
+from gonghui.people.scope import require_scope, scope_for
+
+from . import bank_import, campaign_payments, campaigns
+from . import campaign_selectors as sel
+from .models import BeneficiaryStatus, CampaignKind, CampaignStatus
+from .services import Conflict
+
+
+def _view_scope(user):
+    return require_scope(user, "campaigns.view")
+
+
+def _refused(request, campaign, exc):
+    if isinstance(exc, ValidationError):
+        message, status = error_text(exc), 400
+    elif isinstance(exc, PermissionDenied):
+        message, status = str(exc) or _("无权进行此操作"), 403
+    else:
+        message, status = str(exc), 409
+    return render(
+        request,
+        "console/assistance/campaigns/refused.html",
+        {"campaign": campaign, "message": message},
+        status=status,
+    )
+
+
+@staff_required
+def campaign_list(request):
+    _view_scope(request.user)
+    g = request.GET
+    try:
+        year = int(g.get("year") or 0) or None
+    except ValueError:
+        year = None
+    qs = sel.search_campaigns(
+        request.user, kind=g.get("kind", ""), year=year, status=g.get("status", "")
+    )
+    return render(
+        request,
+        "console/assistance/campaigns/list.html",
+        {
+            "page": Paginator(qs, 30).get_page(g.get("page")),
+            "kinds": CampaignKind.choices,
+            "statuses": CampaignStatus.choices,
+        },
+    )
+
+
+@staff_required
+def campaign_detail(request, campaign_id: int):
+    _view_scope(request.user)
+    user = request.user
+    c = sel.get_visible_campaign(user, campaign_id)
+    bens = sel.visible_beneficiaries(user, c)
+    org = request.GET.get("org", "").strip().upper()
+    if org:
+        bens = bens.filter(org__code=org)
+    manage_orgs = [
+        o
+        for o in scope_for(user, "campaigns.manage")
+        .orgs()
+        .filter(path__startswith=c.organiser.path)
+    ][:50]
+    return render(
+        request,
+        "console/assistance/campaigns/detail.html",
+        {
+            "c": c,
+            "actions": campaigns.allowed_actions(user, c),
+            "recon": sel.reconciliation(user, c),
+            "page": Paginator(bens, 50).get_page(request.GET.get("page")),
+            "conflicts": sel.list_conflicts(user, c)[:50],
+            "payments": sel.visible_payments(user, c).order_by("-id")[:50],
+            "batches": campaign_payments.visible_batches(user, c),
+            "manage_orgs": manage_orgs,
+            "standards": c.standards.all(),
+            "budget": c.budget_lines.select_related("partner"),
+            "can_manage_list": bool(manage_orgs),
+            "lists_open": c.status == CampaignStatus.LISTS_OPEN,
+            "payable": c.status == CampaignStatus.APPROVED,
+            "removed": BeneficiaryStatus.REMOVED,
+        },
+    )
+
+
+@staff_required
+@require_POST
+def campaign_act(request, campaign_id: int):
+    _view_scope(request.user)
+    user, p = request.user, request.POST
+    c = sel.get_visible_campaign(user, campaign_id)
+    what = p.get("what", "")
+    try:
+        if what == "transition":
+            campaigns.transition(
+                user=user, campaign_id=c.pk, action=p.get("action", ""), note=p.get("note", "")
+            )
+        elif what == "generate":
+            campaigns.generate_list(user=user, campaign_id=c.pk, org_code=p.get("org", ""))
+        elif what == "add":
+            campaigns.add_beneficiary(
+                user=user,
+                campaign_id=c.pk,
+                data={
+                    "org": p.get("org", ""),
+                    "name": p.get("name", ""),
+                    "id_number": p.get("id_number", ""),
+                    "standard": p.get("standard", ""),
+                    "account": p.get("account", ""),
+                },
+            )
+        elif what == "edit":
+            data = {}
+            if p.get("standard"):
+                data["standard"] = p["standard"]
+            if p.get("account"):
+                data["account"] = p["account"]
+            if "proof_received" in p:
+                data["proof_received"] = p.get("proof_received") == "1"
+            if p.get("remove") == "1":
+                data.update(remove=True, reason=p.get("reason", ""))
+            try:
+                bid = int(p.get("beneficiary", ""))
+            except ValueError:
+                raise Http404 from None
+            b = sel.get_visible_beneficiary(user, bid)
+            if b.campaign_id != c.pk:
+                raise Http404
+            campaigns.update_beneficiary(user=user, beneficiary_id=bid, data=data)
+        elif what == "issue":
+            campaign_payments.issue_payments(
+                user=user, campaign_id=c.pk, method=p.get("method", "bank")
+            )
+        elif what == "batch":
+            campaign_payments.create_batch(user=user, campaign_id=c.pk)
+        elif what == "reissue":
+            try:
+                pid = int(p.get("payment", ""))
+            except ValueError:
+                raise Http404 from None
+            campaign_payments.reissue(
+                user=user, payment_id=pid, reason=p.get("reason", ""), account=p.get("account", "")
+            )
+        elif what == "visit":
+            campaigns.record_visit(user=user, campaign_id=c.pk, data=dict(p.items()))
+        else:
+            raise Http404
+    except (ValidationError, PermissionDenied, Conflict) as exc:
+        return _refused(request, c, exc)
+    return redirect("console-assistance:campaign-detail", campaign_id=c.pk)
+
+
+@staff_required
+def batch_export(request, batch_id: int):
+    _view_scope(request.user)
+    batch, content = campaign_payments.export_batch(user=request.user, batch_id=batch_id)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="batch-{batch.number}.xlsx"'
+    return response
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def bank_results(request, campaign_id: int):
+    _view_scope(request.user)
+    c = sel.get_visible_campaign(request.user, campaign_id)
+    if not scope_for(request.user, "campaigns.manage"):
+        raise PermissionDenied
+    ctx, status = {"c": c, "columns": [h for h, _f in bank_import.COLUMNS]}, 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise SheetError(_("请选择文件"))
+            ctx["report"] = bank_import.import_results(
+                user=request.user, campaign_id=c.pk, upload=upload
+            )
+        except SheetError as exc:
+            ctx["error"], status = str(exc), 400
+        except bank_import.ImportRejected as exc:
+            ctx["report"], status = exc.report, 400
+        except PermissionDenied as exc:
+            ctx["error"], status = str(exc) or _("无权进行此操作"), 403
+    return render(request, "console/assistance/campaigns/bank.html", ctx, status=status)
+
+
+@staff_required
+def campaign_stats(request):
+    _view_scope(request.user)
+    g = request.GET
+    org = get_by_code(g.get("org", "")) if g.get("org") else None
+    try:
+        year = int(g.get("year") or 0) or None
+    except ValueError:
+        year = None
+    data = sel.stats(request.user, org=org, year=year, kind=g.get("kind", ""))
+    return render(
+        request,
+        "console/assistance/campaigns/stats.html",
+        {"data": data, "kinds": CampaignKind.choices, "org": org},
+    )

@@ -1,0 +1,577 @@
+"""Writes for aid campaigns: the campaign with its budget and standards, the status flow
+(draft → lists_open → approved → closed; approval by ``campaigns.approve`` over the organiser's
+parent), the beneficiary lists (generated from the target rules, edited by aid officers,
+de-duplicated federation-wide) and the recording of goods and enterprise visits.
+
+Payments, batches and re-issue are in ``campaign_payments``; the bank result file in
+``bank_import``."""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.core.validators import FieldErrors, validate_credit_code, validate_id_number
+from gonghui.core.workdays import WorkdayCalendar
+from gonghui.orgs.models import Org
+from gonghui.orgs.selectors import get_by_code
+from gonghui.people.models import EmploymentForm, Worker
+from gonghui.people.scope import scope_for
+from gonghui.people.services import id_number_hash
+
+from . import campaign_selectors as sel
+from .models import (
+    Beneficiary,
+    BeneficiaryStatus,
+    BudgetLine,
+    Campaign,
+    CampaignKind,
+    CampaignStatus,
+    Category,
+    EnterpriseVisit,
+    GoodsDelivery,
+    ListConflict,
+    Member,
+    Source,
+    Standard,
+)
+from .services import Conflict
+
+MAX_TEXT = 200
+
+
+class DuplicateBeneficiary(Conflict):
+    """The person is already on a list of this campaign (HTTP 409, with where)."""
+
+    def __init__(self, message: str, existing: Beneficiary):
+        super().__init__(message)
+        self.existing = existing
+
+    def where(self) -> dict:
+        b = self.existing
+        return {"org": b.org.code, "org_name": b.org.name, "status": b.status}
+
+
+def _parent(org: Org) -> Org:
+    return org.parent if org.parent_id else org
+
+
+def can_manage(user, campaign: Campaign) -> bool:
+    return scope_for(user, "campaigns.manage").contains(campaign.organiser)
+
+
+def can_approve(user, campaign: Campaign) -> bool:
+    """One level up, like project review; never the campaign's own creator."""
+    return (
+        scope_for(user, "campaigns.approve").contains(_parent(campaign.organiser))
+        and campaign.created_by_id != user.pk
+    )
+
+
+def can_edit_list(user, campaign: Campaign, org: Org) -> bool:
+    return org.path.startswith(campaign.organiser.path) and scope_for(
+        user, "campaigns.manage"
+    ).contains(org)
+
+
+def _money(value, field, errors, *, positive=True) -> Decimal | None:
+    try:
+        amount = Decimal(str(value).strip()).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError, TypeError):
+        errors.add(field, _("金额格式不正确"))
+        return None
+    if not amount.is_finite() or amount < 0 or (positive and amount == 0):
+        errors.add(field, _("金额应大于0") if positive else _("金额不能为负数"))
+        return None
+    if amount >= Decimal("1e11"):
+        errors.add(field, _("金额过大"))
+        return None
+    return amount
+
+
+def _date(value, field, errors) -> datetime.date | None:
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value or ""))
+    except ValueError:
+        errors.add(field, _("日期格式应为 YYYY-MM-DD"))
+        return None
+
+
+def _list_of_str(value, field, errors, allowed=None) -> list[str]:
+    if value in (None, ""):
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        errors.add(field, _("应为文本列表"))
+        return []
+    if allowed is not None:
+        bad = [v for v in value if v not in allowed]
+        if bad:
+            errors.add(field, _("无效的取值：%s") % "、".join(bad[:5]))
+    return value
+
+
+def clean_rules(raw, errors: FieldErrors) -> dict:
+    raw = raw or {}
+    if not isinstance(raw, dict):
+        errors.add("target_rules", _("对象条件格式不正确"))
+        return {}
+    population = raw.get("population") or "files"
+    if population not in ("files", "children", "workers"):
+        errors.add("target_rules", _("对象范围应为 files、children 或 workers"))
+    codes = []
+    for code in _list_of_str(raw.get("enterprises"), "target_rules", errors):
+        try:
+            codes.append(validate_credit_code(code))
+        except ValidationError as exc:
+            errors.add("target_rules", f"{code}：{exc.messages[0]}")
+    return {
+        "population": population,
+        "categories": _list_of_str(
+            raw.get("categories"), "target_rules", errors, set(Category.values) - {""}
+        ),
+        "employment_forms": _list_of_str(
+            raw.get("employment_forms"), "target_rules", errors, set(EmploymentForm.values)
+        ),
+        "enterprises": codes,
+    }
+
+
+def create_campaign(*, user, data: dict) -> Campaign:
+    """``data``: kind, year, title, organiser (org code), requires_publicity, target_rules,
+    budget [{source, amount, partner_id?}], standards [{key, label, amount, needs_proof}]."""
+    from gonghui.partners.models import Partner
+
+    errors = FieldErrors()
+    kind = data.get("kind")
+    if kind not in CampaignKind.values:
+        errors.add("kind", _("活动类型无效"))
+    try:
+        year = int(data.get("year"))
+        if not 2000 <= year <= 2100:
+            raise ValueError
+    except (TypeError, ValueError, OverflowError):
+        errors.add("year", _("年度无效"))
+        year = None
+    title = str(data.get("title") or "").strip()
+    if not title or len(title) > 100:
+        errors.add("title", _("请填写活动名称（不超过100字）"))
+    organiser = get_by_code(str(data.get("organiser") or ""))
+    if organiser is None or not scope_for(user, "campaigns.manage").contains(organiser):
+        errors.add("organiser", _("主办工会不存在或不在您的管辖范围内"))
+    rules = clean_rules(data.get("target_rules"), errors)
+    lines = []
+    for i, line in enumerate(data.get("budget") or [], start=1):
+        line = line if isinstance(line, dict) else {}
+        source = line.get("source")
+        if source not in Source.values:
+            errors.add("budget", _("第%d行：资金来源无效") % i)
+        amount = _money(line.get("amount"), "budget", errors, positive=False)
+        partner = None
+        if line.get("partner_id"):
+            partner = Partner.objects.filter(pk=line["partner_id"]).first()
+            if partner is None or source != Source.PARTNER_DONATION:
+                errors.add("budget", _("第%d行：伙伴单位无效") % i)
+        lines.append(
+            {"source": source, "amount": amount, "partner": partner, "note": line.get("note", "")}
+        )
+    standards, keys = [], set()
+    for i, s in enumerate(data.get("standards") or [], start=1):
+        s = s if isinstance(s, dict) else {}
+        key = str(s.get("key") or "").strip()[:60]
+        if not key or key in keys:
+            errors.add("standards", _("第%d行：标准代码为空或重复") % i)
+        keys.add(key)
+        amount = _money(s.get("amount"), "standards", errors)
+        standards.append(
+            {
+                "key": key,
+                "label": str(s.get("label") or key)[:100],
+                "amount": amount,
+                "needs_proof": bool(s.get("needs_proof")),
+                "proof_label": str(s.get("proof_label") or "")[:100],
+            }
+        )
+    errors.raise_if_any()
+    with transaction.atomic():
+        campaign = Campaign.objects.create(
+            kind=kind,
+            year=year,
+            title=title,
+            organiser=organiser,
+            requires_publicity=bool(data.get("requires_publicity")),
+            target_rules=rules,
+            description=str(data.get("description") or "")[:2000],
+            created_by=user,
+        )
+        for line in lines:
+            BudgetLine.objects.create(campaign=campaign, **line)
+        for s in standards:
+            Standard.objects.create(campaign=campaign, **s)
+    return campaign
+
+
+# --- status flow ----------------------------------------------------------------------------
+
+ACTIONS = {
+    # action: (from, to, who)
+    "open": (CampaignStatus.DRAFT, CampaignStatus.LISTS_OPEN, "manage"),
+    "approve": (CampaignStatus.LISTS_OPEN, CampaignStatus.APPROVED, "approve"),
+    "close": (CampaignStatus.APPROVED, CampaignStatus.CLOSED, "manage"),
+}
+
+
+def allowed_actions(user, campaign: Campaign) -> list[str]:
+    out = []
+    for action, (frm, _to, who) in ACTIONS.items():
+        ok = can_approve(user, campaign) if who == "approve" else can_manage(user, campaign)
+        if campaign.status == frm and ok:
+            out.append(action)
+    return out
+
+
+def transition(*, user, campaign_id: int, action: str, note: str = "") -> Campaign:
+    if action not in ACTIONS:
+        raise ValidationError({"action": [_("未知操作")]})
+    with transaction.atomic():
+        campaign = (
+            sel.visible_campaigns(user).select_for_update(of=("self",)).filter(pk=campaign_id)
+        ).first()
+        if campaign is None:
+            raise Http404
+        frm, to, who = ACTIONS[action]
+        if campaign.status != frm:
+            raise Conflict(_("当前状态不能执行该操作"))
+        if who == "approve" and not can_approve(user, campaign):
+            raise PermissionDenied(_("需由主办工会的上级工会审批"))
+        if who == "manage" and not can_manage(user, campaign):
+            raise PermissionDenied(_("无权管理该活动"))
+        if action == "approve":
+            _approve(campaign, user, note)
+        campaign.status = to
+        campaign.save()
+        return campaign
+
+
+def _approve(campaign: Campaign, user, note: str) -> None:
+    proposed = campaign.beneficiaries.filter(status=BeneficiaryStatus.PROPOSED)
+    if not proposed.exists():
+        raise ValidationError({"beneficiaries": [_("名单为空，不能审批")]})
+    if proposed.filter(standard__isnull=True).exists():
+        raise ValidationError({"beneficiaries": [_("有对象未确定发放标准")]})
+    missing = proposed.filter(standard__needs_proof=True, proof_received=False).count()
+    if missing:
+        raise ValidationError({"beneficiaries": [_("有%d人未收到证明材料") % missing]})
+    proposed.update(status=BeneficiaryStatus.APPROVED)
+    campaign.approved_by, campaign.approved_at = user, timezone.now()
+    campaign.review_note = (note or "").strip()[:200]
+    if campaign.requires_publicity:
+        today = timezone.localdate()
+        campaign.publicity_start = today
+        campaign.publicity_end = WorkdayCalendar().add_working_days(today, campaign.publicity_days)
+
+
+def publicity_over(campaign: Campaign, today: datetime.date | None = None) -> bool:
+    if not campaign.requires_publicity:
+        return True
+    today = today or timezone.localdate()
+    return campaign.publicity_end is not None and today > campaign.publicity_end
+
+
+# --- beneficiary lists ----------------------------------------------------------------------
+
+
+def _list_org(user, campaign: Campaign, org_code: str) -> Org:
+    org = get_by_code(org_code)
+    if org is None or not can_edit_list(user, campaign, org):
+        raise ValidationError({"org": [_("名单工会不存在或不在您的管辖范围内")]})
+    return org
+
+
+def _require_open(campaign: Campaign) -> None:
+    if campaign.status != CampaignStatus.LISTS_OPEN:
+        raise Conflict(_("活动不在名单编制阶段"))
+
+
+def _standard(campaign: Campaign, key: str) -> Standard | None:
+    return campaign.standards.filter(key=key).first() if key else None
+
+
+def _insert(campaign, org, person: dict, user, standard: Standard | None) -> Beneficiary:
+    """Create the row, or raise ``DuplicateBeneficiary`` (and report a second list) when the
+    person is already on a list of this campaign — even one created concurrently: the partial
+    unique index decides."""
+    try:
+        with transaction.atomic():
+            return Beneficiary.objects.create(
+                campaign=campaign,
+                org=org,
+                person_hash=person["person_hash"],
+                name=person["name"],
+                id_number=person["id_number"],
+                worker=person.get("worker"),
+                file=person.get("file"),
+                standard=standard,
+                amount=standard.amount if standard else Decimal("0"),
+                account=person.get("account", ""),
+                proof_received=bool(person.get("proof_received")),
+                created_by=user,
+            )
+    except IntegrityError:
+        existing = (
+            Beneficiary.objects.filter(campaign=campaign, person_hash=person["person_hash"])
+            .exclude(status=BeneficiaryStatus.REMOVED)
+            .select_related("org")
+            .first()
+        )
+        if existing is None:
+            raise
+        raise _duplicate(existing, org, user) from None
+
+
+def _duplicate(existing: Beneficiary, org: Org, user) -> DuplicateBeneficiary:
+    if existing.org_id != org.pk:
+        ListConflict.objects.create(
+            campaign_id=existing.campaign_id,
+            existing=existing,
+            attempted_org=org,
+            attempted_by=user.get_username() if user else "system",
+        )
+    return DuplicateBeneficiary(
+        _("此人已在本活动%(org)s的名单中，同一活动每人只能享受一次") % {"org": existing.org.name},
+        existing,
+    )
+
+
+def _existing(campaign, person_hash) -> Beneficiary | None:
+    return (
+        Beneficiary.objects.filter(campaign=campaign, person_hash=person_hash)
+        .exclude(status=BeneficiaryStatus.REMOVED)
+        .select_related("org")
+        .first()
+    )
+
+
+def add_beneficiary(*, user, campaign_id: int, data: dict) -> Beneficiary:
+    """Add one person to ``data["org"]``'s list: ``worker_id``, ``member_id`` (a member of a
+    hardship file) or ``name`` + ``id_number``; ``standard`` key, ``account``,
+    ``proof_received``."""
+    campaign = sel.get_visible_campaign(user, campaign_id)
+    errors = FieldErrors()
+    org = _list_org(user, campaign, str(data.get("org") or ""))
+    _require_open(campaign)
+    person = _person(user, data, errors)
+    standard = _standard(campaign, str(data.get("standard") or ""))
+    if data.get("standard") and standard is None:
+        errors.add("standard", _("发放标准不存在"))
+    account = _account(data.get("account"), errors)
+    errors.raise_if_any()
+    existing = _existing(campaign, person["person_hash"])
+    if existing is not None:
+        raise _duplicate(existing, org, user)
+    person.update(account=account, proof_received=data.get("proof_received"))
+    return _insert(campaign, org, person, user, standard)
+
+
+def _account(value, errors) -> str:
+    account = "".join(str(value or "").split())
+    if account and (not account.isdigit() or not 8 <= len(account) <= 30):
+        errors.add("account", _("账号应为8到30位数字"))
+    return account
+
+
+def _person(user, data, errors) -> dict:
+    scope = scope_for(user, "campaigns.manage")
+    if data.get("worker_id"):
+        w = Worker.objects.filter(pk=data["worker_id"]).select_related("union_org").first()
+        if w is None or not scope.contains(w.union_org):
+            errors.add("worker_id", _("职工不存在或不在您的管辖范围内"))
+            return {}
+        return {
+            "person_hash": w.id_number_hash,
+            "name": w.name,
+            "id_number": w.id_number,
+            "worker": w,
+        }
+    if data.get("member_id"):
+        m = Member.objects.filter(pk=data["member_id"]).select_related("file__org").first()
+        if m is None or not scope.contains(m.file.org):
+            errors.add("member_id", _("档案成员不存在或不在您的管辖范围内"))
+            return {}
+        return {
+            "person_hash": m.id_number_hash,
+            "name": m.name,
+            "id_number": m.id_number,
+            "file": m.file,
+        }
+    name = str(data.get("name") or "").strip()
+    if not name or len(name) > 50:
+        errors.add("name", _("请填写姓名"))
+    try:
+        number = validate_id_number(str(data.get("id_number") or "")).number
+    except ValidationError as exc:
+        errors.add("id_number", exc.messages[0])
+        return {}
+    return {"person_hash": id_number_hash(number), "name": name, "id_number": number}
+
+
+def generate_list(*, user, campaign_id: int, org_code: str) -> dict:
+    """Add everyone the target rules select under ``org``: returns counts (added, already on
+    this list, on another union's list — reported —, without a matching standard)."""
+    campaign = sel.get_visible_campaign(user, campaign_id)
+    org = _list_org(user, campaign, org_code)
+    _require_open(campaign)
+    standards = {s.key: s for s in campaign.standards.all()}
+    out = {"added": 0, "already_listed": 0, "other_list": 0, "without_standard": 0}
+    for person in sel.candidates(campaign, org):
+        existing = _existing(campaign, person["person_hash"])
+        try:
+            if existing is not None:
+                if existing.org_id == org.pk:
+                    out["already_listed"] += 1
+                    continue
+                raise _duplicate(existing, org, user)
+            standard = standards.get(person["standard_key"])
+            if standard is None and len(standards) == 1 and person["standard_key"] == "default":
+                standard = next(iter(standards.values()))
+            _insert(campaign, org, person, user, standard)
+        except DuplicateBeneficiary:
+            out["other_list"] += 1
+            continue
+        out["added"] += 1
+        out["without_standard"] += standard is None
+    return out
+
+
+def update_beneficiary(*, user, beneficiary_id: int, data: dict) -> Beneficiary:
+    """Edit a listed person: ``standard``, ``proof_received``, ``account`` (also after
+    approval, for payment), ``remove`` with ``reason`` (only while lists are open)."""
+    b = sel.get_visible_beneficiary(user, beneficiary_id, permission="campaigns.manage")
+    campaign = b.campaign
+    errors = FieldErrors()
+    if b.status == BeneficiaryStatus.REMOVED or campaign.status == CampaignStatus.CLOSED:
+        raise Conflict(_("该对象已移出或活动已结束"))
+    list_fields = {"standard", "proof_received", "remove"} & set(data)
+    if list_fields and campaign.status != CampaignStatus.LISTS_OPEN:
+        raise Conflict(_("活动不在名单编制阶段"))
+    if "standard" in data:
+        standard = _standard(campaign, str(data.get("standard") or ""))
+        if standard is None:
+            errors.add("standard", _("发放标准不存在"))
+        else:
+            b.standard, b.amount = standard, standard.amount
+    if "proof_received" in data:
+        b.proof_received = bool(data["proof_received"])
+    if "account" in data:
+        b.account = _account(data["account"], errors)
+    if data.get("remove"):
+        reason = str(data.get("reason") or "").strip()
+        if not reason:
+            errors.add("reason", _("移出时请填写原因"))
+        b.status, b.removed_reason = BeneficiaryStatus.REMOVED, reason[:MAX_TEXT]
+    errors.raise_if_any()
+    b.save()
+    return b
+
+
+# --- goods and enterprise visits ------------------------------------------------------------
+
+
+def _items(raw, errors) -> tuple[list[dict], Decimal]:
+    if not isinstance(raw, list) or not raw:
+        errors.add("items", _("请填写物资明细"))
+        return [], Decimal("0")
+    items, total = [], Decimal("0")
+    for i, item in enumerate(raw[:50], start=1):
+        item = item if isinstance(item, dict) else {}
+        name = str(item.get("name") or "").strip()[:50]
+        if not name:
+            errors.add("items", _("第%d项：请填写物资名称") % i)
+        sub = FieldErrors()
+        qty = _money(item.get("quantity"), "items", sub)
+        value = _money(item.get("value", 0), "items", sub, positive=False)
+        if sub:
+            errors.add("items", _("第%d项：数量或价值无效") % i)
+            continue
+        items.append(
+            {
+                "name": name,
+                "quantity": str(qty),
+                "unit": str(item.get("unit") or "")[:10],
+                "value": str(value),
+            }
+        )
+        total += value
+    return items, total
+
+
+def record_delivery(*, user, beneficiary_id: int, data: dict) -> GoodsDelivery:
+    b = sel.get_visible_beneficiary(user, beneficiary_id, permission="campaigns.manage")
+    if b.campaign.status != CampaignStatus.APPROVED or b.status != BeneficiaryStatus.APPROVED:
+        raise Conflict(_("只能向已审批活动的已审批对象发放"))
+    if not publicity_over(b.campaign):
+        raise Conflict(_("公示期未结束"))
+    errors = FieldErrors()
+    items, value = _items(data.get("items"), errors)
+    day = _date(data.get("delivered_on"), "delivered_on", errors)
+    errors.raise_if_any()
+    try:
+        with transaction.atomic():
+            return GoodsDelivery.objects.create(
+                campaign=b.campaign,
+                org=b.org,
+                beneficiary=b,
+                items=items,
+                value=value,
+                delivered_on=day,
+                created_by=user,
+            )
+    except IntegrityError:
+        raise Conflict(_("该对象已领取过物资")) from None
+
+
+def record_visit(*, user, campaign_id: int, data: dict) -> EnterpriseVisit:
+    campaign = sel.get_visible_campaign(user, campaign_id)
+    org = _list_org(user, campaign, str(data.get("org") or ""))
+    if campaign.status not in (CampaignStatus.LISTS_OPEN, CampaignStatus.APPROVED):
+        raise Conflict(_("活动未开始或已结束"))
+    errors = FieldErrors()
+    name = str(data.get("enterprise_name") or "").strip()
+    if not name or len(name) > 100:
+        errors.add("enterprise_name", _("请填写企业名称"))
+    try:
+        code = validate_credit_code(str(data.get("credit_code") or ""))
+    except ValidationError as exc:
+        errors.add("credit_code", exc.messages[0])
+        code = ""
+    day = _date(data.get("visited_on"), "visited_on", errors)
+    try:
+        people = int(data.get("people_visited"))
+        if not 0 < people <= 100000:
+            raise ValueError
+    except (TypeError, ValueError, OverflowError):
+        errors.add("people_visited", _("慰问人数应为正整数"))
+        people = 0
+    money = _money(data.get("money") or 0, "money", errors, positive=False)
+    items, goods = ([], Decimal("0"))
+    if data.get("items"):
+        items, goods = _items(data.get("items"), errors)
+    errors.raise_if_any()
+    return EnterpriseVisit.objects.create(
+        campaign=campaign,
+        org=org,
+        enterprise_name=name,
+        credit_code=code,
+        visited_on=day,
+        people_visited=people,
+        money=money,
+        items=items,
+        goods_value=goods,
+        notes=str(data.get("notes") or "")[:2000],
+        created_by=user,
+    )

@@ -1,0 +1,62 @@
+"""Background work for the hardship registry (Django Tasks): reminders and 公示 ends."""
+
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.core.sms import send_sms
+
+from .models import FileStatus, HardshipFile
+from .services import event
+from .services_flow import conclude_expired_publicity
+
+
+def _flag(qs, field: str, action: str, note: str, today, sms: bool) -> int:
+    flagged = 0
+    for pk in qs.values_list("pk", flat=True):
+        with transaction.atomic():
+            file = (
+                HardshipFile.objects.select_for_update(of=("self",))
+                .select_related("contact")
+                .get(pk=pk)
+            )
+            if getattr(file, field) is not None:
+                continue
+            setattr(file, field, today)
+            file.save(update_fields=[field])
+            event(file, action, note=note)
+            phone = getattr(file.contact, "phone", "") if file.contact_id else ""
+            if sms and phone:
+                send_sms(
+                    phone, _("【工会帮扶】档案 %(n)s：%(note)s") % {"n": file.number, "note": note}
+                )
+            flagged += 1
+    return flagged
+
+
+@task()
+def hardship_tick(sms: bool = False) -> dict:
+    """Flag overdue visits and due yearly reviews once per period (an event in the file's
+    history; the queues show them), and conclude 公示 that ended without open objections."""
+    today = timezone.localdate()
+    registered = HardshipFile.objects.filter(status=FileStatus.REGISTERED)
+    return {
+        "visits": _flag(
+            registered.filter(visit_due_on__lt=today, visit_flagged_on=None),
+            "visit_flagged_on",
+            "visit_overdue",
+            _("走访超期，请联系人尽快走访"),
+            today,
+            sms,
+        ),
+        "reviews": _flag(
+            registered.filter(review_due_on__lte=today, review_flagged_on=None),
+            "review_flagged_on",
+            "review_due",
+            _("已到年度复核时间"),
+            today,
+            sms,
+        ),
+        "concluded": conclude_expired_publicity(today),
+    }

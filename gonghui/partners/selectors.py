@@ -1,0 +1,217 @@
+"""Reads for 关爱职工伙伴计划: scoped partner lists, pledge fulfilment and the partner summary
+(pledged vs given per kind and year, traced to service projects and aid campaigns), and the
+public totals (no personal data)."""
+
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, ExtractYear
+
+from gonghui.people.scope import scope_for
+
+from .models import Contribution, Kind, Partner, PartnerStatus, PartnerType, Pledge
+
+ZERO = Decimal("0.00")
+_MONEY = DecimalField(max_digits=16, decimal_places=2)
+
+
+def _sum(field: str, **filter_kwargs):
+    flt = Q(**filter_kwargs) if filter_kwargs else None
+    return Coalesce(Sum(field, filter=flt), Value(ZERO), output_field=_MONEY)
+
+
+def visible_partners(user) -> QuerySet[Partner]:
+    """Partners whose signing union org lies in the user's ``partners.view`` scope."""
+    return scope_for(user, "partners.view").filter(
+        Partner.objects.select_related("union_org"), "union_org"
+    )
+
+
+def _per_partner(model, expr, output):
+    rows = (
+        model.objects.filter(partner=OuterRef("pk"))
+        .order_by()
+        .values("partner")
+        .annotate(v=expr)
+        .values("v")
+    )
+    return Coalesce(Subquery(rows, output_field=output), Value(output_zero(output)))
+
+
+def output_zero(output):
+    return ZERO if isinstance(output, DecimalField) else 0
+
+
+def with_totals(qs: QuerySet[Partner]) -> QuerySet[Partner]:
+    """``pledged`` (yuan), ``given`` (yuan) and ``n_given`` on each partner, as subqueries so
+    that pledges and contributions do not multiply each other."""
+    return qs.annotate(
+        pledged=_per_partner(Pledge, Sum("amount"), _MONEY),
+        given=_per_partner(Contribution, Sum("amount"), _MONEY),
+        n_given=_per_partner(Contribution, Count("id"), IntegerField()),
+    )
+
+
+def pledges_with_fulfilment(partner: Partner) -> list[Pledge]:
+    """The partner's pledges with ``fulfilled_amount``, ``fulfilled_quantity`` and
+    ``fulfilment`` (percent, by quantity when the pledge has one, else by amount; None when
+    there is nothing to compare)."""
+    pledges = list(
+        Pledge.objects.filter(partner=partner).annotate(
+            fulfilled_amount=_sum("contributions__amount"),
+            fulfilled_quantity=_sum("contributions__quantity"),
+            n_contributions=Count("contributions"),
+        )
+    )
+    for p in pledges:
+        if p.quantity:
+            target, done = p.quantity, p.fulfilled_quantity
+        else:
+            target, done = p.amount, p.fulfilled_amount
+        p.fulfilment = round(done * 100 / target, 1) if target else None
+    return pledges
+
+
+def partner_summary(partner: Partner) -> dict:
+    """Pledged vs given per kind and year; contributions traced to projects and campaigns."""
+    pledged = {
+        (r["year"], r["kind"]): r
+        for r in Pledge.objects.filter(partner=partner)
+        .values("year", "kind")
+        .annotate(amount=_sum("amount"), n=Count("id"))
+    }
+    given = {
+        (r["year"], r["kind"]): r
+        for r in Contribution.objects.filter(partner=partner)
+        .annotate(year=ExtractYear("contributed_on"))
+        .values("year", "kind")
+        .annotate(amount=_sum("amount"), n=Count("id"))
+    }
+    labels = dict(Kind.choices)
+    rows = []
+    for year, kind in sorted(set(pledged) | set(given), key=lambda k: (-k[0], k[1])):
+        p, g = pledged.get((year, kind), {}), given.get((year, kind), {})
+        rows.append({
+            "year": year,
+            "kind": kind,
+            "kind_name": str(labels.get(kind, kind)),
+            "pledged_amount": p.get("amount", ZERO),
+            "pledges": p.get("n", 0),
+            "given_amount": g.get("amount", ZERO),
+            "contributions": g.get("n", 0),
+        })  # fmt: skip
+    contributions = Contribution.objects.filter(partner=partner)
+    projects = [
+        {
+            "id": r["project"],
+            "title": r["project__title"],
+            "organiser": r["project__organiser__name"],
+            "amount": r["amount"],
+            "contributions": r["n"],
+        }
+        for r in contributions.filter(project__isnull=False)
+        .values("project", "project__title", "project__organiser__name")
+        .annotate(amount=_sum("amount"), n=Count("id"))
+        .order_by("-amount", "project")
+    ]
+    campaigns = [
+        {"ref": r["campaign_ref"], "amount": r["amount"], "contributions": r["n"]}
+        for r in contributions.exclude(campaign_ref="")
+        .values("campaign_ref")
+        .annotate(amount=_sum("amount"), n=Count("id"))
+        .order_by("campaign_ref")
+    ]
+    linked_campaigns = [
+        {
+            "id": r["campaign"],
+            "title": r["campaign__title"],
+            "year": r["campaign__year"],
+            "amount": r["amount"],
+            "contributions": r["n"],
+        }
+        for r in contributions.filter(campaign__isnull=False)
+        .values("campaign", "campaign__title", "campaign__year")
+        .annotate(amount=_sum("amount"), n=Count("id"))
+        .order_by("-campaign__year", "campaign")
+    ]
+    untraced = contributions.filter(
+        project__isnull=True, campaign_ref="", campaign__isnull=True
+    ).aggregate(amount=_sum("amount"), n=Count("id"))
+    totals = contributions.aggregate(
+        given=_sum("amount"), n=Count("id"), **{k: _sum("amount", kind=k) for k in Kind.values}
+    )
+    pledged_total = Pledge.objects.filter(partner=partner).aggregate(a=_sum("amount"))["a"]
+    return {
+        "partner": partner.pk,
+        "name": partner.name,
+        "pledged_amount": pledged_total,
+        "given_amount": totals["given"],
+        "given_by_kind": {k: totals[k] for k in Kind.values},
+        "contributions": totals["n"],
+        "by_year_kind": rows,
+        "projects": projects,
+        "campaigns": campaigns,
+        "linked_campaigns": linked_campaigns,
+        "untraced": {"amount": untraced["amount"], "contributions": untraced["n"]},
+    }
+
+
+# --- public -----------------------------------------------------------------------------------
+
+
+def public_partners() -> QuerySet[Partner]:
+    """Active partners with what each has given (value in yuan, count); no personal data."""
+    return (
+        Partner.objects.filter(status=PartnerStatus.ACTIVE)
+        .annotate(
+            given=_sum("contributions__amount"),
+            n_given=Count("contributions"),
+            **{
+                f"given_{k}": _sum("contributions__amount", contributions__kind=k)
+                for k in Kind.values
+            },
+        )
+        .order_by("type", "-given", "name")
+        .only("id", "name", "type", "joined_on")
+    )
+
+
+def public_by_type() -> list[dict]:
+    """Active partners grouped by type, each group with its total given."""
+    groups = {t: {"type": t, "name": t.label, "partners": [], "given": ZERO} for t in PartnerType}
+    for p in public_partners():
+        group = groups[PartnerType(p.type)]
+        group["partners"].append(p)
+        group["given"] += p.given
+    return [g for g in groups.values() if g["partners"]]
+
+
+def public_partner_summary(partner: Partner) -> dict:
+    """Given per year and kind, plus the published projects and campaigns it went into."""
+    summary = partner_summary(partner)
+    public_ids = set(
+        Contribution.objects.filter(partner=partner, project__status="published").values_list(
+            "project", flat=True
+        )
+    )
+    return {
+        "given_amount": summary["given_amount"],
+        "given_by_kind": summary["given_by_kind"],
+        "by_year_kind": [r for r in summary["by_year_kind"] if r["contributions"]],
+        "projects": [
+            {"title": p["title"], "amount": p["amount"]}
+            for p in summary["projects"]
+            if p["id"] in public_ids
+        ],
+        "campaigns": [{"ref": c["ref"], "amount": c["amount"]} for c in summary["campaigns"]],
+    }

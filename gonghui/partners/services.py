@@ -1,0 +1,361 @@
+"""Writes for 关爱职工伙伴计划: partners, agreements, pledges and contributions.
+
+Every write checks ``partners.manage`` over the partner's signing union org; input problems
+come back as ``ValidationError({field: [Chinese message]})`` with every field at once. For
+updates only the keys present in ``data`` are changed (``None`` clears an optional field).
+"""
+
+import datetime
+import decimal
+import re
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.core.validators import FieldErrors, normalize_phone, validate_credit_code
+from gonghui.orgs.selectors import get_by_code
+from gonghui.people.scope import scope_for
+from gonghui.services.models import Project, ProjectStatus
+
+from .models import Agreement, Contribution, Kind, Partner, PartnerStatus, PartnerType, Pledge
+
+_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+_MAX_MONEY = decimal.Decimal(10**12)
+
+
+def can_manage(user, partner: Partner) -> bool:
+    return scope_for(user, "partners.manage").contains(partner.union_org)
+
+
+def require_manage(user, partner: Partner) -> None:
+    if not can_manage(user, partner):
+        raise PermissionDenied(_("无权管理该伙伴单位"))
+
+
+# --- field parsers ----------------------------------------------------------------------------
+
+
+def _given(data, field, partial) -> bool:
+    return field in data if partial else True
+
+
+def _text(data, field, errors, *, max_length, required=False) -> str:
+    value = data.get(field)
+    text = "" if value is None else str(value).strip()
+    if required and not text:
+        errors.add(field, _("此字段为必填项"))
+    elif len(text) > max_length:
+        errors.add(field, _("内容过长（最多%d字）") % max_length)
+    return text
+
+
+def _date(value, field, errors, *, required=True) -> datetime.date | None:
+    if value in (None, ""):
+        if required:
+            errors.add(field, _("此字段为必填项"))
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        errors.add(field, _("日期格式应为 YYYY-MM-DD"))
+        return None
+
+
+def _decimal(value, field, errors, *, message) -> decimal.Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = decimal.Decimal(str(value).replace(",", "").strip())
+        if not number.is_finite() or number <= 0 or number >= _MAX_MONEY:
+            raise decimal.InvalidOperation
+        return number.quantize(decimal.Decimal("0.01"))
+    except decimal.InvalidOperation:
+        errors.add(field, message)
+        return None
+
+
+def _choice(value, choices, field, errors):
+    if value not in choices.values:
+        errors.add(field, _("取值无效，可选：%s") % ", ".join(choices.values))
+        return None
+    return value
+
+
+def clean_phone(raw: str) -> str:
+    """A mainland mobile (11 digits) or a landline such as 010-12345678."""
+    value = re.sub(r"[\s()（）]", "", raw or "")
+    if not value:
+        return ""
+    if _LANDLINE.match(value):
+        return value
+    try:
+        return normalize_phone(value)
+    except ValidationError:
+        raise ValidationError(_("联系电话应为11位手机号或带区号的固定电话")) from None
+
+
+# --- partners ---------------------------------------------------------------------------------
+
+
+def clean_partner(data: dict, *, user, instance: Partner | None = None) -> dict:
+    partial = instance is not None
+    errors, out = FieldErrors(), {}
+    if _given(data, "name", partial):
+        out["name"] = _text(data, "name", errors, max_length=100, required=True)
+    if _given(data, "type", partial):
+        out["type"] = _choice(data.get("type"), PartnerType, "type", errors)
+    if _given(data, "credit_code", partial):
+        try:
+            code = validate_credit_code(str(data.get("credit_code") or ""))
+        except ValidationError as exc:
+            errors.add("credit_code", exc.messages[0])
+        else:
+            taken = Partner.objects.filter(credit_code=code)
+            if instance is not None:
+                taken = taken.exclude(pk=instance.pk)
+            if taken.exists():
+                errors.add("credit_code", _("该统一社会信用代码已登记为伙伴单位"))
+            out["credit_code"] = code
+    if _given(data, "union_org", partial):
+        org = get_by_code(str(data.get("union_org") or ""))
+        if org is None or not scope_for(user, "partners.manage").contains(org):
+            errors.add("union_org", _("签约工会不存在或不在您的管辖范围内"))
+        out["union_org"] = org
+    if _given(data, "contact_name", partial):
+        out["contact_name"] = _text(data, "contact_name", errors, max_length=50)
+    if _given(data, "contact_phone", partial):
+        try:
+            out["contact_phone"] = clean_phone(str(data.get("contact_phone") or ""))
+        except ValidationError as exc:
+            errors.add("contact_phone", exc.messages[0])
+    if _given(data, "joined_on", partial):
+        joined = _date(data.get("joined_on"), "joined_on", errors)
+        if joined and joined > timezone.localdate():
+            errors.add("joined_on", _("加入日期不能晚于今天"))
+        out["joined_on"] = joined
+    if partial and "status" in data:
+        out["status"] = _choice(data.get("status"), PartnerStatus, "status", errors)
+    if _given(data, "description", partial):
+        out["description"] = _text(data, "description", errors, max_length=2000)
+    errors.raise_if_any()
+    return out
+
+
+@transaction.atomic
+def create_partner(*, user, data: dict) -> Partner:
+    if not scope_for(user, "partners.manage"):
+        raise PermissionDenied(_("您的角色无权登记伙伴单位"))
+    values = clean_partner(data, user=user)
+    return Partner.objects.create(created_by=user, **values)
+
+
+@transaction.atomic
+def update_partner(*, user, partner: Partner, data: dict) -> Partner:
+    require_manage(user, partner)
+    values = clean_partner(data, user=user, instance=partner)
+    for field, value in values.items():
+        setattr(partner, field, value)
+    partner.save()
+    return partner
+
+
+# --- agreements -------------------------------------------------------------------------------
+
+
+def clean_agreement(data: dict, *, instance: Agreement | None = None) -> dict:
+    partial = instance is not None
+    errors, out = FieldErrors(), {}
+    if _given(data, "title", partial):
+        out["title"] = _text(data, "title", errors, max_length=100, required=True)
+    if _given(data, "signed_on", partial):
+        out["signed_on"] = _date(data.get("signed_on"), "signed_on", errors)
+    if _given(data, "valid_until", partial):
+        out["valid_until"] = _date(data.get("valid_until"), "valid_until", errors, required=False)
+    signed = out.get("signed_on", instance.signed_on if instance else None)
+    until = out["valid_until"] if "valid_until" in out else getattr(instance, "valid_until", None)
+    if signed and until and until < signed:
+        errors.add("valid_until", _("有效期不能早于签订日期"))
+    errors.raise_if_any()
+    return out
+
+
+def add_agreement(*, user, partner: Partner, data: dict, file=None) -> Agreement:
+    """``file`` is an upload already checked by the caller (PDF or image)."""
+    require_manage(user, partner)
+    agreement = Agreement(partner=partner, **clean_agreement(data))
+    if file is not None:
+        agreement.file.save(f"{partner.pk}-{file.name[-60:]}", file, save=False)
+    agreement.save()
+    return agreement
+
+
+def update_agreement(*, user, agreement: Agreement, data: dict) -> Agreement:
+    require_manage(user, agreement.partner)
+    for field, value in clean_agreement(data, instance=agreement).items():
+        setattr(agreement, field, value)
+    agreement.save()
+    return agreement
+
+
+# --- pledges ----------------------------------------------------------------------------------
+
+
+def _amounts(data, partial, instance, errors, out):
+    """amount / quantity / unit: positive numbers; a quantity needs its unit."""
+    if _given(data, "amount", partial):
+        out["amount"] = _decimal(
+            data.get("amount"), "amount", errors, message=_("金额应为大于0的数字（元）")
+        )
+    if _given(data, "quantity", partial):
+        out["quantity"] = _decimal(
+            data.get("quantity"), "quantity", errors, message=_("数量应为大于0的数字")
+        )
+    if _given(data, "unit", partial):
+        out["unit"] = _text(data, "unit", errors, max_length=20)
+    merged = {
+        f: out[f] if f in out else getattr(instance, f, None)
+        for f in ("kind", "amount", "quantity", "unit")
+    }
+    if "quantity" in errors or "amount" in errors:
+        return merged
+    if merged["quantity"] is not None and not merged["unit"]:
+        errors.add("unit", _("填写数量时请同时填写单位，如“人次”“箱”"))
+    if merged["kind"] == Kind.MONEY and merged["amount"] is None:
+        errors.add("amount", _("资金类须填写金额（元）"))
+    return merged
+
+
+def clean_pledge(data: dict, *, instance: Pledge | None = None) -> dict:
+    partial = instance is not None
+    errors, out = FieldErrors(), {}
+    if _given(data, "kind", partial):
+        out["kind"] = _choice(data.get("kind"), Kind, "kind", errors)
+    if _given(data, "description", partial):
+        out["description"] = _text(data, "description", errors, max_length=200, required=True)
+    if _given(data, "year", partial):
+        year = data.get("year")
+        try:
+            year = int(str(year))
+            if not 2000 <= year <= timezone.localdate().year + 5:
+                raise ValueError
+            out["year"] = year
+        except (TypeError, ValueError):
+            errors.add("year", _("年度应为2000年至今后五年之间的年份"))
+    merged = _amounts(data, partial, instance, errors, out)
+    if merged["amount"] is None and merged["quantity"] is None and "amount" not in errors:
+        errors.add("amount", _("请填写金额或数量"))
+    errors.raise_if_any()
+    return out
+
+
+def add_pledge(*, user, partner: Partner, data: dict) -> Pledge:
+    require_manage(user, partner)
+    return Pledge.objects.create(partner=partner, **clean_pledge(data))
+
+
+def update_pledge(*, user, pledge: Pledge, data: dict) -> Pledge:
+    require_manage(user, pledge.partner)
+    values = clean_pledge(data, instance=pledge)
+    if "kind" in values and values["kind"] != pledge.kind and pledge.contributions.exists():
+        raise ValidationError({"kind": [_("已有捐赠记录对应该承诺，不能修改类别")]})
+    for field, value in values.items():
+        setattr(pledge, field, value)
+    pledge.save()
+    return pledge
+
+
+# --- contributions ----------------------------------------------------------------------------
+
+
+def traceable_projects(user):
+    """Projects a contribution may be traced to: published ones, and any the user can see."""
+    return Project.objects.filter(
+        Q(status=ProjectStatus.PUBLISHED) | scope_for(user, "services.view").q("organiser")
+    )
+
+
+def traceable_campaigns(user):
+    """Aid campaigns a contribution may be traced to: those organised inside, or above, the
+    user's partner-management or campaign-view scope."""
+    from gonghui.assistance.campaign_selectors import campaigns_q
+    from gonghui.assistance.models import Campaign
+
+    return Campaign.objects.filter(
+        campaigns_q(scope_for(user, "partners.manage"))
+        | campaigns_q(scope_for(user, "campaigns.view"))
+    )
+
+
+def clean_contribution(
+    data: dict, *, user, partner: Partner, instance: Contribution | None = None
+) -> dict:
+    partial = instance is not None
+    errors, out = FieldErrors(), {}
+    if _given(data, "kind", partial):
+        out["kind"] = _choice(data.get("kind"), Kind, "kind", errors)
+    if _given(data, "contributed_on", partial):
+        day = _date(data.get("contributed_on"), "contributed_on", errors)
+        if day and day > timezone.localdate():
+            errors.add("contributed_on", _("日期不能晚于今天"))
+        out["contributed_on"] = day
+    if _given(data, "description", partial):
+        out["description"] = _text(data, "description", errors, max_length=200)
+    if _given(data, "pledge", partial):
+        out["pledge"] = None
+        if data.get("pledge") not in (None, ""):
+            pledge = Pledge.objects.filter(pk=_int(data["pledge"]), partner=partner).first()
+            if pledge is None:
+                errors.add("pledge", _("该伙伴单位没有这项承诺"))
+            out["pledge"] = pledge
+    if _given(data, "project", partial):
+        out["project"] = None
+        if data.get("project") not in (None, ""):
+            project = traceable_projects(user).filter(pk=_int(data["project"])).first()
+            if project is None:
+                errors.add("project", _("服务项目不存在或未发布"))
+            out["project"] = project
+    if _given(data, "campaign_ref", partial):
+        out["campaign_ref"] = _text(data, "campaign_ref", errors, max_length=50)
+    if _given(data, "campaign", partial):
+        out["campaign"] = None
+        if data.get("campaign") not in (None, ""):
+            campaign = traceable_campaigns(user).filter(pk=_int(data["campaign"])).first()
+            if campaign is None:
+                errors.add("campaign", _("帮扶活动不存在或不在您的管辖范围内"))
+            out["campaign"] = campaign
+    merged = _amounts(data, partial, instance, errors, out)
+    pledge = out["pledge"] if "pledge" in out else getattr(instance, "pledge", None)
+    if pledge is not None and merged["kind"] and pledge.kind != merged["kind"]:
+        errors.add("pledge", _("捐赠类别与所对应承诺的类别不一致"))
+    if merged["amount"] is None and merged["quantity"] is None and "amount" not in errors:
+        errors.add("amount", _("请填写金额/折合价值或数量"))
+    errors.raise_if_any()
+    return out
+
+
+def _int(value) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        return 0
+
+
+def add_contribution(*, user, partner: Partner, data: dict) -> Contribution:
+    require_manage(user, partner)
+    values = clean_contribution(data, user=user, partner=partner)
+    return Contribution.objects.create(partner=partner, created_by=user, **values)
+
+
+def update_contribution(*, user, contribution: Contribution, data: dict) -> Contribution:
+    partner = contribution.partner
+    require_manage(user, partner)
+    values = clean_contribution(data, user=user, partner=partner, instance=contribution)
+    for field, value in values.items():
+        setattr(contribution, field, value)
+    contribution.save()
+    return contribution

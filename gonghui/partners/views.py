@@ -1,0 +1,374 @@
+"""Console pages for 关爱职工伙伴计划 at /console/partners/: the scoped partner list with
+filters and Excel export, the partner form, the partner page (agreements, pledges with
+fulfilment, contributions, summary) and the add forms for agreements, pledges and
+contributions.
+
+Views stay thin: writes go through ``services`` (which checks scope again); a
+``ValidationError`` becomes a form error (400), ``PermissionDenied`` a 403; a partner outside
+the user's scope is a 404. Contact phones are shown masked and never put into a form.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from gonghui.core.files import IMAGES_AND_PDF, check_upload
+from gonghui.core.validators import errors_to_form
+from gonghui.people.decorators import staff_required
+from gonghui.people.scope import require_scope, scope_for
+
+from . import excel, selectors, services
+from .models import Agreement, Kind, Partner, PartnerStatus, PartnerType
+
+PAGE_SIZE = 20
+FILE_MAX_BYTES = 10 * 1024 * 1024
+
+
+def visible_partner_or_404(user, partner_id: int) -> Partner:
+    partner = selectors.visible_partners(user).filter(pk=partner_id).first()
+    if partner is None:
+        raise Http404
+    return partner
+
+
+def _date_input(label, required=True):
+    return forms.CharField(
+        label=label, required=required, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+# --- list and export --------------------------------------------------------------------------
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(
+        label=gettext_lazy("名称"),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": gettext_lazy("单位名称 / 信用代码")}
+        ),
+    )
+    type = forms.ChoiceField(
+        label=gettext_lazy("类型"),
+        required=False,
+        choices=[("", gettext_lazy("全部类型")), *PartnerType.choices],
+    )
+    status = forms.ChoiceField(
+        label=gettext_lazy("状态"),
+        required=False,
+        choices=[("", gettext_lazy("全部状态")), *PartnerStatus.choices],
+    )
+    union_org = forms.CharField(
+        label=gettext_lazy("签约工会"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("签约工会代码，如 BJ-CY")}),
+    )
+
+
+def _filtered(request):
+    form = FilterForm(request.GET)
+    form.is_valid()
+    data = form.cleaned_data  # an invalid filter is ignored
+    qs = selectors.visible_partners(request.user)
+    if q := data.get("q", "").strip():
+        qs = qs.filter(Q(name__icontains=q) | Q(credit_code__icontains=q))
+    if type_ := data.get("type"):
+        qs = qs.filter(type=type_)
+    if status := data.get("status"):
+        qs = qs.filter(status=status)
+    if org := data.get("union_org", "").strip().upper():
+        qs = qs.filter(union_org__path__contains=f"/{org}/")
+    qs = selectors.with_totals(qs)
+    return form, qs.order_by("-joined_on", "-id")
+
+
+@staff_required
+def partner_list(request):
+    require_scope(request.user, "partners.view")
+    form, qs = _filtered(request)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "params": params.urlencode(),
+        "can_manage": bool(scope_for(request.user, "partners.manage")),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "console/partners/_rows.html", context)
+    return render(request, "console/partners/list.html", context)
+
+
+@staff_required
+def partner_export(request):
+    """The filtered list as .xlsx (contact phones masked)."""
+    require_scope(request.user, "partners.view")
+    _form, qs = _filtered(request)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = HttpResponse(excel.export_bytes(qs[:20000]), content_type=excel.XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''partners-{stamp}.xlsx"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- create / edit ----------------------------------------------------------------------------
+
+
+class PartnerForm(forms.Form):
+    """Console form; ``services.clean_partner`` does the real validation."""
+
+    name = forms.CharField(label=gettext_lazy("单位名称"), max_length=100, required=False)
+    type = forms.ChoiceField(
+        label=gettext_lazy("类型"), choices=[("", "—"), *PartnerType.choices], required=False
+    )
+    credit_code = forms.CharField(
+        label=gettext_lazy("统一社会信用代码"), max_length=30, required=False
+    )
+    union_org = forms.CharField(
+        label=gettext_lazy("签约工会代码"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "org-codes"}),
+        help_text=gettext_lazy("须在您的管辖范围内，如 BJ-CY"),
+    )
+    contact_name = forms.CharField(label=gettext_lazy("联系人"), max_length=50, required=False)
+    contact_phone = forms.CharField(
+        label=gettext_lazy("联系电话"),
+        max_length=30,
+        required=False,
+        help_text=gettext_lazy("手机号或带区号的固定电话；编辑时留空则不修改"),
+    )
+    joined_on = _date_input(gettext_lazy("加入日期"), required=False)
+    status = forms.ChoiceField(
+        label=gettext_lazy("状态"), choices=PartnerStatus.choices, required=False
+    )
+    description = forms.CharField(
+        label=gettext_lazy("简介"),
+        max_length=2000,
+        required=False,
+        help_text=gettext_lazy("在公开的伙伴计划页面展示，请勿填写个人信息"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+    )
+
+    def service_data(self, *, editing: bool) -> dict:
+        data = dict(self.cleaned_data)
+        if editing and not data["contact_phone"].strip():
+            data.pop("contact_phone")  # kept: the stored number is never sent to the page
+        if not editing:
+            data.pop("status", None)
+        return data
+
+
+def _initial(partner: Partner | None, user) -> dict:
+    if partner is None:
+        org = scope_for(user, "partners.manage").orgs().order_by("depth", "path").first()
+        return {"union_org": org.code if org else "", "joined_on": timezone.localdate()}
+    return {
+        "name": partner.name,
+        "type": partner.type,
+        "credit_code": partner.credit_code,
+        "union_org": partner.union_org.code,
+        "contact_name": partner.contact_name,
+        "joined_on": partner.joined_on.isoformat(),
+        "status": partner.status,
+        "description": partner.description,
+    }
+
+
+def _partner_form_page(request, partner: Partner | None):
+    form = PartnerForm(request.POST or None, initial=_initial(partner, request.user))
+    if partner is None:
+        del form.fields["status"]
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.service_data(editing=partner is not None)
+            try:
+                if partner is None:
+                    saved = services.create_partner(user=request.user, data=data)
+                else:
+                    saved = services.update_partner(user=request.user, partner=partner, data=data)
+            except ValidationError as exc:
+                errors_to_form(form, exc.message_dict)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc) or _("无权执行该操作"))
+                status = 403
+            else:
+                messages.success(request, _("已保存"))
+                return redirect("console-partners:detail", partner_id=saved.pk)
+    org_codes = (
+        scope_for(request.user, "partners.manage")
+        .orgs()
+        .filter(is_active=True)
+        .order_by("path")
+        .values_list("code", "name")[:500]
+    )
+    context = {"form": form, "partner": partner, "org_codes": org_codes}
+    return render(request, "console/partners/form.html", context, status=status)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def partner_create(request):
+    require_scope(request.user, "partners.manage")
+    return _partner_form_page(request, None)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def partner_edit(request, partner_id: int):
+    partner = visible_partner_or_404(request.user, partner_id)
+    if not services.can_manage(request.user, partner):
+        raise PermissionDenied
+    return _partner_form_page(request, partner)
+
+
+# --- partner page -----------------------------------------------------------------------------
+
+
+@staff_required
+def partner_detail(request, partner_id: int):
+    partner = visible_partner_or_404(request.user, partner_id)
+    context = {
+        "partner": partner,
+        "can_manage": services.can_manage(request.user, partner),
+        "agreements": partner.agreements.all(),
+        "pledges": selectors.pledges_with_fulfilment(partner),
+        "contributions": partner.contributions.select_related("project", "pledge")[:500],
+        "summary": selectors.partner_summary(partner),
+    }
+    return render(request, "console/partners/detail.html", context)
+
+
+@staff_required
+def agreement_file(request, agreement_id: int):
+    agreement = Agreement.objects.filter(pk=agreement_id).first()
+    if agreement is None or not agreement.file:
+        raise Http404
+    visible_partner_or_404(request.user, agreement.partner_id)
+    try:
+        handle = agreement.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=agreement.file.name[-80:])
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- add forms --------------------------------------------------------------------------------
+
+
+class AgreementForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("协议名称"), max_length=100, required=False)
+    signed_on = _date_input(gettext_lazy("签订日期"), required=False)
+    valid_until = _date_input(gettext_lazy("有效期至"), required=False)
+    file = forms.FileField(
+        label=gettext_lazy("协议文件"),
+        required=False,
+        help_text=gettext_lazy("PDF、JPEG或PNG，不超过10MB（可选）"),
+    )
+
+
+class _AmountForm(forms.Form):
+    amount = forms.CharField(
+        label=gettext_lazy("金额/折合价值（元）"), max_length=20, required=False
+    )
+    quantity = forms.CharField(label=gettext_lazy("数量"), max_length=20, required=False)
+    unit = forms.CharField(
+        label=gettext_lazy("单位"),
+        max_length=20,
+        required=False,
+        help_text=gettext_lazy("如 人次、箱、份"),
+    )
+
+
+class PledgeForm(_AmountForm):
+    kind = forms.ChoiceField(label=gettext_lazy("类别"), choices=Kind.choices)
+    description = forms.CharField(
+        label=gettext_lazy("内容"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("如 为快递员提供免费体检"),
+    )
+    year = forms.CharField(label=gettext_lazy("年度"), max_length=4, required=False)
+    field_order = ["kind", "description", "amount", "quantity", "unit", "year"]
+
+
+class ContributionForm(_AmountForm):
+    kind = forms.ChoiceField(label=gettext_lazy("类别"), choices=Kind.choices)
+    pledge = forms.ChoiceField(label=gettext_lazy("对应承诺"), required=False)
+    description = forms.CharField(label=gettext_lazy("说明"), max_length=200, required=False)
+    contributed_on = _date_input(gettext_lazy("日期"), required=False)
+    project = forms.ChoiceField(label=gettext_lazy("服务项目"), required=False)
+    campaign_ref = forms.CharField(
+        label=gettext_lazy("帮扶活动编号"),
+        max_length=50,
+        required=False,
+        help_text=gettext_lazy("如 2026-送温暖-BJ（帮扶活动模块上线后改为选择）"),
+    )
+    field_order = ["kind", "pledge", "amount", "quantity", "unit", "description"]
+
+    def __init__(self, *args, partner, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pledge"].choices = [
+            ("", "—"),
+            *((p.pk, str(p)) for p in partner.pledges.all()),
+        ]
+        projects = services.traceable_projects(user).order_by("-starts_on", "-id")[:300]
+        self.fields["project"].choices = [("", "—"), *((p.pk, p.title) for p in projects)]
+
+
+ADD_FORMS = {
+    "agreement": (AgreementForm, services.add_agreement, gettext_lazy("添加合作协议")),
+    "pledge": (PledgeForm, services.add_pledge, gettext_lazy("添加认捐承诺")),
+    "contribution": (ContributionForm, services.add_contribution, gettext_lazy("登记捐赠")),
+}
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def add_item(request, partner_id: int, what: str):
+    """One page for the three add forms (agreement with an optional file, pledge, contribution)."""
+    if what not in ADD_FORMS:
+        raise Http404
+    partner = visible_partner_or_404(request.user, partner_id)
+    if not services.can_manage(request.user, partner):
+        raise PermissionDenied
+    form_class, add, title = ADD_FORMS[what]
+    extra = {"partner": partner, "user": request.user} if what == "contribution" else {}
+    initial = {"year": timezone.localdate().year, "contributed_on": timezone.localdate()}
+    form = form_class(request.POST or None, request.FILES or None, initial=initial, **extra)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            kwargs = {}
+            try:
+                if what == "agreement":
+                    upload = data.pop("file", None)
+                    if upload is not None:
+                        check_upload(upload, allowed=IMAGES_AND_PDF, max_bytes=FILE_MAX_BYTES)
+                    kwargs["file"] = upload
+                add(user=request.user, partner=partner, data=data, **kwargs)
+            except ValidationError as exc:
+                errors = exc.message_dict if hasattr(exc, "error_dict") else {"file": exc.messages}
+                errors_to_form(form, errors)
+            else:
+                messages.success(request, _("已保存"))
+                return redirect("console-partners:detail", partner_id=partner.pk)
+    context = {"form": form, "partner": partner, "title": title, "what": what}
+    return render(request, "console/partners/item_form.html", context, status=status)
