@@ -326,7 +326,8 @@ def _naive_working_hours(calendar, start, end):
 @given(
     start=st.datetimes(
         # chinese-calendar knows up to 2026: stay inside it (40 days after the latest start)
-        min_value=datetime.datetime(2024, 12, 1), max_value=datetime.datetime(2026, 11, 20)
+        min_value=datetime.datetime(2024, 12, 1),
+        max_value=datetime.datetime(2026, 11, 20),
     ),
     minutes=st.integers(min_value=0, max_value=60 * 24 * 40),
 )
