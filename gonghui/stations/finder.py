@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
+import psycopg
 from django.db import connection
 from scipy.spatial import cKDTree
 
@@ -303,12 +304,18 @@ class _RowLoader:
         sql = self.sql_with_token if with_token else self.sql
         if conn.vendor == "postgresql":
             # One statement text for any k (an array parameter), run as a server-side prepared
-            # statement on the raw psycopg connection: Django's cursors bind client-side and
-            # never prepare, so PostgreSQL would plan it again on every search.
+            # statement on the raw psycopg connection, so PostgreSQL plans it once.
             conn.ensure_connection()
             sql = sql.replace("s.id IN ({})", "s.id = ANY(%s::bigint[])")
             started = time.monotonic()
-            with conn.connection.cursor() as cursor:
+            # A server-side-binding cursor: Django's connections bind client-side
+            # (``ClientCursor``, never prepared) and switch preparing off altogether
+            # (``prepare_threshold=None``); switching it back on affects only cursors like
+            # this one. (Behind a transaction-pooling PgBouncer, set OPTIONS accordingly.)
+            raw = conn.connection
+            if raw.prepare_threshold is None:
+                raw.prepare_threshold = 5
+            with psycopg.Cursor(raw) as cursor:
                 cursor.execute(sql, [ids], prepare=True)
                 rows = cursor.fetchall()
             if conn.queries_logged:  # as Django's debug cursor would (query counts, tooling)
