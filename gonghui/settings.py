@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "gonghui.services",
     "gonghui.partners",
     "gonghui.assistance",
+    "gonghui.honors",
+    "gonghui.plans",
+    "gonghui.reports",
+    "gonghui.socialwork",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ from gonghui.core.admin_site import configure_admin_site
 from gonghui.core.api import api
 from gonghui.hotline import h5
 from gonghui.hotline import views as hotline_views
+from gonghui.honors.api import router as honors_router
 from gonghui.hotline.api import router as hotline_router
 from gonghui.orgs import views as org_views
 from gonghui.orgs.api import router as orgs_router
@@ -15,8 +16,11 @@ from gonghui.partners.api import router as partners_router
 from gonghui.people import views as people_views
 from gonghui.people import views_auth
 from gonghui.people.api import auth_router, me_router, workers_router
+from gonghui.plans.api import router as plans_router
+from gonghui.reports.api import router as reports_router
 from gonghui.services.api import router as services_router
 from gonghui.services.api_health import router as health_router
+from gonghui.socialwork.api import router as socialwork_router
 from gonghui.stations.api import router as stations_router
 
 api.add_router("/v1/auth", auth_router)
@@ -30,6 +34,10 @@ api.add_router("/v1/health", health_router)
 api.add_router("/v1/assistance", assistance_router)
 api.add_router("/v1/campaigns", campaigns_router)
 api.add_router("/v1/partners", partners_router)
+api.add_router("/v1/honors", honors_router)
+api.add_router("/v1/plans", plans_router)
+api.add_router("/v1/reports", reports_router)
+api.add_router("/v1/socialwork", socialwork_router)
 
 configure_admin_site(admin.site)
 
@@ -87,6 +95,11 @@ urlpatterns = [
     path("console/partners/", include("gonghui.partners.console_urls")),
     path("assistance/", include("gonghui.assistance.h5_urls")),
     path("partners/", include("gonghui.partners.public_urls")),
+    path("console/honors/", include("gonghui.honors.console_urls")),
+    path("honors/", include("gonghui.honors.public_urls")),
+    path("console/plans/", include("gonghui.plans.console_urls")),
+    path("console/reports/", include("gonghui.reports.console_urls")),
+    path("console/socialwork/", include("gonghui.socialwork.console_urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", core_views.root_redirect),

@@ -86,6 +86,24 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # 关爱职工伙伴计划
     "partners.view": frozenset({Role.ADMIN, Role.LEADER, Role.SOCIAL_WORKER, Role.AID_OFFICER}),
     "partners.manage": frozenset({Role.ADMIN, Role.AID_OFFICER}),
+    # 评选表彰: programmes are set up by the organising union; lower unions nominate; review,
+    # 公示 and award happen one level up (the reviewer's scope contains the nominator's parent).
+    "honors.view": frozenset({Role.ADMIN, Role.LEADER, Role.SOCIAL_WORKER, Role.AID_OFFICER}),
+    "honors.nominate": frozenset({Role.ADMIN, Role.SOCIAL_WORKER, Role.AID_OFFICER}),
+    "honors.manage": frozenset({Role.ADMIN}),
+    # 年度职工服务清单: read by everyone who works to it; written by the plan's union
+    "plans.view": ALL_ROLES - {Role.HOSPITAL_STAFF},
+    "plans.manage": frozenset({Role.ADMIN}),
+    # figures for manual indicators, with evidence; approved by the plan's union
+    "plans.report": frozenset(
+        {Role.ADMIN, Role.SOCIAL_WORKER, Role.AID_OFFICER, Role.STATION_MANAGER}
+    ),
+    "plans.approve": frozenset({Role.ADMIN}),
+    # leaders' dashboards, the 数据大屏 and the annual report
+    "reports.view": frozenset({Role.ADMIN, Role.LEADER}),
+    # 专职工会社会工作者: assigning files and reading workload per social worker
+    "socialwork.assign": frozenset({Role.ADMIN, Role.AID_OFFICER}),
+    "socialwork.workload": frozenset({Role.ADMIN, Role.LEADER}),
 }
 
 # Roles that must use TOTP as a second factor.

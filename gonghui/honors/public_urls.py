@@ -1,0 +1,4 @@
+"""Public pages at /honors/ (namespace ``honors``)."""
+
+app_name = "honors"
+urlpatterns: list = []
