@@ -6,9 +6,9 @@ from gonghui.assistance.api_campaigns import router as campaigns_router
 from gonghui.core import views as core_views
 from gonghui.core.admin_site import configure_admin_site
 from gonghui.core.api import api
+from gonghui.honors.api import router as honors_router
 from gonghui.hotline import h5
 from gonghui.hotline import views as hotline_views
-from gonghui.honors.api import router as honors_router
 from gonghui.hotline.api import router as hotline_router
 from gonghui.orgs import views as org_views
 from gonghui.orgs.api import router as orgs_router
