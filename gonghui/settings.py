@@ -185,6 +185,8 @@ STATICFILES_DIRS = [
     ("vendor/htmx", BASE_DIR / "node_modules/htmx.org/dist"),
     ("vendor/echarts", BASE_DIR / "node_modules/echarts/dist"),
     ("vendor/leaflet", BASE_DIR / "node_modules/leaflet/dist"),
+    # district outlines for the dashboards' maps (echarts@4 shipped them as GeoJSON)
+    ("vendor/maps", BASE_DIR / "node_modules/echarts-maps4/map/json/province"),
 ]
 # Map tiles for the station finder; deployments point this at their own tile server. The
 # finder still works as a list when tiles cannot load.
