@@ -7,3 +7,36 @@ register = template.Library()
 def get_item(mapping, key):
     """``{{ labels|get_item:action }}``: dictionary lookup with a variable key."""
     return mapping.get(key, key)
+
+
+@register.filter
+def wan(value):
+    """``{{ n|wan }}``: a count the Chinese way (1013, 1.875万, 581.14万); see core/numbers."""
+    from gonghui.core.numbers import format_wan
+
+    try:
+        return format_wan(value)
+    except TypeError:
+        return ""
+
+
+@register.filter
+def money_cn(value):
+    """``{{ yuan|money_cn }}``: 8500元, 12.5万元, 2.25亿元."""
+    from gonghui.core.numbers import format_money
+
+    try:
+        return format_money(value)
+    except TypeError:
+        return ""
+
+
+@register.filter
+def percent_cn(value):
+    """``{{ rate|percent_cn }}``: a 0..1 rate as 100% / 99.13%."""
+    from gonghui.core.numbers import format_percent
+
+    try:
+        return format_percent(value)
+    except TypeError:
+        return ""
