@@ -141,3 +141,29 @@ def household_history(file: HardshipFile) -> list[HardshipFile]:
         chain.append(later)
         later = HardshipFile.objects.filter(previous_file=later).exclude(pk__in=seen).first()
     return chain
+
+
+# --- assigned social workers (read by the socialwork app) -------------------------------------
+
+
+def assigned_files(viewer, *, contact=None) -> QuerySet[HardshipFile]:
+    """Live files (applying or registered) with a 联系人, inside the viewer's scope."""
+    from .models import LIVE_STATUSES
+
+    qs = visible_files(viewer).filter(status__in=LIVE_STATUSES, contact__isnull=False)
+    if contact is not None:
+        qs = qs.filter(contact=contact)
+    return qs.order_by("visit_due_on", "id")
+
+
+def assignable_files(user, *, q="", unassigned=False) -> QuerySet[HardshipFile]:
+    """Files the user may assign a social worker to (``socialwork.assign`` over the union)."""
+    qs = HardshipFile.objects.select_related("org", "primary_worker", "contact").exclude(
+        status=FileStatus.REJECTED
+    )
+    qs = scope_for(user, "socialwork.assign").filter(qs, "org")
+    if q:
+        qs = qs.filter(Q(number__icontains=q) | Q(primary_worker__name__icontains=q))
+    if unassigned:
+        qs = qs.filter(contact__isnull=True)
+    return qs.order_by("org__path", "number")

@@ -274,3 +274,65 @@ def submit_entry(*, worker, data: dict, user=None, account=None) -> Application:
             raise
         raise _flag_duplicate(clash, org=org, who=who) from None
     return app
+
+
+# --- the assigned social worker (联系人) -------------------------------------------------------
+
+
+def _holds_social_worker_role_over(person, org) -> bool:
+    """Does ``person`` hold the social_worker role at ``org`` or an org above it?"""
+    from gonghui.people.roles import Role
+    from gonghui.people.scope import assignments
+
+    return any(
+        a.role == Role.SOCIAL_WORKER and a.org.is_active and org.path.startswith(a.org.path)
+        for a in assignments(person)
+    )
+
+
+def assign_contact(*, user, file_id: int, social_worker_id) -> HardshipFile:
+    """Make a social worker the file's 联系人 (assign or reassign), audited as a FileEvent.
+
+    The assigner needs ``socialwork.assign`` over the file's union (403; a file outside what
+    they may see is 404). The social worker must hold the social_worker role at the file's
+    union or a union above it (400 on ``social_worker``)."""
+    from django.contrib.auth import get_user_model
+    from django.http import Http404
+
+    with transaction.atomic():
+        file = HardshipFile.objects.select_for_update().select_related("org").filter(pk=file_id)
+        file = file.first()
+        assign = scope_for(user, "socialwork.assign")
+        if file is None or not (
+            assign.contains(file.org) or scope_for(user, "assistance.view").contains(file.org)
+        ):
+            raise Http404("file")
+        if not assign.contains(file.org):
+            raise PermissionDenied(_("您无权为该档案分配社工（需帮扶干部等有分配权限的角色）"))
+        if file.status == FileStatus.REJECTED:
+            raise Conflict(_("未通过的档案不能分配社工"))
+        try:
+            person = get_user_model().objects.filter(pk=int(social_worker_id), is_active=True)
+            person = person.first()
+        except (TypeError, ValueError):
+            person = None
+        if person is None or not _holds_social_worker_role_over(person, file.org):
+            raise ValidationError(
+                {"social_worker": [_("请选择在该档案所属工会或其上级工会任职的工会社会工作者")]}
+            )
+        if file.contact_id == person.pk:
+            raise ValidationError({"social_worker": [_("该社工已是此档案的联系人")]})
+        before = file.contact
+
+        def name(u):
+            return u.get_full_name() or u.get_username()
+
+        file.contact = person
+        file.save(update_fields=["contact"])
+        note = (
+            _("改派社工：%(a)s → %(b)s") % {"a": name(before), "b": name(person)}
+            if before is not None
+            else _("分配社工：%s") % name(person)
+        )
+        event(file, "assign", user=user, note=note)
+    return file

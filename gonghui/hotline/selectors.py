@@ -134,3 +134,36 @@ def queue_counts(user) -> dict[str, int]:
     if not scope_for(user, "hotline.view"):
         return {}
     return {name: search_appeals(user, queue=name).count() for name in QUEUES}
+
+
+# --- per-person handling (read by the socialwork app) ---------------------------------------
+
+# In hand at a person: signed for (签收) and not yet resolved.
+HANDLED_STATES = (Status.ACCEPTED, Status.CONTACTED)
+
+
+def handled_appeals(viewer, *, handler=None) -> QuerySet[Appeal]:
+    """Open appeals in the viewer's hotline scope, annotated with ``handler_id``: the actor of
+    the latest 签收 event. Every accept goes through ``services.perform_action``, which writes
+    that event; a 退单 or 重办 leaves the status where nobody holds it until the next 签收."""
+    from django.db.models import OuterRef, Subquery
+
+    from .models import AppealEvent
+
+    latest_accept = (
+        AppealEvent.objects.filter(appeal=OuterRef("pk"), action="accept")
+        .order_by("-created_at", "-id")
+        .values("actor")[:1]
+    )
+    qs = visible_appeals(viewer).filter(status__in=HANDLED_STATES)
+    qs = qs.annotate(handler_id=Subquery(latest_accept)).filter(handler_id__isnull=False)
+    if handler is not None:
+        qs = qs.filter(handler_id=getattr(handler, "pk", handler))
+    return qs.order_by("resolve_due", "id")
+
+
+def overdue_q(now=None) -> Q:
+    """``Appeal.is_overdue`` as a filter, for appeals still open: not contacted after the
+    response deadline, or past the resolution deadline."""
+    now = now or timezone.now()
+    return Q(contacted_at__isnull=True, response_due__lt=now) | Q(resolve_due__lt=now)

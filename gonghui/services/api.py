@@ -57,6 +57,7 @@ class SessionIn(Schema):
     signup_opens_at: str | None = None
     signup_closes_at: str | None = None
     cancel_cutoff_hours: int | None = None
+    runner: int | None = Field(None, description="负责人 user id (services.manage); 0 clears")
 
 
 class TransitionIn(Schema):
@@ -97,6 +98,7 @@ def session_out(s: Session) -> dict:
         "signup_opens_at": s.signup_opens_at,
         "signup_closes_at": s.signup_closes_at,
         "cancel_cutoff_hours": s.cancel_cutoff_hours,
+        "runner": s.runner_id,
     }
 
 

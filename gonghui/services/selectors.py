@@ -138,3 +138,50 @@ def stats(org: Org, date_from: datetime.date, date_to: datetime.date) -> dict:
         "by_campaign": grouped("project__campaign", None),
         "by_project": grouped("project_id", "project__title"),
     }
+
+
+# --- sessions' 负责人 (read by the socialwork app) ----------------------------------------------
+
+
+def staff_label(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def runner_choices(project: Project):
+    """Active staff who may run a session of ``project``: a role granting services.manage at
+    the organiser or above it (scope contains the organiser), by name."""
+    from django.contrib.auth import get_user_model
+
+    from gonghui.people.roles import PERMISSIONS
+
+    ancestors = [p for p in project.organiser.path.strip("/").split("/") if p]
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            role_assignments__role__in=PERMISSIONS["services.manage"],
+            role_assignments__org__code__in=ancestors,
+            role_assignments__org__is_active=True,
+        )
+        .distinct()
+        .order_by("first_name", "username")
+    )
+
+
+def sessions_run(viewer, *, runner=None, start=None, end=None) -> QuerySet[Session]:
+    """Sessions with a 负责人 whose project the viewer may see (``services.view`` over the
+    organiser), optionally of one runner and starting within [start, end)."""
+    scope = scope_for(viewer, "services.view")
+    qs = scope.filter(
+        Session.objects.filter(runner__isnull=False).select_related(
+            "project", "project__organiser"
+        ),
+        "project__organiser",
+    )
+    if runner is not None:
+        qs = qs.filter(runner=runner)
+    if start is not None:
+        qs = qs.filter(starts_at__gte=start)
+    if end is not None:
+        qs = qs.filter(starts_at__lt=end)
+    return qs.order_by("starts_at", "id")

@@ -232,7 +232,29 @@ def _datetime(value, field, errors):
     return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
 
-def clean_session(data: dict, *, instance: Session | None = None) -> dict:
+def _runner(value, project: Project | None, errors):
+    """负责人: an active staff member who may manage the project (services.manage over its
+    organiser); empty clears it."""
+    from django.contrib.auth import get_user_model
+
+    if value in ("", 0):
+        return None
+    try:
+        runner = get_user_model().objects.filter(pk=int(value), is_active=True).first()
+    except (TypeError, ValueError):
+        runner = None
+    if (
+        runner is None
+        or project is None
+        or not scope_for(runner, "services.manage").contains(project.organiser)
+    ):
+        errors.add("runner", _("负责人须为能管理该项目的工作人员"))
+    return runner
+
+
+def clean_session(
+    data: dict, *, instance: Session | None = None, project: Project | None = None
+) -> dict:
     partial = instance is not None
     errors, out = FieldErrors(), {}
     for field in ("starts_at", "ends_at", "signup_opens_at", "signup_closes_at"):
@@ -284,6 +306,10 @@ def clean_session(data: dict, *, instance: Session | None = None) -> dict:
         out["station"] = station
         if station and not data.get("place"):
             out["place"] = f"{station.name}（{station.address}）"[:200]
+    if data.get("runner") is not None:
+        out["runner"] = _runner(
+            data["runner"], project or getattr(instance, "project", None), errors
+        )
     online, place = value("online"), value("place")
     if not online and not place:
         errors.add("place", _("线下活动请填写地点或选择驿站"))
@@ -293,7 +319,7 @@ def clean_session(data: dict, *, instance: Session | None = None) -> dict:
 
 def add_session(*, user, project: Project, data: dict) -> Session:
     _require_manage(user, project)
-    return Session.objects.create(project=project, **clean_session(data))
+    return Session.objects.create(project=project, **clean_session(data, project=project))
 
 
 def update_session(*, user, session: Session, data: dict) -> Session:

@@ -79,9 +79,22 @@ class SessionForm(forms.Form):
     cancel_cutoff_hours = forms.CharField(
         label=gettext_lazy("开始前多少小时内不可取消"), max_length=5, required=False
     )
+    runner = forms.ChoiceField(
+        label=gettext_lazy("负责人"),
+        required=False,
+        help_text=gettext_lazy("负责该场次的工作人员（如工会社会工作者）"),
+    )
 
-    def __init__(self, *args, user, session: Session | None = None, **kwargs):
+    def __init__(self, *args, user, project: Project, session: Session | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        runners = [(str(u.pk), selectors.staff_label(u)) for u in selectors.runner_choices(project)]
+        if (
+            session is not None
+            and session.runner_id
+            and str(session.runner_id) not in {c for c, _n in runners}
+        ):
+            runners.append((str(session.runner_id), selectors.staff_label(session.runner)))
+        self.fields["runner"].choices = [("", "—"), *runners]
         stations = (
             visible_stations(user)
             .exclude(status=StationStatus.CLOSED)
@@ -114,6 +127,7 @@ class SessionForm(forms.Form):
                 data[field] = None
         if data["station"] is not None:
             data["station"] = int(data["station"])  # one of the offered choices
+        data["runner"] = int(data["runner"]) if data.get("runner") else ""  # "": none
         return data
 
 
@@ -135,6 +149,7 @@ def _session_initial(session: Session | None) -> dict:
         "signup_opens_at": _local_input(session.signup_opens_at),
         "signup_closes_at": _local_input(session.signup_closes_at),
         "cancel_cutoff_hours": session.cancel_cutoff_hours,
+        "runner": str(session.runner_id or ""),
     }
 
 
@@ -143,6 +158,7 @@ def _session_form_page(request, project: Project, session: Session | None):
         request.POST or None,
         initial=_session_initial(session),
         user=request.user,
+        project=project,
         session=session,
     )
     status = 200

@@ -124,6 +124,15 @@ class Session(models.Model):
         related_name="+",
     )
     capacity = models.PositiveIntegerField(_("名额"))
+    # 负责人: the staff member (usually a social worker) who runs the session.
+    runner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("负责人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     signup_opens_at = models.DateTimeField(_("报名开始"))
     signup_closes_at = models.DateTimeField(_("报名截止"))
     cancel_cutoff_hours = models.PositiveIntegerField(_("开始前多少小时内不可取消"), default=24)
