@@ -167,3 +167,43 @@ def overdue_q(now=None) -> Q:
     response deadline, or past the resolution deadline."""
     now = now or timezone.now()
     return Q(contacted_at__isnull=True, response_due__lt=now) | Q(resolve_due__lt=now)
+
+
+def category_months(org, year: int, top: int = 5) -> dict:
+    """Appeals received in ``year`` in ``org``'s subtree (as ``metrics.appeals_for`` counts
+    them) by top-level category and month: the ``top`` biggest categories by name, the rest
+    summed as "其他". ``{"categories": [name…], "months": [[n per category…] × 12]}``."""
+    from django.db.models import Count
+    from django.db.models.functions import Coalesce, ExtractMonth
+    from django.utils.translation import gettext as _
+
+    from gonghui.core.workdays import SHANGHAI
+
+    from .metrics import appeals_for
+
+    qs = appeals_for(
+        Appeal.objects.all(), org, datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    )
+    rows = (
+        qs.annotate(
+            top=Coalesce("category__parent_id", "category_id"),
+            m=ExtractMonth("received_at", tzinfo=SHANGHAI),
+        )
+        .values("top", "m")
+        .annotate(n=Count("id"))
+    )
+    per: dict[int, list[int]] = {}
+    for r in rows:
+        per.setdefault(r["top"], [0] * 12)[r["m"] - 1] += r["n"]
+    names = dict(Category.objects.filter(pk__in=per).values_list("pk", "name"))
+    ranked = sorted(per, key=lambda pk: (-sum(per[pk]), names.get(pk, "")))
+    shown, rest = ranked[:top], ranked[top:]
+    labels = [names.get(pk, "") for pk in shown]
+    series = [per[pk] for pk in shown]
+    if rest:
+        labels.append(_("其他"))
+        series.append([sum(per[pk][i] for pk in rest) for i in range(12)])
+    return {
+        "categories": labels,
+        "months": [[s[i] for s in series] for i in range(12)],
+    }

@@ -5,6 +5,34 @@ from ninja import Router
 router = Router(tags=["reports"])
 
 
+# --- dashboards and 数据大屏 (figures from dashboards.py) ---
+
+
+@router.get("/dashboard")
+def dashboard_data(request, org: str = "", year: str = ""):
+    """The console dashboard's charts for ``org`` (default: your scope root) and ``year``."""
+    from gonghui.core.api import staff_user
+
+    from . import dashboards
+
+    user = staff_user(request)
+    target = dashboards.viewer_org(user, org)
+    return dashboards.build(target, dashboards.parse_year(year), dashboards.DASHBOARD_CHARTS)
+
+
+@router.get("/screen")
+def screen_data(request, org: str = "", year: str = "", figure: str = ""):
+    """The 数据大屏's figures; ``figure`` colours the district map."""
+    from gonghui.core.api import staff_user
+
+    from . import dashboards
+
+    user = staff_user(request)
+    target = dashboards.viewer_org(user, org)
+    year_ = dashboards.parse_year(year)
+    return dashboards.build(target, year_, dashboards.SCREEN_CHARTS, figure=figure or None)
+
+
 # --- annual report (annual.py, annual_api.py) ---
 
 

@@ -145,3 +145,21 @@ def checkin_stats(qs: QuerySet[Station], days: int = 30) -> dict:
         "rating_avg": round(ratings["avg"], 2) if ratings["avg"] is not None else None,
         "rating_count": ratings["n"],
     }
+
+
+def map_points(org: Org) -> list[tuple[float, float, str]]:
+    """(lng, lat, type name) of the open stations whose org lies in ``org``'s subtree, for
+    dashboard maps (WGS-84, rounded to ~10 m)."""
+    names = dict(StationType.objects.values_list("id", "name"))
+    rows = (
+        open_stations()
+        .filter(subtree_q([org.path], "org"))
+        .order_by()
+        .values_list("lng", "lat", "type_id")
+    )
+    return [(round(lng, 4), round(lat, 4), names.get(t, "")) for lng, lat, t in rows]
+
+
+def type_names() -> dict[str, str]:
+    """Station type code → name (for showing ``target_progress`` rows by name)."""
+    return dict(StationType.objects.values_list("code", "name"))
