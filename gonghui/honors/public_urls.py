@@ -1,4 +1,10 @@
 """Public pages at /honors/ (namespace ``honors``)."""
 
+from django.urls import path
+
+from . import public
+
 app_name = "honors"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", public.roll, name="roll"),
+]
