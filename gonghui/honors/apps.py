@@ -7,3 +7,10 @@ class HonorsConfig(AppConfig):
     name = "gonghui.honors"
     label = "honors"
     verbose_name = _("评选表彰")
+
+    def ready(self):
+        from gonghui.people.profile import register_section
+
+        from .profile import honors_section
+
+        register_section(honors_section)

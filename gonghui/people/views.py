@@ -12,6 +12,7 @@ from gonghui.orgs.selectors import districts
 from . import excel, selectors, services
 from .decorators import staff_required
 from .forms import RevealForm, WorkerForm, WorkerImportForm
+from .profile import render_sections
 from .roles import REVEALABLE_WORKER_FIELDS
 from .scope import scope_for
 
@@ -60,7 +61,13 @@ def worker_detail(request, worker_id: int):
     return render(
         request,
         "console/workers/detail.html",
-        {"worker": worker, "form": form, "revealed": revealed, "revealable": revealable},
+        {
+            "worker": worker,
+            "form": form,
+            "revealed": revealed,
+            "revealable": revealable,
+            "sections": render_sections(request, worker),
+        },
     )
 
 

@@ -181,3 +181,15 @@ def test_scope_isolation_on_every_console_page(client, orgs, program):
     assert awarded.worker.name.encode() not in rows
     hd_nom.refresh_from_db()
     assert hd_nom.state == State.PUBLICITY and obj.status == "open"
+
+
+def test_worker_profile_shows_live_honours(client, orgs, program):
+    woman = make_woman(orgs["BJ-CY-WJ-001"], name="赵荣誉")
+    make_nomination(program, orgs["BJ-CY"], worker=woman, state=State.AWARDED)
+    family = make_program(orgs["BJ"], title="最美家庭")
+    make_nomination(family, orgs["BJ-CY"], worker=woman, state=State.REVOKED)
+    console_login(client, make_nominator(orgs["BJ-CY"]))
+    html = client.get(f"/console/workers/{woman.pk}/").content.decode()
+    assert 'id="worker-honours"' in html and "巾帼标兵" in html and "最美家庭" not in html
+    plain = make_woman(orgs["BJ-CY"])
+    assert 'id="worker-honours"' not in client.get(f"/console/workers/{plain.pk}/").content.decode()
