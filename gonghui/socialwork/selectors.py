@@ -234,3 +234,20 @@ def items(viewer, root: Org, kind: str, *, person=None, org: Org | None = None, 
     if kind == "overdue":
         return {k: list(rows(k)[:500]) for k in ("appeals_overdue", "visits", "reviews")}
     return {kind: list(rows(kind)[:500])}
+
+
+# --- assignment -----------------------------------------------------------------------------
+
+
+def assignable_file(user, file_id):
+    """A file the user may assign: 404 when they cannot see it, 403 when they see it but hold
+    no ``socialwork.assign`` over its union."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext as _
+
+    file = assistance.assignable_files(user).filter(pk=file_id).first()
+    if file is not None:
+        return file
+    if assistance.visible_files(user).filter(pk=file_id).exists():
+        raise PermissionDenied(_("您无权为该档案分配社工（需帮扶干部等有分配权限的角色）"))
+    raise Http404("file")
