@@ -37,13 +37,14 @@ PATHS = [
 
 
 def load_appeals(count: int = 48) -> int:
-    """Create ``count`` demo appeals (idempotent: keyed by an Idempotency-Key)."""
+    """Create ``count`` demo appeals (idempotent: keyed by an Idempotency-Key), after two years
+    of handled history (``load_history``) so the dashboards show trends."""
+    created = load_history()
     User = get_user_model()
     operator = User.objects.get(username="hotline")
     rng = random.Random(12351)  # noqa: S311 - demo data
     codes = list(CONTENTS)
     now = timezone.now()
-    created = 0
     for i in range(count):
         code = codes[i % len(codes)]
         path = PATHS[i % len(PATHS)]
@@ -101,3 +102,112 @@ def _handler_for(appeal: Appeal):
     User = get_user_model()
     name = {"BJ-CY": "cy_handler", "BJ-HD": "hd_handler"}.get(appeal.district.code)
     return User.objects.filter(username=name).first() if name else None
+
+
+# --- two years of handled appeals for the dashboards' trends ------------------------------
+
+HISTORY_MONTHS = 24
+# appeals per month around a mean: wage claims peak before the Spring Festival (Dec–Jan),
+# fall in February, rise again after; the line grows ~15 % a year.
+SEASON = [1.35, 0.7, 1.0, 0.95, 0.95, 1.0, 1.1, 1.05, 0.95, 0.9, 1.0, 1.25]
+WEIGHTS = {"BJ-CY": 6, "BJ-HD": 5, "BJ-FT": 3, "BJ-DX": 3, "BJ-CP": 3, "BJ-TZ": 2}
+HISTORY_SEQ = 900000  # numbers 12351-YYYYMMDD-9xxxxx never meet the live daily sequence
+
+
+def load_history(per_month: int = 60) -> int:
+    """Closed demo appeals received from ~24 months ago until 35 days ago (bulk_create, a few
+    thousand rows at most). Runs once: skipped when history numbers exist."""
+    from gonghui.core.workdays import SHANGHAI, WorkdayCalendar
+    from gonghui.orgs.models import DISTRICT_TYPES, Org
+    from gonghui.people.services import phone_hash
+
+    from . import sla
+    from .models import Category
+
+    if Appeal.objects.filter(number__regex=r"-9[0-9]{5}$").exists():
+        return 0
+    rng = random.Random(24_12351)  # noqa: S311 - demo data
+    cal = WorkdayCalendar()
+    districts = list(Org.objects.filter(type__in=DISTRICT_TYPES, is_active=True))
+    weights = [WEIGHTS.get(d.code, 1) for d in districts]
+    cats = {c.code: c for c in Category.objects.filter(code__in=CONTENTS)}
+    codes = [c for c in CONTENTS if c in cats]
+    cat_weights = [6 if c == "LABOR-WAGE" else 3 if c.startswith("LABOR") else 2 for c in codes]
+    if not districts or not codes:
+        return 0
+    today = timezone.localdate()
+    last = today - datetime.timedelta(days=35)
+    first = (today.replace(day=1) - datetime.timedelta(days=HISTORY_MONTHS * 30.5)).replace(day=1)
+    rows, seq, day = [], HISTORY_SEQ, first
+    while day <= last:
+        age_years = (today - day).days / 365
+        mean = per_month / 30 * SEASON[day.month - 1] * (1 - 0.15 * age_years)
+        for _ in range(_poisson(rng, mean)):
+            seq += 1
+            code = rng.choices(codes, cat_weights)[0]
+            district = rng.choices(districts, weights)[0]
+            received = datetime.datetime.combine(
+                day, datetime.time(rng.randint(8, 20), rng.randint(0, 59)), SHANGHAI
+            )
+            rows.append(_history_row(rng, cal, sla, seq, received, cats[code], district, code))
+        day += datetime.timedelta(days=1)
+    for row in rows:
+        row.contact_phone_hash = phone_hash(row.contact_phone)
+    Appeal.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
+
+
+def _poisson(rng, mean: float) -> int:
+    """Knuth's method; means here are small (a few a day)."""
+    import math
+
+    limit, k, p = math.exp(-mean), 0, 1.0
+    while True:
+        p *= rng.random()
+        if p <= limit:
+            return k
+        k += 1
+
+
+def _history_row(rng, cal, sla, seq, received, category, district, code) -> Appeal:
+    hours = datetime.timedelta(hours=1)
+    contacted = received + hours * rng.choice([1, 2, 3, 5, 8, 20, 30])
+    resolved = contacted + hours * rng.randint(4, 24 * 9)
+    callback = resolved + hours * rng.randint(6, 60)
+    resolve_due = sla.resolve_due(received, 7, cal)
+    answered = rng.random() < 0.93
+    return Appeal(
+        number=f"12351-{received:%Y%m%d}-{seq}",
+        type="consultation" if code == "MEMBER" else "help",
+        category=category,
+        urgency="normal",
+        channel=rng.choice(["phone", "phone", "phone", "app", "web"]),
+        content=CONTENTS[code],
+        district=district,
+        contact_name="王师傅" if seq % 2 else "刘女士",
+        contact_phone=f"139{seq % 100000000:08d}",
+        status="closed",
+        responsible_org=district,
+        received_at=received,
+        dispatched_at=received + hours / 3,
+        accepted_at=received + hours,
+        contacted_at=contacted,
+        resolved_at=resolved,
+        callback_at=callback,
+        closed_at=callback + hours,
+        response_due=received + 24 * hours,
+        resolve_due=resolve_due,
+        callback_due=sla.callback_due(resolved, 3, cal),
+        overdue=resolved > resolve_due,
+        resolution_note="已协调相关单位处理，诉求人认可。",
+        callback_contacted=answered,
+        callback_resolved=rng.choices(["resolved", "partly", "unresolved"], [80, 14, 6])[0]
+        if answered
+        else "",
+        callback_satisfaction=rng.choices(
+            ["satisfied", "basically_satisfied", "unsatisfied"], [78, 17, 5]
+        )[0]
+        if answered
+        else "",
+        version=6,
+    )

@@ -31,10 +31,10 @@
   function cartesian(chart, dark) {
     var x = labels(chart), values = cols(chart, ["int", "money", "num"]);
     var rates = cols(chart, ["rate"]), series = [], yAxis = [];
-    var fg = dark ? "#cfe3ff" : "#333";
+    var fg = dark ? "#cfe3ff" : "#333", size = dark ? 16 : 12;
     if (chart.kind === "progress") values = [];
-    if (values.length) yAxis.push({type: "value", axisLabel: {color: fg}, splitLine: {lineStyle: {opacity: dark ? 0.15 : 1}}});
-    if (rates.length) yAxis.push({type: "value", min: 0, max: 100, axisLabel: {formatter: "{value}%", color: fg}, splitLine: {show: !values.length}});
+    if (values.length) yAxis.push({type: "value", axisLabel: {color: fg, fontSize: size}, splitLine: {lineStyle: {opacity: dark ? 0.15 : 1}}});
+    if (rates.length) yAxis.push({type: "value", min: 0, max: 100, axisLabel: {formatter: "{value}%", color: fg, fontSize: size}, splitLine: {show: !values.length}});
     values.forEach(function (i) {
       series.push({
         name: chart.columns[i], type: chart.kind === "line" ? "line" : "bar",
@@ -51,11 +51,11 @@
       });
     });
     var horizontal = chart.kind === "progress";
-    var cat = {type: "category", data: x, axisLabel: {color: fg, interval: 0, rotate: !horizontal && x.length > 8 && x.join("").length > 40 ? 30 : 0}};
+    var cat = {type: "category", data: x, axisLabel: {color: fg, fontSize: size, interval: 0, rotate: !horizontal && x.length > 8 && x.join("").length > 40 ? 30 : 0}};
     return {
       color: dark ? ["#3fa7ff", "#ffd25f", "#4be3b0", "#ff7a7a", "#b38cff", "#7ad7ff"] : undefined,
       tooltip: {trigger: "axis"},
-      legend: {top: 0, type: "scroll", textStyle: {color: fg}},
+      legend: {top: 0, type: "scroll", textStyle: {color: fg, fontSize: size}},
       grid: {top: 40, left: 10, right: 10, bottom: 10, containLabel: true},
       xAxis: horizontal ? yAxis[0] : cat,
       yAxis: horizontal ? cat : (yAxis.length ? yAxis : [{type: "value"}]),
@@ -109,17 +109,19 @@
     };
   }
 
+  /* Up to four gauges in a 2×2 grid (the 大屏's 三率 + 办结率). */
   function gaugeOption(chart) {
-    var n = chart.rows.length;
+    var cols = chart.rows.length > 2 ? 2 : chart.rows.length, rowsN = Math.ceil(chart.rows.length / 2);
     return {
       series: chart.rows.map(function (r, i) {
+        var cx = (i % cols + 0.5) * 100 / cols, cy = (Math.floor(i / cols) + 0.5) * 100 / rowsN;
         return {
-          type: "gauge", name: r[0], min: 0, max: 100, radius: (80 / Math.max(n, 1)) + "%",
-          center: [((i + 0.5) * 100 / n) + "%", "58%"], startAngle: 210, endAngle: -30,
+          type: "gauge", name: r[0], min: 0, max: 100, radius: (rowsN > 1 ? 46 : 80) + "%",
+          center: [cx + "%", (cy + 4) + "%"], startAngle: 210, endAngle: -30,
           progress: {show: true, width: 14}, axisLine: {lineStyle: {width: 14}},
           axisLabel: {show: false}, splitLine: {show: false}, axisTick: {show: false}, pointer: {show: false},
-          title: {offsetCenter: [0, "75%"], color: "#cfe3ff", fontSize: 22},
-          detail: {valueAnimation: true, offsetCenter: [0, "0%"], fontSize: 40, color: "#fff",
+          title: {offsetCenter: [0, "72%"], color: "#cfe3ff", fontSize: 22},
+          detail: {valueAnimation: true, offsetCenter: [0, "5%"], fontSize: 36, color: "#fff",
             formatter: function (v) { return v === null || v === undefined || isNaN(v) ? "—" : v + "%"; }},
           data: [{value: pct(r[1]), name: r[0]}],
         };
@@ -139,7 +141,12 @@
         instance.setOption(cartesian(Object.assign({}, chart, {kind: "bar"}), dark), true);
       });
     }
-    instance.setOption(chart.kind === "gauge" ? gaugeOption(chart) : cartesian(chart, dark), true);
+    if (!chart.rows.length) {
+      instance.setOption({title: {text: "暂无数据", left: "center", top: "middle",
+        textStyle: {color: dark ? "#8fb8e8" : "#999", fontSize: dark ? 24 : 14}}}, true);
+    } else {
+      instance.setOption(chart.kind === "gauge" ? gaugeOption(chart) : cartesian(chart, dark), true);
+    }
     return Promise.resolve();
   }
 
