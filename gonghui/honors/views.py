@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from gonghui.core import audit
 from gonghui.core.validators import error_text, errors_to_form
 from gonghui.orgs.models import Org
 from gonghui.people.decorators import staff_required
@@ -317,6 +318,7 @@ def attachment_file(request, attachment_id: int):
     selectors.get_visible_nomination(request.user, att.nomination_id)
     try:
         handle = att.file.open("rb")
+        audit.record(actor=request.user, action="download", obj=att, request=request)
     except (FileNotFoundError, OSError):
         raise Http404 from None
     response = FileResponse(handle, as_attachment=True, filename=att.original_name[-80:])

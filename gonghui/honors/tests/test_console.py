@@ -193,3 +193,20 @@ def test_worker_profile_shows_live_honours(client, orgs, program):
     assert 'id="worker-honours"' in html and "巾帼标兵" in html and "最美家庭" not in html
     plain = make_woman(orgs["BJ-CY"])
     assert 'id="worker-honours"' not in client.get(f"/console/workers/{plain.pk}/").content.decode()
+
+
+def test_attachment_download_is_audited(client, orgs, program, settings, tmp_path):
+    from gonghui.core.models import AuditLog
+    from gonghui.honors import services
+
+    settings.MEDIA_ROOT = tmp_path
+    sw = make_nominator(orgs["BJ-CY"])
+    nom = make_nomination(program, orgs["BJ-CY"], state=State.DRAFT)
+    upload = SimpleUploadedFile("证明.png", b"\x89PNG\r\n\x1a\n" + b"0" * 32)
+    att = services.add_attachment(user=sw, nomination=nom, upload=upload)
+    console_login(client, sw)
+    r = client.get(f"{URL}attachments/{att.pk}/")
+    assert r.status_code == 200 and r["Content-Type"] == "image/png"
+    assert b"".join(r.streaming_content).startswith(b"\x89PNG")
+    log = AuditLog.objects.get(object_type="honors.nominationattachment", object_id=str(att.pk))
+    assert log.actor == sw and log.action == "download"
