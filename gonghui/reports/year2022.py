@@ -15,7 +15,7 @@ import datetime
 import random
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from stdnum.cn import ric
 
 from gonghui.orgs.models import Org, OrgType
@@ -117,8 +117,31 @@ class Context:
         )
 
 
-def bulk(model, rows, batch=BATCH):
-    return model.objects.bulk_create(rows, batch_size=batch)
+def bulk(model, rows, batch=BATCH) -> None:
+    """INSERT ``rows`` (unsaved instances) with one prepared statement per batch: the values
+    ``bulk_create`` would write (defaults, ``auto_now_add``, encryption via each field's
+    ``get_db_prep_save``) without its per-row SQL compilation, which dominates at this size.
+    Primary keys are not set on the instances: read the rows back by a unique column."""
+    if not rows:
+        return
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not (f.primary_key and f.auto_created)]
+    quote = connection.ops.quote_name
+    # table and column names come from the model's own metadata, quoted; values are parameters
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+        quote(meta.db_table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    with connection.cursor() as cursor:
+        for lo in range(0, len(rows), batch):
+            cursor.executemany(
+                sql,
+                [
+                    [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+                    for obj in rows[lo : lo + batch]
+                ],
+            )
 
 
 # --- workers ---------------------------------------------------------------------------------
@@ -319,15 +342,14 @@ def load_health(ctx: Context, n: int, workers: list[Worker]) -> None:
         if (datetime.date(YEAR, 4, 1) + datetime.timedelta(days=k)).weekday() < 5
     ]
     per_day = split(n, len(days))
-    hospital_days = bulk(
+    bulk(
         HospitalDay,
         [
             HospitalDay(program=program, hospital=hospital, date=d, slots=c, booked=c)
             for d, c in zip(days, per_day, strict=True)
         ],
     )
-    if not all(hd.pk for hd in hospital_days):
-        hospital_days = list(HospitalDay.objects.filter(program=program).order_by("date"))
+    hospital_days = list(HospitalDay.objects.filter(program=program).order_by("date"))
     by_district = {d.pk: [] for d in ctx.districts}
     for w in workers[:n]:
         by_district[w.work_district_id].append(w)

@@ -218,7 +218,7 @@ def load_aid(ctx, *, raised, enterprises: int, reached: int, hardship: int, file
             HardshipFile(
                 number=f"KN2022-{seq + k:06d}",
                 primary_worker=w,
-                org=w.union_org,
+                org_id=w.union_org_id,
                 status=FileStatus.REGISTERED,
                 category=(HardshipCategory.DEEP, HardshipCategory.RELATIVE)[k % 2],
                 registered_on=datetime.date(YEAR - 1, 6, 1),
@@ -250,7 +250,7 @@ def load_aid(ctx, *, raised, enterprises: int, reached: int, hardship: int, file
     beneficiaries = [
         Beneficiary(
             campaign=campaign,
-            org=w.union_org,
+            org_id=w.union_org_id,
             person_hash=w.id_number_hash,
             name=w.name,
             id_number=w.id_number,
