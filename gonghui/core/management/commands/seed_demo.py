@@ -3,12 +3,15 @@ from django.db import transaction
 
 from gonghui.assistance.campaign_demo import load_campaigns
 from gonghui.assistance.demo import load_hardship
+from gonghui.honors.demo import load_honors
 from gonghui.hotline.demo import load_appeals
 from gonghui.orgs.demo import load_orgs
 from gonghui.partners.demo import load_partners
 from gonghui.people.demo import DEMO_PASSWORD, load_staff, load_workers
+from gonghui.plans.demo import load_plans
 from gonghui.services.demo import load_projects
 from gonghui.services.health_demo import seed_health_demo
+from gonghui.socialwork.demo import load_socialwork
 from gonghui.stations.demo import load_stations
 
 
@@ -27,11 +30,15 @@ class Command(BaseCommand):
             load_partners()
             load_hardship()
             load_campaigns()
+            load_honors()
+            load_socialwork()
+            load_plans()
         self.stdout.write(
             self.style.SUCCESS(
                 f"demo data: {len(orgs)} orgs, {added} new workers, {appeals} new appeals, "
                 f"{stations} new stations, {projects} new service projects; health checks, "
-                "partners, hardship files and campaigns loaded; "
+                "partners, hardship files, campaigns, honors, social workers' caseloads and the "
+                "service plans loaded; "
                 f"staff password {DEMO_PASSWORD} (see README)"
             )
         )
