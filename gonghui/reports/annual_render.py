@@ -59,15 +59,17 @@ def render_html(report: AnnualReport) -> bytes:
 # --- Word --------------------------------------------------------------------------------------
 
 
-def _east_asian(run_or_style_element, east_asia: str, latin: str = LATIN_FONT) -> None:
-    """Set ascii/hAnsi to ``latin`` and eastAsia to ``east_asia`` on an rPr holder."""
+def _east_asian(rpr, east_asia: str, latin: str = LATIN_FONT) -> None:
+    """Set ascii/hAnsi to ``latin`` and eastAsia to ``east_asia`` on a ``w:rPr`` element."""
     from docx.oxml.ns import qn
 
-    rpr = run_or_style_element.get_or_add_rPr()
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = rpr.makeelement(qn("w:rFonts"), {})
         rpr.insert(0, fonts)
+    # theme fonts would win over named ones: drop them
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
     for attr in ("w:ascii", "w:hAnsi", "w:cs"):
         fonts.set(qn(attr), latin)
     fonts.set(qn("w:eastAsia"), east_asia)
@@ -107,18 +109,26 @@ def _styles(document) -> None:
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    rpr_default = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
+    rpr = rpr_default.find(qn("w:rPr")) if rpr_default is not None else None
+    if rpr is not None:  # everything else (tables, footnotes) falls back to 宋体
+        _east_asian(rpr, TITLE_FONT)
     normal = document.styles["Normal"]
     normal.font.size = Pt(16)  # 三号, the size of the federation's documents
-    _east_asian(normal.element, BODY_FONT)
-    lang = normal.element.get_or_add_rPr().find(qn("w:lang"))
-    if lang is None:
-        lang = normal.element.get_or_add_rPr().makeelement(qn("w:lang"), {})
-        normal.element.get_or_add_rPr().append(lang)
-    lang.set(qn("w:val"), "en-US")
-    lang.set(qn("w:eastAsia"), "zh-CN")
+    _east_asian(normal.element.get_or_add_rPr(), BODY_FONT)
+    for holder in (rpr, normal.element.get_or_add_rPr()):
+        if holder is None:
+            continue
+        lang = holder.find(qn("w:lang"))
+        if lang is None:
+            lang = holder.makeelement(qn("w:lang"), {})
+            holder.append(lang)
+        lang.set(qn("w:val"), "en-US")
+        lang.set(qn("w:eastAsia"), "zh-CN")
     for name in ("Title", "Heading 1"):
         style = document.styles[name]
-        _east_asian(style.element, TITLE_FONT)
+        _east_asian(style.element.get_or_add_rPr(), TITLE_FONT)
         style.font.bold = True
         style.font.color.rgb = None
 

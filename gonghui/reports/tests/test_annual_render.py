@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 
 from gonghui.reports.annual import AnnualReport, Figure, sentences, title
 from gonghui.reports.annual_render import render, render_docx, render_html, render_pdf
@@ -44,6 +45,10 @@ def test_docx_reopens_with_the_text_and_the_east_asian_font(report):
         styles = z.read("word/styles.xml").decode()
         fonts = z.read("word/fontTable.xml").decode()
     assert 'w:eastAsia="仿宋"' in styles and 'w:eastAsia="zh-CN"' in styles
+    assert 'w:lang w:val="en-US" w:eastAsia="en-US"' not in styles
+    normal_fonts = doc.styles["Normal"].element.rPr.rFonts
+    assert normal_fonts.get(qn("w:eastAsia")) == "仿宋"
+    assert normal_fonts.get(qn("w:eastAsiaTheme")) is None  # a theme font would win
     assert 'w:name="仿宋"' in fonts and 'w:charset w:val="86"' in fonts
 
 
