@@ -45,7 +45,7 @@ def test_another_year_counts_nothing_of_this_one(world, orgs):
 def test_monthly_values_add_up_to_the_year_for_flows(world, orgs):
     cy = orgs["BJ-CY"]
     for code in ("stations_opened_warm", "service_person_times", "appeals_received",
-                 "aid_disbursed", "health_checks_done"):  # fmt: skip
+                 "aid_disbursed", "health_checks_done", "honors_awarded"):  # fmt: skip
         months = indicators.monthly(code, cy, Y)
         assert len(months) == 12
         assert sum(months) == indicators.value(code, cy, Y), code

@@ -18,6 +18,8 @@ from gonghui.assistance.models import (
     Payment,
 )
 from gonghui.core.workdays import SHANGHAI
+from gonghui.honors.models import State as HonorState
+from gonghui.honors.tests.factories import make_nomination, make_program
 from gonghui.hotline.models import Appeal, ResolvedResult, Satisfaction, Status
 from gonghui.hotline.tests.factories import make_appeal, make_operator
 from gonghui.people.tests.factories import make_worker
@@ -192,6 +194,16 @@ def build(orgs) -> dict:
             visited_on=datetime.date(Y, m, 10), people_visited=people, money=Decimal(money),
             goods_value=Decimal("100"),
         )  # fmt: skip
+    # honors: CY has 2 awards in 2025 (Apr, Nov) and 1 revoked; HD 1; one CY award in 2024
+    program = make_program(orgs["BJ"], year=Y)
+    for org, state, day in (
+        (cy_street, HonorState.AWARDED, datetime.date(Y, 4, 1)),
+        (cy, HonorState.AWARDED, datetime.date(Y, 11, 1)),
+        (cy_street, HonorState.REVOKED, datetime.date(Y, 4, 2)),
+        (hd_street, HonorState.AWARDED, datetime.date(Y, 4, 3)),
+        (cy_street, HonorState.AWARDED, datetime.date(Y - 1, 4, 1)),
+    ):
+        make_nomination(program, org, state=state, awarded_on=day)
     return {"appeals": appeals}
 
 
@@ -216,6 +228,7 @@ EXPECTED_CY = {
     "workers_reached": 30 + 20 + 5 + 2,
     "hardship_workers_aided": 1,
     "hardship_households": 2,  # F1, and F3 closed only in 2026
+    "honors_awarded": 2,
 }
 EXPECTED_BJ = {
     "stations_opened_warm": 3,
@@ -231,4 +244,5 @@ EXPECTED_BJ = {
     "enterprises_visited": 2,
     "workers_reached": 57 + 7 + 1,
     "hardship_workers_aided": 1,
+    "honors_awarded": 3,
 }
