@@ -14,7 +14,7 @@ from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/test"
-BENCH_DB = "gonghui_bench"
+BENCH_DB = os.environ.get("BENCH_DB", "gonghui_bench")  # one scratch database per runner
 TZ = "Asia/Shanghai"
 
 

@@ -1,6 +1,6 @@
-"""Gonghui benchmarks: hotline intake, hotline metrics and the station finder, each against a
-reference measured in the same run on the same PostgreSQL server. Not part of the test suite;
-see bench/README.md.
+"""Gonghui benchmarks: hotline intake, hotline metrics, the dashboards and the station finder,
+each against a reference measured in the same run on the same PostgreSQL server. Not part of
+the test suite; see bench/README.md.
 
     .venv/bin/python bench/run.py [--appeals N] [--requests N] [--stations N,N] [--only finder]
 
@@ -18,6 +18,8 @@ import time
 
 import psycopg
 from common import BENCH_DB, DEFAULT_URL, log, prepare, recreate_database, setup_django, table, urls
+from dashboards import bench_dashboards, dashboards_notes, dashboards_rows
+from dashboards_data import load_city
 from finder import bench_finder, finder_notes, finder_rows
 from finder_data import parse_sets
 from intake import bench_intake
@@ -32,8 +34,17 @@ def main(argv=None) -> int:
     parser.add_argument("--skip-intake", action="store_true")
     parser.add_argument("--skip-metrics", action="store_true")
     parser.add_argument("--skip-finder", action="store_true")
+    parser.add_argument("--skip-dashboards", action="store_true")
     parser.add_argument(
-        "--only", choices=["intake", "metrics", "finder"], help="run this benchmark alone"
+        "--only",
+        choices=["intake", "metrics", "dashboards", "finder"],
+        help="run this benchmark alone",
+    )
+    parser.add_argument("--city-stations", type=int, default=16_000, help="dashboards: stations")
+    parser.add_argument("--sessions", type=int, default=60_000, help="dashboards: sessions")
+    parser.add_argument("--checkins", type=int, default=4_500_000, help="dashboards: check-in rows")
+    parser.add_argument(
+        "--walk-ins", type=int, default=1_000_000, help="dashboards: walk-in person-times"
     )
     parser.add_argument(
         "--stations",
@@ -54,17 +65,18 @@ def main(argv=None) -> int:
         args.skip_intake = args.only != "intake"
         args.skip_metrics = args.only != "metrics"
         args.skip_finder = args.only != "finder"
+        args.skip_dashboards = args.only != "dashboards"
 
     base = os.environ.get("DATABASE_URL") or DEFAULT_URL
     admin_url, bench_url = urls(base)
     t_start = time.perf_counter()
     log(f"recreating database {BENCH_DB}")
     recreate_database(admin_url)
-    intake = metrics = load_s = finder = None
+    intake = metrics = load_s = finder = dashboards = city = None
     try:
         with psycopg.connect(bench_url) as conn:
             pg_version = conn.execute("SHOW server_version").fetchone()[0]
-        if not (args.skip_intake and args.skip_metrics):
+        if not (args.skip_intake and args.skip_metrics and args.skip_dashboards):
             setup_django(bench_url)
             orgs, operator, token = prepare()
 
@@ -76,6 +88,16 @@ def main(argv=None) -> int:
             # the intake rows stay: they are received in the present, outside the 2025 window
             load_s = load_appeals(bench_url, args.appeals, orgs)
             metrics = bench_metrics(orgs, bench_url, args.repeat)
+        if not args.skip_dashboards:  # before the finder, which truncates the stations
+            if args.skip_metrics:
+                log(f"dashboards: bulk-loading {args.appeals:,} appeals")
+                load_appeals(bench_url, args.appeals, orgs)
+            city = load_city(
+                bench_url, stations=args.city_stations, workers=200_000,
+                sessions=args.sessions, attendance=args.checkins, walkins=args.walk_ins,
+            )  # fmt: skip
+            city["appeals"] = args.appeals
+            dashboards = bench_dashboards(orgs, bench_url, args.repeat)
         if not args.skip_finder:
             try:  # the finder's workers open their own connections
                 from django.db import connections
@@ -142,6 +164,8 @@ def main(argv=None) -> int:
             ),
             ("    of which fetching the pairs", f"{metrics['fetch_s']:.2f} s", "", ""),
         ]
+    if dashboards:
+        rows += dashboards_rows(dashboards, city)
     if finder:
         rows += finder_rows(finder)
     print(table(rows))
@@ -164,10 +188,13 @@ def main(argv=None) -> int:
         print("headline:", json.dumps(metrics["ours"], ensure_ascii=False))
     if intake:
         print(f"intake: {intake['queries']} SQL statements per API request")
+    if dashboards:
+        print("\n".join(dashboards_notes(dashboards, city)))
     if finder:
         print("\n".join(finder_notes(finder)))
     print(f"total run time {time.perf_counter() - t_start:.0f} s")
     ok = not metrics or (metrics["same_counts"] and metrics["same_avg"])
+    ok = ok and (not dashboards or dashboards["ok"])
     return 0 if ok and (not finder or finder["ok"]) else 1
 
 
