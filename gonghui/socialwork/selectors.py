@@ -24,7 +24,7 @@ from gonghui.hotline import selectors as hotline
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import get_by_code
 from gonghui.people.roles import Role
-from gonghui.people.scope import assignments, require_scope, roles
+from gonghui.people.scope import require_scope, roles
 from gonghui.services import selectors as services
 
 SESSION_DAYS = 30
@@ -91,11 +91,12 @@ def social_workers(viewer, root: Org) -> list[tuple]:
             role_assignments__org__is_active=True,
         )
         .distinct()
+        .prefetch_related("role_assignments__org")
     )
     for user in users:
         homes = [
             a.org
-            for a in assignments(user)
+            for a in user.role_assignments.all()
             if a.role == Role.SOCIAL_WORKER and a.org.is_active and a.org.path.startswith(root.path)
         ]
         found[user.pk] = (user, min(homes, key=lambda o: (len(o.path), o.path)))

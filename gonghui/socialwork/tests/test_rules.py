@@ -198,3 +198,22 @@ def test_workload_of_a_district_leader_stays_in_the_district(orgs):
     assert [a.pk for a in items["appeals_overdue"]] == [w["appeals"][1].pk]
     assert [f.pk for f in items["visits"]] == [w["files"][0].pk]
     assert [f.pk for f in items["reviews"]] == [w["files"][1].pk]
+
+
+def test_workload_queries_do_not_grow_with_social_workers(orgs):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    world(orgs)
+    leader = make_staff("leader_city", orgs["BJ"], "leader")
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            selectors.workload(leader, orgs["BJ"])
+        return len(ctx.captured_queries)
+
+    queries()  # warm: the leader's role assignments are cached on the user
+    before = queries()
+    for i in range(4):
+        social_worker(orgs["BJ-HD"], f"sw_more{i}")
+    assert queries() == before
