@@ -25,7 +25,9 @@ PROJECTS = [
 
 
 def load_projects() -> int:
-    """Create the demo projects once (by title); returns how many were new."""
+    """Create the demo projects once (by title), after two years of past ones
+    (``load_history``); returns how many were new."""
+    history = load_history()
     rng = random.Random(5_810_000)  # noqa: S311 - demo data
     admin = get_user_model().objects.get(username="admin")
     now = timezone.now()
@@ -80,4 +82,76 @@ def load_projects() -> int:
                         session=session, worker=w, method="staff_mark", at=start
                     )
             Session.objects.filter(pk=session.pk).update(enrolled_count=len(seats))
+    return created + history
+
+
+# --- two years of past projects for the dashboards' trends --------------------------------
+
+# (title, organiser, category, campaign, months it runs in, walk-ins per session)
+HISTORY = [
+    ("职工心理健康公益讲座", "BJ", "psych", "", range(1, 13), 60),
+    ("工会律师进驿站", "BJ-CY", "legal", "", range(1, 13), 25),
+    ("春送岗位招聘会", "BJ-HD", "jobs", "spring_jobs", (2, 3, 4), 400),
+    ("夏送清凉进工地", "BJ-CY", "summer_cooling", "summer_cooling", (6, 7, 8), 900),
+    ("冬送温暖慰问活动", "BJ-HD", "summer_cooling", "winter_warmth", (12, 1), 600),
+]  # fmt: skip
+
+
+def load_history(months: int = 24) -> int:
+    """One project per line of ``HISTORY`` and year, with a session a month while it runs
+    (walk-in counts plus some check-ins by the demo workers), over the last ``months`` months
+    up to last month. Idempotent by project title; bulk_create, a few hundred rows."""
+    rng = random.Random(2_4_12)  # noqa: S311 - demo data
+    admin = get_user_model().objects.filter(username="admin").first()
+    categories = {c.code: c for c in Category.objects.all()}
+    workers = list(Worker.objects.order_by("id")[:40])
+    today = timezone.localdate()
+    this_month = today.replace(day=1)
+    first = (this_month - datetime.timedelta(days=months * 30.5)).replace(day=1)
+    created, sessions, walk_ins, checkins = 0, [], [], []
+    for title, org_code, cat, campaign, run_months, _crowd in HISTORY:
+        org = Org.objects.filter(code=org_code).first()
+        if org is None or cat not in categories:
+            continue
+        for year in range(first.year, this_month.year + 1):
+            name = f"{year}年{title}"
+            days = [
+                datetime.date(year, m, 1)
+                for m in run_months
+                if first <= datetime.date(year, m, 1) < this_month
+            ]
+            if not days or Project.objects.filter(title=name).exists():
+                continue
+            created += 1
+            project = Project.objects.create(
+                title=name, organiser=org, category=categories[cat], campaign=campaign,
+                starts_on=min(days), ends_on=max(days) + datetime.timedelta(days=27),
+                description=f"{name}：往年开展的普惠服务。", status="unpublished",
+                created_by=admin, reviewed_by=admin, reviewed_at=timezone.now(),
+            )  # fmt: skip
+            for day in days:
+                start = datetime.datetime.combine(
+                    day + datetime.timedelta(days=rng.randint(3, 24)), datetime.time(14),
+                    timezone.get_current_timezone(),
+                )  # fmt: skip
+                sessions.append(Session(
+                    project=project, starts_at=start, ends_at=start + datetime.timedelta(hours=2),
+                    place=f"{org.name}职工服务中心", capacity=30,
+                    signup_opens_at=start - datetime.timedelta(days=20),
+                    signup_closes_at=start - datetime.timedelta(hours=2),
+                ))  # fmt: skip
+    Session.objects.bulk_create(sessions)
+    for session in sessions:
+        grow = 1 + 0.2 * (session.starts_at.date() - first).days / 365
+        crowd = next(h[5] for h in HISTORY if session.project.title.endswith(h[0]))
+        walk_ins.append(WalkIn(
+            session=session, count=int(crowd * grow * rng.uniform(0.7, 1.3)),
+            note="现场登记人次", recorded_by=admin,
+        ))  # fmt: skip
+        for w in rng.sample(workers, min(len(workers), rng.randint(5, 20))):
+            checkins.append(
+                Attendance(session=session, worker=w, method="staff_mark", at=session.starts_at)
+            )
+    WalkIn.objects.bulk_create(walk_ins)
+    Attendance.objects.bulk_create(checkins)
     return created
