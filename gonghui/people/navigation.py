@@ -1,0 +1,51 @@
+"""The console menu: each role sees the modules it can use (a permission anywhere in its
+scope), in one list so templates never decide access themselves."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Role
+from .scope import roles, scope_for
+
+# (label, url name, permission or a callable(user) -> bool)
+MODULES = [
+    (_("组织"), "console:org-tree", "orgs.view"),
+    (_("职工"), "console:worker-list", "workers.view"),
+    (_("12351诉求"), "console:appeal-list", "hotline.view"),
+    (_("驿站"), "console-stations:list", "stations.view"),
+    (_("普惠服务"), "console-services:list", "services.view"),
+    (_("免费体检"), "console-health:list", "health.view"),
+    (_("伙伴计划"), "console-partners:list", "partners.view"),
+    (_("困难职工帮扶"), "console-assistance:list", "assistance.view"),
+    (_("帮扶活动"), "console-assistance:campaign-list", "campaigns.view"),
+    (_("评选表彰"), "console-honors:list", "honors.view"),
+    (_("服务清单"), "console-plans:list", "plans.view"),
+    (
+        _("社工工作台"),
+        "console-socialwork:home",
+        lambda user: (
+            Role.SOCIAL_WORKER in roles(user)
+            or bool(scope_for(user, "socialwork.workload"))
+            or bool(scope_for(user, "socialwork.assign"))
+        ),
+    ),
+    (_("数据看板"), "console-reports:dashboard", "reports.view"),
+]
+
+
+def modules_for(user) -> list[dict]:
+    """Menu entries ``{"label", "url"}`` the user may open."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    out = []
+    for label, url_name, rule in MODULES:
+        allowed = rule(user) if callable(rule) else bool(scope_for(user, rule))
+        if allowed:
+            out.append({"label": label, "url": reverse(url_name)})
+    return out
+
+
+def console_nav(request):
+    """Context processor: ``console_modules`` for base.html."""
+    user = getattr(request, "user", None)
+    return {"console_modules": (lambda: modules_for(user))}
