@@ -17,7 +17,7 @@ def dashboard_data(request, org: str = "", year: str = ""):
 
     user = staff_user(request)
     target = dashboards.viewer_org(user, org)
-    return dashboards.build(target, dashboards.parse_year(year), dashboards.DASHBOARD_CHARTS)
+    return dashboards.cached_build(target, dashboards.parse_year(year), dashboards.DASHBOARD_CHARTS)
 
 
 @router.get("/screen")
@@ -30,7 +30,7 @@ def screen_data(request, org: str = "", year: str = "", figure: str = ""):
     user = staff_user(request)
     target = dashboards.viewer_org(user, org)
     year_ = dashboards.parse_year(year)
-    return dashboards.build(target, year_, dashboards.SCREEN_CHARTS, figure=figure or None)
+    return dashboards.cached_build(target, year_, dashboards.SCREEN_CHARTS, figure=figure or None)
 
 
 # --- annual report (annual.py, annual_api.py) ---

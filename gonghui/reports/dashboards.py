@@ -10,6 +10,8 @@ import datetime
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
@@ -405,6 +407,20 @@ def build(org: Org, year: int, keys=DASHBOARD_CHARTS, figure: str | None = None)
         "generated_at": timezone.localtime().isoformat(timespec="seconds"),
         "charts": charts,
     }
+
+
+def cached_build(org: Org, year: int, keys=DASHBOARD_CHARTS, figure: str | None = None) -> dict:
+    """``build`` remembered for ``settings.DASHBOARD_CACHE_SECONDS`` (default 60, the 大屏's
+    refresh; 0 turns it off), so many screens and viewers of one org cost one computation."""
+    seconds = getattr(settings, "DASHBOARD_CACHE_SECONDS", 60)
+    if not seconds:
+        return build(org, year, keys, figure)
+    key = f"reports:dashboard:{org.pk}:{year}:{','.join(keys)}:{figure or ''}"
+    data = cache.get(key)
+    if data is None:
+        data = build(org, year, keys, figure)
+        cache.set(key, data, seconds)
+    return data
 
 
 def one_chart(org: Org, year: int, key: str) -> Chart:

@@ -47,7 +47,7 @@ def dashboard(request):
     org, year, error = _params(request)
     if error:
         return render(request, "console/reports/dashboard_error.html", {"error": error}, status=400)
-    data = d.build(org, year, d.DASHBOARD_CHARTS)
+    data = d.cached_build(org, year, d.DASHBOARD_CHARTS)
     return render(
         request,
         "console/reports/dashboard.html",
@@ -68,7 +68,7 @@ def dashboard_json(request):
     if error:
         return _bad_request(error)
     return JsonResponse(
-        d.build(org, year, d.DASHBOARD_CHARTS), json_dumps_params={"ensure_ascii": False}
+        d.cached_build(org, year, d.DASHBOARD_CHARTS), json_dumps_params={"ensure_ascii": False}
     )
 
 
@@ -89,7 +89,7 @@ def _screen_data(request):
     org, year, error = _params(request)
     if error:
         raise error
-    return d.build(org, year, d.SCREEN_CHARTS, figure=request.GET.get("figure") or None)
+    return d.cached_build(org, year, d.SCREEN_CHARTS, figure=request.GET.get("figure") or None)
 
 
 @staff_required

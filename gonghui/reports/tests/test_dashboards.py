@@ -15,6 +15,11 @@ CONSOLE = "/console/reports"
 API = "/api/v1/reports"
 
 
+@pytest.fixture(autouse=True)
+def _no_cache(settings):
+    settings.DASHBOARD_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def year():
     return timezone.localdate().year
@@ -201,3 +206,18 @@ def test_format_big():
     assert format_big(5_811_400, "count", "人次") == "581.14万人次"
     assert format_big(225_000_000, "money") == "2.25亿元"
     assert format_big(None, "rate") == "—"
+
+
+def test_figures_are_cached_per_org(client, data, orgs, cy_leader, bj_leader, settings):
+    from django.core.cache import cache
+
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    cache.clear()
+    client.force_login(cy_leader)
+    first = client.get(f"{CONSOLE}/screen.json").json()
+    make_appeal(make_operator(orgs["BJ"], "op_more"), district="BJ-CY")
+    again = client.get(f"{CONSOLE}/screen.json").json()
+    assert again["generated_at"] == first["generated_at"]
+    client.force_login(bj_leader)  # another org: its own figures, with the new appeal
+    assert _kpi(client.get(f"{CONSOLE}/screen.json").json(), "诉求") == 5
+    cache.clear()

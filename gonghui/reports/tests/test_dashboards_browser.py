@@ -21,7 +21,8 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def base(live_server):
+def base(live_server, settings):
+    settings.DASHBOARD_CACHE_SECONDS = 0
     orgs = load_orgs()
     load_categories(Category)  # a transactional flush may have removed the seeded rows
     load_reference(StationType, Amenity)
