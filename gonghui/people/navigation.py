@@ -30,6 +30,7 @@ MODULES = [
         ),
     ),
     (_("数据看板"), "console-reports:dashboard", "reports.view"),
+    (_("年度报告"), "console-reports:annual", "reports.view"),
 ]
 
 
