@@ -220,9 +220,11 @@ def _quota_for(program: AwardProgram, org) -> ProgramQuota | None:
 
 def check_window(program: AwardProgram, today: datetime.date | None = None) -> None:
     today = today or timezone.localdate()
-    if program.status != ProgramStatus.OPEN or not (
-        program.nomination_opens <= today <= program.nomination_closes
-    ):
+    if program.status != ProgramStatus.OPEN:
+        raise ValidationError(
+            {"program": [_("该评选%s，不接受提名") % program.get_status_display()]}
+        )
+    if not program.nomination_opens <= today <= program.nomination_closes:
         raise ValidationError(
             {
                 "program": [
@@ -438,7 +440,7 @@ def resolve_objection(*, user, objection_id: int, upheld: bool, resolution: str)
         obj.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
         obj.resolution, obj.resolved_by, obj.resolved_at = resolution, user, timezone.now()
         obj.save()
-        if upheld:
+        if upheld and nom.state == State.PUBLICITY:
             transition(
                 user=user,
                 nomination_id=nom.pk,

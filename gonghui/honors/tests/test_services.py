@@ -110,6 +110,13 @@ def test_nomination_outside_the_window_is_refused(orgs, cy_sw, opens, closes):
     assert errors_of(exc)["program"][0].startswith("不在提名期内：提名时间为")
 
 
+def test_a_program_not_open_takes_no_nominations(orgs, cy_sw):
+    program = make_program(orgs["BJ"], status="closed")
+    with pytest.raises(ValidationError) as exc:
+        nominate(cy_sw, program, orgs["BJ-CY"], make_woman(orgs["BJ-CY"]))
+    assert errors_of(exc)["program"] == ["该评选已结束，不接受提名"]
+
+
 def test_window_edges_are_inclusive(orgs, cy_sw):
     program = make_program(orgs["BJ"], nomination_opens=TODAY(), nomination_closes=TODAY())
     assert nominate(cy_sw, program, orgs["BJ-CY"], make_woman(orgs["BJ-CY"])).state == State.DRAFT
