@@ -270,7 +270,8 @@ def chart_stations(org: Org, year: int) -> Chart:
         ["stations_open_year_end", "stations_opened_warm", "stations_opened_home"],
     )  # fmt: skip
     chart.extra["map"] = map_regions(org)
-    chart.extra["points"] = station_selectors.map_points(org)
+    # [lng, lat] only: a city's 16k stations stay ~300 KB of JSON
+    chart.extra["points"] = [[lng, lat] for lng, lat, _t in station_selectors.map_points(org)]
     return chart
 
 
