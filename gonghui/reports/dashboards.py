@@ -362,19 +362,24 @@ def plan_items(org: Org, year: int) -> list[dict]:
 
 
 def chart_plans(org: Org, year: int) -> Chart:
+    """The year's 清单 lines: target, actual and ratio (rate lines written as percentages)."""
     rows = []
     for item in plan_items(org, year):
         get = item.get if isinstance(item, dict) else lambda k, i=item: getattr(i, k, None)
-        name = get("indicator_name") or get("indicator") or ""
-        rows.append([
-            get("title"), name, plain(get("target")), plain(get("actual")), plain(get("ratio")),
-        ])  # fmt: skip
+        name, unit, kind = get("indicator_name") or get("indicator") or "", get("unit"), get("kind")
+        target, actual = plain(get("target")), plain(get("actual"))
+        if kind == "rate":
+            target, actual = format_big(target, "rate"), format_big(actual, "rate")
+        elif unit:
+            name = f"{name}（{unit}）"
+        lagging = _("滞后") if get("lagging") else ""
+        rows.append([get("title"), name, target, actual, plain(get("ratio")), lagging])
     return Chart(
         "plans",
         _("年度服务清单进度"),
         "progress",
-        [_("事项"), _("指标"), _("目标"), _("完成"), _("完成率")],
-        ["text", "text", "num", "num", "rate"],
+        [_("事项"), _("指标"), _("目标"), _("完成"), _("完成率"), _("提示")],
+        ["text", "text", "num", "num", "rate", "text"],
         rows,
     )
 

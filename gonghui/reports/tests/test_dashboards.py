@@ -221,3 +221,25 @@ def test_figures_are_cached_per_org(client, data, orgs, cy_leader, bj_leader, se
     client.force_login(bj_leader)  # another org: its own figures, with the new appeal
     assert _kpi(client.get(f"{CONSOLE}/screen.json").json(), "诉求") == 5
     cache.clear()
+
+
+def test_plan_progress_from_the_published_plan(client, data, orgs, bj_leader, year):
+    from gonghui.plans import services as plan_services
+    from gonghui.plans.tests.factories import item_data, make_plan, planner
+
+    admin = planner(orgs["BJ"])
+    plan = make_plan(admin, orgs["BJ"], year)
+    deadline = f"{year}-12-31"
+    plan_services.add_item(user=admin, plan=plan, data=item_data(target="4", deadline=deadline))
+    plan_services.add_item(
+        user=admin, plan=plan,
+        data=item_data(title="办结率", indicator="appeals_closure_rate", target="0.95",
+                       deadline=deadline),
+    )  # fmt: skip
+    plan_services.transition(user=admin, plan=plan, action="publish")
+    client.force_login(bj_leader)
+    rows = client.get(f"{CONSOLE}/dashboard.json").json()["charts"]["plans"]["rows"]
+    stations = next(r for r in rows if r[0] == "新建户外劳动者暖心驿站")
+    assert stations[2:5] == [4, 2, 0.5]  # two stations opened this year in the fixture
+    closure = next(r for r in rows if r[0] == "办结率")
+    assert closure[2] == "95%"
