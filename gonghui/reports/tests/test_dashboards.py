@@ -148,11 +148,12 @@ def test_page_renders_every_table(client, data, cy_leader):
     for key in ("hotline", "categories", "stations", "targets", "services", "health", "aid"):
         assert f'id="table-{key}"' in html
         assert f"/dashboard/{key}.xlsx" in html
+    assert "/dashboard/kpis.xlsx" in html
     assert "劳动关系" in html
     assert "LABOR-" not in html
 
 
-@pytest.mark.parametrize("chart", ["categories", "stations", "hotline", "aid", "targets"])
+@pytest.mark.parametrize("chart", ["categories", "stations", "hotline", "aid", "targets", "kpis"])
 def test_excel_export_has_names_not_codes(client, data, bj_leader, chart, year):
     client.force_login(bj_leader)
     r = client.get(f"{CONSOLE}/dashboard/{chart}.xlsx?year={year}")
