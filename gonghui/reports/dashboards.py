@@ -137,6 +137,10 @@ def region_name(org: Org) -> str:
     return org.name.removesuffix("总工会")
 
 
+def kids_of(org: Org) -> list[Org]:
+    return list(org_selectors.children(org).filter(is_active=True))
+
+
 def map_regions(org: Org) -> list[str]:
     """District outlines to draw for ``org``: its districts, or the district it lies in."""
     if org.type in DISTRICT_TYPES:
@@ -270,6 +274,10 @@ def chart_stations(org: Org, year: int) -> Chart:
         ["stations_open_year_end", "stations_opened_warm", "stations_opened_home"],
     )  # fmt: skip
     chart.extra["map"] = map_regions(org)
+    if org.type in DISTRICT_TYPES or not any(o.type in DISTRICT_TYPES for o in kids_of(org)):
+        # the children are not on the map: colour the org's own district by its total
+        total = plain(_indicators().value("stations_open_year_end", org, year))
+        chart.extra["map_data"] = [[name, total] for name in chart.extra["map"][:1]]
     # [lng, lat] only: a city's 16k stations stay ~300 KB of JSON
     chart.extra["points"] = [[lng, lat] for lng, lat, _t in station_selectors.map_points(org)]
     return chart

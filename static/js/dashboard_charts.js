@@ -82,7 +82,9 @@
      choropleth (大屏: outline coloured by the chosen figure). */
   function mapOption(chart, mapName, dark) {
     var regions = chart.extra.regions || [];
-    var data = chart.rows.map(function (r, i) { return {name: regions[i], value: r[1]}; });
+    var data = chart.extra.map_data
+      ? chart.extra.map_data.map(function (p) { return {name: p[0], value: p[1]}; })
+      : chart.rows.map(function (r, i) { return {name: regions[i], value: r[1]}; });
     var max = Math.max.apply(null, data.map(function (d) { return d.value || 0; }).concat([1]));
     var fg = dark ? "#cfe3ff" : "#333";
     var series = [{

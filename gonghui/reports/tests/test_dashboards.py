@@ -62,6 +62,7 @@ def test_cy_leader_sees_only_chaoyang(client, data, cy_leader, year):
     assert sum(sum(r[1:]) for r in cats["rows"]) == 3
     stations = payload["charts"]["stations"]
     assert stations["extra"]["map"] == ["朝阳区"]
+    assert stations["extra"]["map_data"] == [["朝阳区", 1]]  # streets are not on the map
     assert len(stations["extra"]["points"]) == 1
     assert all("海淀" not in row[0] for row in stations["rows"])
 
@@ -74,6 +75,7 @@ def test_city_leader_sees_every_district_by_name(client, data, bj_leader):
     names = [row[0] for row in stations["rows"]]
     assert "朝阳区总工会" in names and "海淀区总工会" in names
     assert "朝阳区" in stations["extra"]["map"] and "海淀区" in stations["extra"]["map"]
+    assert "map_data" not in stations["extra"]  # the districts themselves are coloured
     assert len(stations["extra"]["points"]) == 2
     text = str(payload["charts"])
     assert "BJ-" not in text.replace(str(stations["extra"]["orgs"]), "")

@@ -27,6 +27,9 @@ def base(live_server, settings):
     load_categories(Category)  # a transactional flush may have removed the seeded rows
     load_reference(StationType, Amenity)
     create_or_update_staff(username="boss", password=PASSWORD, org_code="BJ", roles=["leader"])
+    create_or_update_staff(
+        username="cy_boss", password=PASSWORD, org_code="BJ-CY", roles=["leader"]
+    )
     op = make_operator(orgs["BJ"])
     for district, cat in (("BJ-CY", "LABOR-WAGE"), ("BJ-CY", "LEGAL"), ("BJ-HD", "LABOR-WAGE")):
         make_appeal(op, district=district, category=cat)
@@ -36,9 +39,9 @@ def base(live_server, settings):
     return live_server.url
 
 
-def login(page, base):
+def login(page, base, username="boss"):
     page.goto(f"{base}/console/login/")
-    page.fill("#id_username", "boss")
+    page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     expect(page).to_have_url(f"{base}/console/")
@@ -131,3 +134,17 @@ def test_screen_fills_1920_by_1080_and_refreshes_in_place(browser, base):
         assert outside == []
     finally:
         context.close()
+
+
+def test_district_leader_sees_their_district_on_the_map(page, base):
+    login(page, base, "cy_boss")
+    page.goto(f"{base}/console/reports/dashboard/")
+    page.wait_for_function("window.gonghuiChartsReady === true")
+    expect(page.locator("#dashboard-org")).to_have_text("朝阳区总工会")
+    shown = page.evaluate(
+        "window.gonghuiCharts.stations.getOption().series[0].data.map(d => [d.name, d.value])"
+    )
+    assert shown == [["朝阳区", 1]]
+    points = page.evaluate("window.gonghuiCharts.stations.getOption().series[1].data.length")
+    assert points == 1  # 海淀's station is not there
+    expect(page.locator("#table-stations")).not_to_contain_text("海淀")
