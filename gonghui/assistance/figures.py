@@ -34,76 +34,69 @@ from .models import (
 ZERO = Decimal("0.00")
 
 
-def _kind(kind: str | None, prefix: str = "campaign__") -> Q:
-    return Q(**{f"{prefix}kind": kind}) if kind else Q()
-
-
-def raised(org: Org, year: int, kind: str | None = None) -> Decimal:
-    """Funds and goods raised for the campaigns of ``year`` organised in the subtree."""
-    total = (
-        BudgetLine.objects.filter(
-            subtree_q([org.path], "campaign__organiser"), _kind(kind), campaign__year=year
-        )
+def raised_by_kind(org: Org, year: int) -> dict[str, Decimal]:
+    """Campaign kind → funds and goods raised for the campaigns of ``year`` organised in the
+    subtree (budget lines carry no date, so there is no monthly figure)."""
+    rows = (
+        BudgetLine.objects.filter(subtree_q([org.path], "campaign__organiser"), campaign__year=year)
         .order_by()
-        .aggregate(s=Sum("amount"))["s"]
+        .values("campaign__kind")
+        .annotate(s=Sum("amount"))
     )
-    return total or ZERO
+    return {r["campaign__kind"]: r["s"] or ZERO for r in rows}
 
 
-def _paid(org, date_from, date_to, kind):
-    return Payment.objects.filter(
+def _year(year: int):
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def _disbursements(org: Org, year: int):
+    """(queryset, kind lookup, date field, value expressions) for each way aid is handed out:
+    money paid, goods handed over, enterprise visits' money and goods."""
+    y0, ye = _year(year)
+    paid = Payment.objects.filter(
         subtree_q([org.path], "beneficiary__org"),
-        _kind(kind, "beneficiary__campaign__"),
         status=PaymentStatus.PAID,
-        paid_on__gte=date_from,
-        paid_on__lte=date_to,
+        paid_on__gte=y0,
+        paid_on__lte=ye,
     ).order_by()
-
-
-def _goods(org, date_from, date_to, kind):
-    return GoodsDelivery.objects.filter(
-        subtree_q([org.path], "org"),
-        _kind(kind),
-        delivered_on__gte=date_from,
-        delivered_on__lte=date_to,
+    goods = GoodsDelivery.objects.filter(
+        subtree_q([org.path], "org"), delivered_on__gte=y0, delivered_on__lte=ye
     ).order_by()
-
-
-def _visits(org, date_from, date_to, kind=None):
-    return EnterpriseVisit.objects.filter(
-        subtree_q([org.path], "org"),
-        _kind(kind),
-        visited_on__gte=date_from,
-        visited_on__lte=date_to,
-    ).order_by()
-
-
-def _sum_by_month(qs, date_field: str, value) -> dict[int, Decimal]:
-    rows = qs.annotate(m=ExtractMonth(date_field)).values("m").annotate(s=Sum(value))
-    return {r["m"]: r["s"] or ZERO for r in rows}
-
-
-def disbursed(org: Org, date_from: datetime.date, date_to: datetime.date, kind=None) -> Decimal:
-    """Money paid plus goods and visit money/goods handed out in the period."""
-    paid = _paid(org, date_from, date_to, kind).aggregate(s=Sum("amount"))["s"] or ZERO
-    goods = _goods(org, date_from, date_to, kind).aggregate(s=Sum("value"))["s"] or ZERO
-    visits = _visits(org, date_from, date_to, kind).aggregate(m=Sum("money"), g=Sum("goods_value"))
-    return paid + goods + (visits["m"] or ZERO) + (visits["g"] or ZERO)
-
-
-def disbursed_by_month(org: Org, year: int, kind=None) -> dict[int, Decimal]:
-    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    out: dict[int, Decimal] = {}
-    parts = [
-        _sum_by_month(_paid(org, start, end, kind), "paid_on", "amount"),
-        _sum_by_month(_goods(org, start, end, kind), "delivered_on", "value"),
-        _sum_by_month(_visits(org, start, end, kind), "visited_on", "money"),
-        _sum_by_month(_visits(org, start, end, kind), "visited_on", "goods_value"),
+    visits = _visits(org, y0, ye)
+    return [
+        (paid, "beneficiary__campaign__kind", "beneficiary__org_id", "paid_on", "amount"),
+        (goods, "campaign__kind", "org_id", "delivered_on", "value"),
+        (visits, "campaign__kind", "org_id", "visited_on", "money"),
+        (visits, "campaign__kind", "org_id", "visited_on", "goods_value"),
     ]
-    for part in parts:
-        for m, s in part.items():
-            out[m] = out.get(m, ZERO) + s
+
+
+def disbursed_by_kind_month(org: Org, year: int) -> dict[tuple[str, int], Decimal]:
+    """(campaign kind, month) → money paid plus goods and visit money/goods handed out."""
+    out: dict[tuple[str, int], Decimal] = {}
+    for qs, kind, _holder, day, value in _disbursements(org, year):
+        rows = qs.annotate(m=ExtractMonth(day)).values(kind, "m").annotate(s=Sum(value))
+        for r in rows:
+            key = (r[kind], r["m"])
+            out[key] = out.get(key, ZERO) + (r["s"] or ZERO)
     return out
+
+
+def disbursed_by_org(org: Org, year: int, kind: str | None = None) -> dict[int, Decimal]:
+    """Holding org id → aid handed out in ``year`` (of campaigns of ``kind``, or all)."""
+    out: dict[int, Decimal] = {}
+    for qs, kind_field, holder, _day, value in _disbursements(org, year):
+        rows = qs.filter(**{kind_field: kind}) if kind else qs
+        for r in rows.values(holder).annotate(s=Sum(value)):
+            out[r[holder]] = out.get(r[holder], ZERO) + (r["s"] or ZERO)
+    return out
+
+
+def _visits(org, date_from, date_to):
+    return EnterpriseVisit.objects.filter(
+        subtree_q([org.path], "org"), visited_on__gte=date_from, visited_on__lte=date_to
+    ).order_by()
 
 
 def enterprises_visited(org: Org, date_from: datetime.date, date_to: datetime.date) -> int:

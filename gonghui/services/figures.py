@@ -1,8 +1,10 @@
 """Yearly figures about 普惠服务 and health checks, for plans, dashboards and the annual report.
 
 Part of this app's public read API (like selectors.py). The counting rule is the one
-``selectors.stats`` uses: a session belongs to the period it starts in, and to the organiser's
-org; 人次 = check-ins + walk-in counts, 人数 = distinct workers checked in.
+``selectors.stats`` uses: a session belongs to the month it starts in (Beijing time), and to
+the organiser's org; 人次 = check-ins + walk-in counts, 人数 = distinct workers checked in.
+Counts are ``COUNT(*)`` over joins, so PostgreSQL can answer check-ins from the
+``(session, worker)`` index without reading the rows.
 """
 
 import datetime
@@ -18,78 +20,86 @@ from gonghui.orgs.selectors import subtree_q
 from .models import Attendance, BookingStatus, HealthBooking, Session, WalkIn
 
 
-def _sessions(org: Org, date_from, date_to):
-    start, end = instants(date_from, date_to)
-    return Session.objects.filter(
-        subtree_q([org.path], "project__organiser"), starts_at__gte=start, starts_at__lt=end
+def _year(year: int):
+    return instants(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+
+
+def _session_rows(model, org: Org, year: int, prefix: str = "session__"):
+    """Rows of ``model`` whose session starts in ``year`` and is organised in the subtree."""
+    start, end = _year(year)
+    return model.objects.filter(
+        subtree_q([org.path], f"{prefix}project__organiser"),
+        **{f"{prefix}starts_at__gte": start, f"{prefix}starts_at__lt": end},
     ).order_by()
 
 
-def _by_session_month(qs, **aggregates) -> dict[int, dict]:
-    rows = (
-        qs.annotate(m=ExtractMonth("session__starts_at", tzinfo=SHANGHAI))
-        .values("m")
-        .annotate(**aggregates)
-    )
-    return {r["m"]: r for r in rows}
+def _month(field: str):
+    return ExtractMonth(field, tzinfo=SHANGHAI)
 
 
-def projects_held(org: Org, date_from: datetime.date, date_to: datetime.date) -> int:
-    """Projects with at least one session starting in the period."""
-    return _sessions(org, date_from, date_to).values("project").distinct().count()
+def projects_held(org: Org, year: int) -> int:
+    """Projects with at least one session starting in ``year``."""
+    return _session_rows(Session, org, year, "").aggregate(n=Count("project", distinct=True))["n"]
 
 
 def projects_held_by_month(org: Org, year: int) -> dict[int, int]:
     rows = (
-        _sessions(org, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
-        .annotate(m=ExtractMonth("starts_at", tzinfo=SHANGHAI))
+        _session_rows(Session, org, year, "")
+        .annotate(m=_month("starts_at"))
         .values("m")
         .annotate(n=Count("project", distinct=True))
     )
     return {r["m"]: r["n"] for r in rows}
 
 
-def person_times(org: Org, date_from: datetime.date, date_to: datetime.date) -> int:
-    sessions = _sessions(org, date_from, date_to)
-    checked = Attendance.objects.filter(session__in=sessions).count()
-    walk_ins = WalkIn.objects.filter(session__in=sessions).aggregate(n=Sum("count"))["n"] or 0
-    return checked + walk_ins
-
-
 def person_times_by_month(org: Org, year: int) -> dict[int, int]:
-    sessions = _sessions(org, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+    """Month → 人次 (check-ins plus walk-in counts) of sessions starting that month."""
     out: dict[int, int] = {}
-    for m, r in _by_session_month(
-        Attendance.objects.filter(session__in=sessions).order_by(), n=Count("id")
-    ).items():
-        out[m] = out.get(m, 0) + r["n"]
-    for m, r in _by_session_month(
-        WalkIn.objects.filter(session__in=sessions).order_by(), n=Sum("count")
-    ).items():
-        out[m] = out.get(m, 0) + (r["n"] or 0)
+    checked = (
+        _session_rows(Attendance, org, year)
+        .annotate(m=_month("session__starts_at"))
+        .values("m")
+        .annotate(n=Count("*"))
+    )
+    walked = (
+        _session_rows(WalkIn, org, year)
+        .annotate(m=_month("session__starts_at"))
+        .values("m")
+        .annotate(n=Sum("count"))
+    )
+    for r in [*checked, *walked]:
+        out[r["m"]] = out.get(r["m"], 0) + (r["n"] or 0)
     return out
 
 
-def persons(org: Org, date_from: datetime.date, date_to: datetime.date) -> int:
-    sessions = _sessions(org, date_from, date_to)
-    return (
-        Attendance.objects.filter(session__in=sessions)
-        .order_by()
-        .aggregate(n=Count("worker", distinct=True))["n"]
-    )
+def person_times_by_org(org: Org, year: int) -> dict[int, int]:
+    """Organiser org id → 人次 of its sessions starting in ``year``."""
+    out: dict[int, int] = {}
+    key = "session__project__organiser_id"
+    checked = _session_rows(Attendance, org, year).values(key).annotate(n=Count("*"))
+    walked = _session_rows(WalkIn, org, year).values(key).annotate(n=Sum("count"))
+    for r in [*checked, *walked]:
+        out[r[key]] = out.get(r[key], 0) + (r["n"] or 0)
+    return out
+
+
+def persons(org: Org, year: int) -> int:
+    """Distinct workers checked in at sessions starting in ``year``."""
+    return _session_rows(Attendance, org, year).aggregate(n=Count("worker", distinct=True))["n"]
 
 
 def persons_by_month(org: Org, year: int) -> dict[int, int]:
-    sessions = _sessions(org, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
-    rows = _by_session_month(
-        Attendance.objects.filter(session__in=sessions).order_by(),
-        n=Count("worker", distinct=True),
+    rows = (
+        _session_rows(Attendance, org, year)
+        .annotate(m=_month("session__starts_at"))
+        .values("m")
+        .annotate(n=Count("worker", distinct=True))
     )
-    return {m: r["n"] for m, r in rows.items()}
+    return {r["m"]: r["n"] for r in rows}
 
 
-def _health_done(org: Org, date_from, date_to):
-    start, end = instants(date_from, date_to)
+def _health_done(org: Org, year: int):
+    start, end = _year(year)
     return HealthBooking.objects.filter(
         subtree_q([org.path], "quota__district"),
         status=BookingStatus.COMPLETED,
@@ -98,16 +108,12 @@ def _health_done(org: Org, date_from, date_to):
     ).order_by()
 
 
-def health_checks_done(org: Org, date_from: datetime.date, date_to: datetime.date) -> int:
-    """Completed free health checks, by the district of the quota they used."""
-    return _health_done(org, date_from, date_to).count()
-
-
 def health_checks_done_by_month(org: Org, year: int) -> dict[int, int]:
-    rows = (
-        _health_done(org, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
-        .annotate(m=ExtractMonth("completed_at", tzinfo=SHANGHAI))
-        .values("m")
-        .annotate(n=Count("id"))
-    )
-    return {r["m"]: r["n"] for r in rows}
+    """Month → free health checks completed, by the district of the quota they used."""
+    rows = _health_done(org, year).annotate(m=_month("completed_at")).values("m")
+    return {r["m"]: r["n"] for r in rows.annotate(n=Count("*"))}
+
+
+def health_checks_done_by_org(org: Org, year: int) -> dict[int, int]:
+    rows = _health_done(org, year).values("quota__district_id").annotate(n=Count("*"))
+    return {r["quota__district_id"]: r["n"] for r in rows}

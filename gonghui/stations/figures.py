@@ -1,7 +1,8 @@
 """Yearly figures about stations, for plans, dashboards and the annual report.
 
 Part of this app's public read API (like selectors.py): later apps call these, never the models.
-A station counts for an org when the station's own org lies in that org's subtree.
+A station counts for an org when the station's own org lies in that org's subtree. The
+``*_by_org`` variants group by the station's org (for splitting a figure by lower org).
 """
 
 import datetime
@@ -15,25 +16,27 @@ from gonghui.orgs.selectors import subtree_q
 from .models import Station
 
 
-def _in(org: Org, type_code: str | None):
+def _in(org: Org, type_code: str | None = None):
     qs = Station.objects.filter(subtree_q([org.path], "org")).order_by()
     return qs.filter(type__code=type_code) if type_code else qs
 
 
-def opened(org: Org, date_from: datetime.date, date_to: datetime.date, type_code=None) -> int:
-    """Stations (of ``type_code``, or any) whose opening date lies in [date_from, date_to]."""
-    return _in(org, type_code).filter(opened_on__gte=date_from, opened_on__lte=date_to).count()
-
-
-def opened_by_month(org: Org, year: int, type_code=None) -> dict[int, int]:
+def opened_by_type_month(org: Org, year: int) -> dict[tuple[str, int], int]:
+    """(type code, month) → stations opened that month of ``year``, in one query."""
     rows = (
-        _in(org, type_code)
+        _in(org)
         .filter(opened_on__year=year)
         .annotate(m=ExtractMonth("opened_on"))
-        .values("m")
-        .annotate(n=Count("id"))
+        .values("type__code", "m")
+        .annotate(n=Count("*"))
     )
-    return {r["m"]: r["n"] for r in rows}
+    return {(r["type__code"], r["m"]): r["n"] for r in rows}
+
+
+def opened_by_org(org: Org, year: int, type_code: str) -> dict[int, int]:
+    """Station org id → stations of ``type_code`` opened in ``year``."""
+    rows = _in(org, type_code).filter(opened_on__year=year).values("org_id").annotate(n=Count("*"))
+    return {r["org_id"]: r["n"] for r in rows}
 
 
 def _open_on(day: datetime.date) -> Q:
@@ -51,3 +54,9 @@ def open_on_days(org: Org, days: list[datetime.date], type_code=None) -> list[in
         **{f"d{i}": Count("id", filter=_open_on(day)) for i, day in enumerate(days)}
     )
     return [counts[f"d{i}"] for i in range(len(days))]
+
+
+def open_on_by_org(org: Org, day: datetime.date) -> dict[int, int]:
+    """Station org id → stations in operation on ``day``."""
+    rows = _in(org).filter(_open_on(day)).values("org_id").annotate(n=Count("*"))
+    return {r["org_id"]: r["n"] for r in rows}

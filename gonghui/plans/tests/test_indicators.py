@@ -84,3 +84,26 @@ def test_catalogue_has_names_units_and_every_issue_indicator():
         assert ind.name and ind.unit and ind.kind in {"count", "rate", "money"}
     assert not indicators.get("appeals_satisfaction_rate").additive
     assert indicators.get("aid_raised").additive
+
+
+def test_by_child_from_grouped_parts_equals_each_childs_own_value(world, orgs):
+    grouped = [i.code for i in indicators.all_indicators() if i.by_org_fn is not None]
+    assert "appeals_satisfaction_rate" in grouped and "aid_disbursed" in grouped
+    for code in grouped:
+        for child, got in indicators.by_child(code, orgs["BJ"], Y):
+            own = indicators.value(code, child, Y)
+            assert got == own or (
+                got is not None and own is not None and got == pytest.approx(own)
+            ), (code, child.code)
+
+
+def test_a_batch_shares_source_queries(world, orgs, django_assert_max_num_queries):
+    codes = ["appeals_received", *[f"appeals_{r}" for r in ("closure_rate", "response_rate",
+             "resolution_rate", "satisfaction_rate")]]  # fmt: skip
+    with django_assert_max_num_queries(1):
+        indicators.values(codes, orgs["BJ-CY"], Y)
+    with indicators.batch(), django_assert_max_num_queries(3):  # appeals; check-ins, walk-ins
+        for code in codes:
+            indicators.monthly(code, orgs["BJ-CY"], Y)
+            indicators.value(code, orgs["BJ-CY"], Y)
+        indicators.value("service_person_times", orgs["BJ-CY"], Y)
