@@ -409,12 +409,13 @@ BUILDERS = {
 def build(org: Org, year: int, keys=DASHBOARD_CHARTS, figure: str | None = None) -> dict:
     """The charts ``keys`` for ``org``'s subtree in ``year`` as JSON-ready dicts."""
     charts = {}
-    for key in keys:
-        if key == "districts":
-            chart = chart_districts(org, year, figure or MAP_FIGURES[0])
-        else:
-            chart = BUILDERS[key](org, year)
-        charts[key] = chart.as_dict()
+    with _indicators().batch():  # each source query once for all charts
+        for key in keys:
+            if key == "districts":
+                chart = chart_districts(org, year, figure or MAP_FIGURES[0])
+            else:
+                chart = BUILDERS[key](org, year)
+            charts[key] = chart.as_dict()
     return {
         "org": {"code": org.code, "name": org.name},
         "year": year,
