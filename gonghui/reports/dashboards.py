@@ -442,9 +442,10 @@ def one_chart(org: Org, year: int, key: str) -> Chart:
     """A single dashboard chart (for its Excel export); 404 for an unknown key."""
     if key not in BUILDERS and key != "districts":
         raise Http404
-    if key == "districts":
-        return chart_districts(org, year, MAP_FIGURES[0])
-    return BUILDERS[key](org, year)
+    with _indicators().batch():
+        if key == "districts":
+            return chart_districts(org, year, MAP_FIGURES[0])
+        return BUILDERS[key](org, year)
 
 
 def today() -> datetime.date:
