@@ -52,8 +52,7 @@
     });
     var horizontal = chart.kind === "progress";
     var cat = {type: "category", data: x, axisLabel: {color: fg, fontSize: size, interval: 0, rotate: !horizontal && x.length > 8 && x.join("").length > 40 ? 30 : 0}};
-    return {
-      color: dark ? ["#3fa7ff", "#ffd25f", "#4be3b0", "#ff7a7a", "#b38cff", "#7ad7ff"] : undefined,
+    var option = {
       tooltip: {trigger: "axis"},
       legend: {top: 0, type: "scroll", textStyle: {color: fg, fontSize: size}},
       grid: {top: 40, left: 10, right: 10, bottom: 10, containLabel: true},
@@ -61,6 +60,8 @@
       yAxis: horizontal ? cat : (yAxis.length ? yAxis : [{type: "value"}]),
       series: series,
     };
+    if (dark) option.color = ["#3fa7ff", "#ffd25f", "#4be3b0", "#ff7a7a", "#b38cff", "#7ad7ff"];
+    return option;
   }
 
   function loadGeo(url, regions) {
@@ -85,7 +86,10 @@
     var data = chart.extra.map_data
       ? chart.extra.map_data.map(function (p) { return {name: p[0], value: p[1]}; })
       : chart.rows.map(function (r, i) { return {name: regions[i], value: r[1]}; });
-    var max = Math.max.apply(null, data.map(function (d) { return d.value || 0; }).concat([1]));
+    var vals = data.map(function (d) { return d.value || 0; });
+    var max = Math.max.apply(null, vals.concat([1]));
+    var min = vals.length ? Math.min.apply(null, vals) : 0;  // contrast between districts
+    if (min >= max) min = 0;
     var fg = dark ? "#cfe3ff" : "#333";
     var series = [{
       name: chart.columns[1], type: "map", geoIndex: 0, data: data,
@@ -101,7 +105,7 @@
       tooltip: {trigger: "item", formatter: function (p) {
         return p.seriesType === "scatter" ? "" : p.name + "：" + fmt(p.value, chart.formats[1]);
       }},
-      visualMap: {min: 0, max: max, calculable: true, left: 10, bottom: 10, seriesIndex: 0,
+      visualMap: {min: min, max: max, calculable: true, left: 10, bottom: 10, seriesIndex: 0,
         textStyle: {color: fg},
         inRange: {color: dark ? ["#0d2a4f", "#1f6fd1", "#5fd0ff"] : ["#fff1ef", "#f7a399", "#c8102e"]}},
       geo: {map: mapName, roam: true, label: {show: true, color: fg, fontSize: dark ? 16 : 11},

@@ -62,6 +62,18 @@ def block_outside(page, base):
     return outside
 
 
+# Pixels the chart really painted in colour (bars, lines, areas), not just axes and grey text.
+PAINTED = """(key) => {
+  const canvas = window.gonghuiCharts[key].getDom().querySelector("canvas");
+  const d = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+  let n = 0;
+  for (let i = 0; i < d.length; i += 4) {
+    const hi = Math.max(d[i], d[i + 1], d[i + 2]), lo = Math.min(d[i], d[i + 1], d[i + 2]);
+    if (d[i + 3] > 200 && hi - lo > 80) n++;
+  }
+  return n;
+}"""
+
 DRAWN = """() => Object.entries(window.gonghuiCharts).map(([key, chart]) => {
   const o = chart.getOption();
   const points = (o.series || []).reduce((n, s) => n + (s.data || []).length, 0);
@@ -85,6 +97,9 @@ def test_dashboard_draws_every_chart_at_1366(browser, base):
             if key != "plans":  # the plan list is empty until plans exist
                 assert series > 0 and points > 0, key
         assert drawn["stations"][3].startswith("gonghui-")  # outlines loaded, not the fallback
+        page.wait_for_timeout(1500)  # the charts' entry animation
+        for key in ("hotline", "categories", "stations", "targets"):
+            assert page.evaluate(PAINTED, key) > 300, key
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         expect(page.locator("#kpis")).to_contain_text("12351")
         # the table view
@@ -113,6 +128,9 @@ def test_screen_fills_1920_by_1080_and_refreshes_in_place(browser, base):
         for key, (series, points, canvas, _map) in drawn.items():
             assert canvas and series > 0 and points > 0, key
         assert drawn["districts"][3].startswith("gonghui-")
+        page.wait_for_timeout(1500)
+        for key in ("districts", "hotline"):  # (no rates yet: nothing called back)
+            assert page.evaluate(PAINTED, key) > 300, key
         fits = """() => document.documentElement.scrollWidth <= window.innerWidth
                    && document.documentElement.scrollHeight <= window.innerHeight"""
         assert page.evaluate(fits)
