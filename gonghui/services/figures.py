@@ -52,34 +52,52 @@ def projects_held_by_month(org: Org, year: int) -> dict[int, int]:
     return {r["m"]: r["n"] for r in rows}
 
 
-def person_times_by_month(org: Org, year: int) -> dict[int, int]:
-    """Month → 人次 (check-ins plus walk-in counts) of sessions starting that month."""
-    out: dict[int, int] = {}
+def _per_session(org: Org, year: int) -> tuple[dict[int, tuple[int, int]], dict[int, int]]:
+    """(session id → (month, organiser id), session id → 人次) for the year's sessions.
+
+    Check-ins are counted per session (an index-only scan of ``(session, worker)``) and the
+    month is worked out once per session rather than once per check-in."""
+    sessions = {
+        sid: (m, organiser)
+        for sid, m, organiser in _session_rows(Session, org, year, "")
+        .annotate(m=_month("starts_at"))
+        .values_list("id", "m", "project__organiser_id")
+    }
+    times: dict[int, int] = {}
     checked = (
-        _session_rows(Attendance, org, year)
-        .annotate(m=_month("session__starts_at"))
-        .values("m")
+        Attendance.objects.filter(session__in=_session_rows(Session, org, year, "").values("id"))
+        .order_by()
+        .values("session_id")
         .annotate(n=Count("*"))
     )
     walked = (
-        _session_rows(WalkIn, org, year)
-        .annotate(m=_month("session__starts_at"))
-        .values("m")
+        WalkIn.objects.filter(session__in=_session_rows(Session, org, year, "").values("id"))
+        .order_by()
+        .values("session_id")
         .annotate(n=Sum("count"))
     )
     for r in [*checked, *walked]:
-        out[r["m"]] = out.get(r["m"], 0) + (r["n"] or 0)
+        times[r["session_id"]] = times.get(r["session_id"], 0) + (r["n"] or 0)
+    return sessions, times
+
+
+def person_times_by_month(org: Org, year: int) -> dict[int, int]:
+    """Month → 人次 (check-ins plus walk-in counts) of sessions starting that month."""
+    sessions, times = _per_session(org, year)
+    out: dict[int, int] = {}
+    for sid, n in times.items():
+        month = sessions[sid][0]
+        out[month] = out.get(month, 0) + n
     return out
 
 
 def person_times_by_org(org: Org, year: int) -> dict[int, int]:
     """Organiser org id → 人次 of its sessions starting in ``year``."""
+    sessions, times = _per_session(org, year)
     out: dict[int, int] = {}
-    key = "session__project__organiser_id"
-    checked = _session_rows(Attendance, org, year).values(key).annotate(n=Count("*"))
-    walked = _session_rows(WalkIn, org, year).values(key).annotate(n=Sum("count"))
-    for r in [*checked, *walked]:
-        out[r[key]] = out.get(r[key], 0) + (r["n"] or 0)
+    for sid, n in times.items():
+        organiser = sessions[sid][1]
+        out[organiser] = out.get(organiser, 0) + n
     return out
 
 

@@ -102,7 +102,10 @@ def test_a_batch_shares_source_queries(world, orgs, django_assert_max_num_querie
              "resolution_rate", "satisfaction_rate")]]  # fmt: skip
     with django_assert_max_num_queries(1):
         indicators.values(codes, orgs["BJ-CY"], Y)
-    with indicators.batch(), django_assert_max_num_queries(3):  # appeals; check-ins, walk-ins
+    with (
+        indicators.batch(),
+        django_assert_max_num_queries(4),
+    ):  # appeals; sessions, check-ins, walk-ins
         for code in codes:
             indicators.monthly(code, orgs["BJ-CY"], Y)
             indicators.value(code, orgs["BJ-CY"], Y)
