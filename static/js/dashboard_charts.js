@@ -86,7 +86,9 @@
     var data = chart.extra.map_data
       ? chart.extra.map_data.map(function (p) { return {name: p[0], value: p[1]}; })
       : chart.rows.map(function (r, i) { return {name: regions[i], value: r[1]}; });
-    var vals = data.map(function (d) { return d.value || 0; });
+    var shown = chart.extra.map || [];  // only districts with an outline set the scale
+    var vals = data.filter(function (d) { return shown.indexOf(d.name) >= 0; })
+      .map(function (d) { return d.value || 0; });
     var max = Math.max.apply(null, vals.concat([1]));
     var min = vals.length ? Math.min.apply(null, vals) : 0;  // contrast between districts
     if (min >= max) min = 0;
@@ -97,7 +99,7 @@
     if (chart.extra.points && chart.extra.points.length) {
       series.push({
         name: "站点", type: "scatter", coordinateSystem: "geo", large: true, largeThreshold: 500,
-        symbolSize: 3, itemStyle: {color: dark ? "#ffd25f" : "#c8102e", opacity: 0.7},
+        symbolSize: 4, itemStyle: {color: dark ? "#ffd25f" : "#1f4e9c", opacity: 0.8},
         data: chart.extra.points.map(function (p) { return [p[0], p[1]]; }),
       });
     }
@@ -107,7 +109,7 @@
       }},
       visualMap: {min: min, max: max, calculable: true, left: 10, bottom: 10, seriesIndex: 0,
         textStyle: {color: fg},
-        inRange: {color: dark ? ["#0d2a4f", "#1f6fd1", "#5fd0ff"] : ["#fff1ef", "#f7a399", "#c8102e"]}},
+        inRange: {color: dark ? ["#0d2a4f", "#1f6fd1", "#5fd0ff"] : ["#fff5f5", "#f7b3b3", "#e36a6a"]}},
       geo: {map: mapName, roam: true, label: {show: true, color: fg, fontSize: dark ? 16 : 11},
         itemStyle: {borderColor: dark ? "#5fd0ff" : "#999", areaColor: dark ? "#0a1e3a" : "#f4f4f4"},
         emphasis: {label: {color: fg}}},
