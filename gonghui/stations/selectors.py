@@ -79,23 +79,27 @@ def visible_stations(user) -> QuerySet[Station]:
 
 def target_progress(org: Org, year: int) -> list[dict]:
     """Build targets for ``org`` and each org directly under it, with stations that reached
-    "open" in ``year`` counted under each."""
+    "open" in ``year`` counted under each (one grouped query, folded by path)."""
     orgs = [org, *Org.objects.filter(parent=org).order_by("sort_order", "code")]
     targets = {
         (t.org_id, t.type_id): t.count for t in BuildTarget.objects.filter(org__in=orgs, year=year)
     }
+    opened_rows = (
+        Station.objects.filter(subtree_q([org.path], "org"), opened_on__year=year)
+        .order_by()
+        .values("org__path", "type_id")
+        .annotate(n=Count("*"))
+    )
     rows = []
     for o in orgs:
-        opened = (
-            Station.objects.filter(subtree_q([o.path], "org"), opened_on__year=year)
-            .values("type_id", "type__code", "type__name")
-            .annotate(n=Count("id"))
-        )
-        done = {r["type_id"]: r for r in opened}
+        done: dict[int, int] = {}
+        for r in opened_rows:
+            if r["org__path"].startswith(o.path):
+                done[r["type_id"]] = done.get(r["type_id"], 0) + r["n"]
         type_ids = {t for (oid, t) in targets if oid == o.pk} | set(done)
         for type_id in sorted(type_ids):
             target = targets.get((o.pk, type_id))
-            n = done[type_id]["n"] if type_id in done else 0
+            n = done.get(type_id, 0)
             rows.append({
                 "org": o.code, "org_name": o.name, "type_id": type_id,
                 "target": target, "opened": n,
