@@ -105,6 +105,22 @@ def validate_credit_code(raw: str) -> str:
         raise ValidationError(_("统一社会信用代码格式不正确"), code="format") from None
 
 
+def clean_date(value, field: str, errors, *, required: bool = True):
+    """A ``datetime.date`` from a date or an ISO ``YYYY-MM-DD`` text; a Chinese message on
+    ``errors[field]`` (a ``FieldErrors``) and ``None`` when missing or malformed."""
+    if value in (None, ""):
+        if required:
+            errors.add(field, _("此字段为必填项"))
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except ValueError:
+        errors.add(field, _("日期格式应为 YYYY-MM-DD"))
+        return None
+
+
 def error_text(exc: ValidationError) -> str:
     """All messages of a ``ValidationError`` as one line, for a page-level error."""
     return "；".join(exc.messages)

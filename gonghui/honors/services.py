@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core.files import IMAGES_AND_PDF, check_upload
-from gonghui.core.validators import FieldErrors
+from gonghui.core.validators import FieldErrors, clean_date
 from gonghui.core.workdays import WorkdayCalendar
 from gonghui.orgs.selectors import get_by_code
 from gonghui.people.models import EmploymentForm, Sex, Worker
@@ -90,20 +90,6 @@ def _text(data, field, errors, *, max_length, required=False) -> str:
     return text
 
 
-def _date(data, field, errors) -> datetime.date | None:
-    value = data.get(field)
-    if value in (None, ""):
-        errors.add(field, _("此字段为必填项"))
-        return None
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        errors.add(field, _("日期格式应为 YYYY-MM-DD"))
-        return None
-
-
 def _int(data, field, errors, *, low, high, message, default=None) -> int | None:
     value = data.get(field, default)
     try:
@@ -156,8 +142,10 @@ def clean_program(data: dict, *, user) -> dict:
         default=5,
         message=_("公示期应为1至30个工作日"),
     )
-    out["nomination_opens"] = _date(data, "nomination_opens", errors)
-    out["nomination_closes"] = _date(data, "nomination_closes", errors)
+    out["nomination_opens"] = clean_date(data.get("nomination_opens"), "nomination_opens", errors)
+    out["nomination_closes"] = clean_date(
+        data.get("nomination_closes"), "nomination_closes", errors
+    )
     opens, closes = out["nomination_opens"], out["nomination_closes"]
     if opens and closes and closes < opens:
         errors.add("nomination_closes", _("提名截止日期不能早于开始日期"))

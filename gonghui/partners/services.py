@@ -5,7 +5,6 @@ come back as ``ValidationError({field: [Chinese message]})`` with every field at
 updates only the keys present in ``data`` are changed (``None`` clears an optional field).
 """
 
-import datetime
 import decimal
 import re
 
@@ -15,7 +14,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core.validators import FieldErrors, normalize_phone, validate_credit_code
+from gonghui.core.validators import (
+    FieldErrors,
+    clean_date,
+    normalize_phone,
+    validate_credit_code,
+)
 from gonghui.orgs.selectors import get_by_code
 from gonghui.people.scope import scope_for
 from gonghui.services.models import Project, ProjectStatus
@@ -50,20 +54,6 @@ def _text(data, field, errors, *, max_length, required=False) -> str:
     elif len(text) > max_length:
         errors.add(field, _("内容过长（最多%d字）") % max_length)
     return text
-
-
-def _date(value, field, errors, *, required=True) -> datetime.date | None:
-    if value in (None, ""):
-        if required:
-            errors.add(field, _("此字段为必填项"))
-        return None
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        errors.add(field, _("日期格式应为 YYYY-MM-DD"))
-        return None
 
 
 def _decimal(value, field, errors, *, message) -> decimal.Decimal | None:
@@ -134,7 +124,7 @@ def clean_partner(data: dict, *, user, instance: Partner | None = None) -> dict:
         except ValidationError as exc:
             errors.add("contact_phone", exc.messages[0])
     if _given(data, "joined_on", partial):
-        joined = _date(data.get("joined_on"), "joined_on", errors)
+        joined = clean_date(data.get("joined_on"), "joined_on", errors)
         if joined and joined > timezone.localdate():
             errors.add("joined_on", _("加入日期不能晚于今天"))
         out["joined_on"] = joined
@@ -173,9 +163,11 @@ def clean_agreement(data: dict, *, instance: Agreement | None = None) -> dict:
     if _given(data, "title", partial):
         out["title"] = _text(data, "title", errors, max_length=100, required=True)
     if _given(data, "signed_on", partial):
-        out["signed_on"] = _date(data.get("signed_on"), "signed_on", errors)
+        out["signed_on"] = clean_date(data.get("signed_on"), "signed_on", errors)
     if _given(data, "valid_until", partial):
-        out["valid_until"] = _date(data.get("valid_until"), "valid_until", errors, required=False)
+        out["valid_until"] = clean_date(
+            data.get("valid_until"), "valid_until", errors, required=False
+        )
     signed = out.get("signed_on", instance.signed_on if instance else None)
     until = out["valid_until"] if "valid_until" in out else getattr(instance, "valid_until", None)
     if signed and until and until < signed:
@@ -299,7 +291,7 @@ def clean_contribution(
     if _given(data, "kind", partial):
         out["kind"] = _choice(data.get("kind"), Kind, "kind", errors)
     if _given(data, "contributed_on", partial):
-        day = _date(data.get("contributed_on"), "contributed_on", errors)
+        day = clean_date(data.get("contributed_on"), "contributed_on", errors)
         if day and day > timezone.localdate():
             errors.add("contributed_on", _("日期不能晚于今天"))
         out["contributed_on"] = day

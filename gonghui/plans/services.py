@@ -1,7 +1,6 @@
 """Writes for the annual service plan: plans, items, shares, publication and revisions,
 manual figures. Every write checks scope and runs in one transaction."""
 
-import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from gonghui.core import audit
 from gonghui.core.files import check_upload
-from gonghui.core.validators import FieldErrors
+from gonghui.core.validators import FieldErrors, clean_date
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import get_by_code
 from gonghui.people.scope import can, scope_for
@@ -59,16 +58,6 @@ def _decimal(value, errors: FieldErrors, field: str, label: str) -> Decimal | No
         errors.add(field, _("%(label)s过大") % {"label": label})
         return None
     return number.quantize(Decimal("0.0001"))
-
-
-def _date(value, errors: FieldErrors, field: str) -> datetime.date | None:
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value or "").strip())
-    except ValueError:
-        errors.add(field, _("请填写日期，格式如 2026-12-31"))
-        return None
 
 
 def _text(data, field, errors, label, *, max_length, required=True) -> str:
@@ -121,7 +110,7 @@ def _clean_item(data: dict, plan: Plan, user, errors: FieldErrors, partial=False
             errors.add("theme", _("请选择主题"))
         out["theme"] = theme
     if not partial or "deadline" in data:
-        out["deadline"] = _date(data.get("deadline"), errors, "deadline")
+        out["deadline"] = clean_date(data.get("deadline"), "deadline", errors)
         if out["deadline"] and out["deadline"].year != plan.year:
             errors.add("deadline", _("完成时限须在清单年度内"))
     if not partial or "org" in data:
@@ -330,7 +319,7 @@ def submit_figure(*, user, item: PlanItem, data: dict, evidence) -> ManualFigure
         errors.add("__all__", _("该指标由系统根据业务数据自动计算，无需填报"))
         errors.raise_if_any()
     value = _decimal(data.get("value"), errors, "value", _("完成数"))
-    achieved_on = _date(data.get("achieved_on"), errors, "achieved_on")
+    achieved_on = clean_date(data.get("achieved_on"), "achieved_on", errors)
     if achieved_on and achieved_on.year != item.plan.year:
         errors.add("achieved_on", _("完成日期须在清单年度内"))
     if achieved_on and achieved_on > timezone.localdate():

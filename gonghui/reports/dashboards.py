@@ -17,7 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core.numbers import format_money, format_percent, format_wan
+from gonghui.core.numbers import format_figure
 from gonghui.hotline import selectors as hotline_selectors
 from gonghui.orgs import selectors as org_selectors
 from gonghui.orgs.models import DISTRICT_TYPES, Org
@@ -163,15 +163,9 @@ def plain(value):
 
 
 def format_big(value, kind: str, unit: str = "") -> str:
-    """A figure as a leader reads it (gonghui.core.numbers): 1013家, 581.14万人次, 2.25亿元,
-    99.13%."""
-    if value is None:
-        return "—"
-    if kind == "rate":
-        return format_percent(value)
-    if kind == "money":
-        return format_money(value)
-    return format_wan(value) + unit
+    """A figure as a leader reads it (1013家, 581.14万人次, 2.25亿元, 99.13%); one home for the
+    rules: ``gonghui.core.numbers.format_figure``."""
+    return "—" if value is None else format_figure(value, kind, unit)
 
 
 def _month_labels() -> list[str]:

@@ -77,16 +77,3 @@ def make_nomination(program, org, worker=None, state=State.SUBMITTED, **fields) 
         state=state,
         **fields,
     )
-
-
-def console_login(client, user):
-    """Log ``user`` into the console; admins (who must use TOTP) as verified by a device."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    client.force_login(user)
-    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client

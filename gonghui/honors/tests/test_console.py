@@ -12,9 +12,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from gonghui.honors.models import AwardProgram, Nomination, NominationAttachment, Objection, State
+from gonghui.people.tests.factories import console_login
 
 from .factories import (
-    console_login,
     make_admin,
     make_nomination,
     make_nominator,
