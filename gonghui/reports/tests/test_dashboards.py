@@ -246,3 +246,38 @@ def test_plan_progress_from_the_published_plan(client, data, orgs, bj_leader, ye
     assert stations[2:5] == [4, 2, 0.5]  # two stations opened this year in the fixture
     closure = next(r for r in rows if r[0] == "办结率")
     assert closure[2] == "95%"
+
+
+def test_with_redis_one_process_builds_and_another_reads(data, orgs, settings):
+    """REDIS_URL puts the dashboard cache in Redis (this machine runs one): figures built in
+    one process are read by another, which is what several gunicorn workers and hosts need."""
+    import socket
+    import uuid
+
+    from django.core.cache.backends.redis import RedisCache
+
+    from gonghui.reports import dashboards
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/0",
+            "KEY_PREFIX": prefix,
+        }
+    }
+    from django.core.cache import cache
+
+    year = dashboards.today().year
+    built = dashboards.cached_build(orgs["BJ"], year, ("kpis",))
+    other = RedisCache("redis://127.0.0.1:6379/0", {"KEY_PREFIX": prefix})  # a second client
+    key = f"reports:dashboard:{orgs['BJ'].pk}:{year}:kpis:"
+    try:
+        assert other.get(key) == built
+    finally:
+        cache.delete(key)
