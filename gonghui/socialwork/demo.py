@@ -90,4 +90,21 @@ def load_socialwork() -> int:
     for session in upcoming:
         services_app.update_session(user=admin, session=session, data={"runner": social.pk})
         done += 1
-    return done
+    return done + _accept_appeals(social)
+
+
+def _accept_appeals(social, count: int = 2) -> int:
+    """签收 a few 朝阳 appeals waiting for a handler, as the social worker would."""
+    from gonghui.hotline import selectors as hotline_selectors
+    from gonghui.hotline import services as hotline_services
+    from gonghui.hotline.models import Status
+
+    visible = hotline_selectors.visible_appeals(social)
+    waiting = visible.filter(
+        status=Status.DISPATCHED, responsible_org__path__startswith="/BJ/BJ-CY/"
+    ).order_by("received_at")[:count]
+    for appeal in waiting:
+        hotline_services.perform_action(
+            actor=social, appeal_id=appeal.pk, action="accept", params={}, visible=visible
+        )
+    return len(waiting)

@@ -371,7 +371,7 @@ def test_attachments_need_a_login_and_a_visible_appeal(client, media, operator, 
     assert not Attachment.objects.exists()
 
 
-@pytest.mark.parametrize("role", ["leader", "social_worker"])
+@pytest.mark.parametrize("role", ["leader"])
 def test_read_only_roles_cannot_attach_files(client, media, orgs, operator, role):
     appeal = make_appeal(operator)
     viewer = make_staff(f"{role}_cy", orgs["BJ-CY"], role)
