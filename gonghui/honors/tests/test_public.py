@@ -2,6 +2,7 @@
 full, never an ID number, phone or deeds; by year; fits a 360px phone screen."""
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
 from gonghui.honors.models import State
@@ -68,5 +69,9 @@ def test_roll_fits_a_phone(browser, live_server, transactional_db):
         expect(page.locator("h2")).to_contain_text("巾帼标兵岗")
         expect(page.locator(".roll li")).to_have_count(1)
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        # axe-core (npm, loaded from node_modules): no serious or critical accessibility issue
+        page.add_script_tag(path=str(settings.BASE_DIR / "node_modules/axe-core/axe.min.js"))
+        found = page.evaluate("axe.run().then(r => r.violations.map(v => [v.id, v.impact]))")
+        assert [v for v in found if v[1] in ("serious", "critical")] == []
     finally:
         context.close()
