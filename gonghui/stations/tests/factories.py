@@ -7,7 +7,8 @@ import itertools
 from gonghui.orgs.selectors import district_of
 from gonghui.people.tests.factories import make_staff
 from gonghui.stations import services
-from gonghui.stations.models import Station, StationStatus, StationType
+from gonghui.stations.models import Amenity, Station, StationStatus, StationType
+from gonghui.stations.reference import load_reference
 
 API = "/api/v1/stations"
 _seq = itertools.count(1)
@@ -27,6 +28,8 @@ def make_manager(org, username: str = ""):
 
 
 def station_type(code: str = "warm_station") -> StationType:
+    if not StationType.objects.exists():  # a transactional test flushed the migration's rows
+        load_reference(StationType, Amenity)
     return StationType.objects.get(code=code)
 
 
