@@ -4,24 +4,26 @@ item page (monthly trend, shares by lower org, split form, manual figures with e
 approval). Views stay thin: services check scope and rules again."""
 
 import datetime
+from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.core import audit
+from gonghui.core.excel import XLSX
 from gonghui.core.numbers import format_figure
 from gonghui.core.validators import error_text, errors_to_form
 from gonghui.orgs.selectors import children
 from gonghui.people.decorators import staff_required
 from gonghui.people.scope import can, require_scope, scope_for
 
-from . import indicators, selectors, services
+from . import excel, indicators, selectors, services
 from .models import ManualFigure, PlanStatus, Theme
 
 MONTHS = [f"{m}月" for m in range(1, 13)]
@@ -108,11 +110,23 @@ def plan_list(request):
     )
 
 
-def _rows(user, plan):
+def _rows(user, plan, *, with_months=False):
     visible = selectors.visible_items(user, plan)
     ids = set(visible.values_list("pk", flat=True))
     roots = [i for i in visible if i.parent_id is None or i.parent_id not in ids]
-    return [selectors.progress(i, visible=ids) for i in roots]
+    with indicators.batch():
+        return [selectors.progress(i, visible=ids, with_months=with_months) for i in roots]
+
+
+@staff_required
+def plan_export(request, plan_id: int):
+    """The plan as the user may see it, with the twelve months, as an Excel sheet."""
+    plan = selectors.get_visible_plan(request.user, plan_id)
+    content = excel.plan_bytes(plan, _rows(request.user, plan, with_months=True))
+    response = HttpResponse(content, content_type=XLSX)
+    filename = quote(f"{plan.title}.xlsx")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
 
 
 @staff_required

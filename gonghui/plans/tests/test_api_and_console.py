@@ -153,3 +153,28 @@ def test_console_scope(client, orgs, city_plan):
     hospital = make_staff("hosp2", orgs["BJ"], "hospital_staff")
     client.force_login(hospital)
     assert client.get("/console/plans/").status_code == 403
+
+
+def test_console_excel_export_has_names_months_and_scope(client, orgs, city, city_plan):
+    import io
+
+    from openpyxl import load_workbook
+
+    console_login(client, city)
+    r = client.get(f"/console/plans/{city_plan.pk}/export.xlsx")
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxml")
+    ws = load_workbook(io.BytesIO(r.content)).active
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=3)]
+    line = rows[0]
+    assert line[2] == "北京市总工会" and line[4] == "新建户外劳动者暖心驿站"
+    assert (line[6], line[7], line[8]) == (4, 3, 0.75) and line[9] == "滞后"
+    assert line[10 + 2] == 2  # March
+    assert any(r[2] == "海淀区总工会" for r in rows)
+    assert not any("stations_opened" in str(v) for r in rows for v in r)
+    cy = make_staff("cy_leader3", orgs["BJ-CY"], "leader")
+    client.force_login(cy)
+    ws = load_workbook(io.BytesIO(client.get(f"/console/plans/{city_plan.pk}/export.xlsx").content))
+    orgs_seen = {r[2].value for r in ws.active.iter_rows(min_row=3)}
+    assert orgs_seen == {"朝阳区总工会"}
+    hd_plan = make_plan(planner(orgs["BJ-HD"], "hd_planner"), orgs["BJ-HD"])
+    assert client.get(f"/console/plans/{hd_plan.pk}/export.xlsx").status_code == 404
