@@ -156,6 +156,56 @@ def me(request):
     }
 
 
+# --- 实名登记 (self-registration) --------------------------------------------------------------
+
+
+class RegistrationIn(Schema):
+    name: str | None = Field(None, max_length=100, description="姓名")
+    id_number: str | None = Field(None, max_length=40, description="身份证号（18位）")
+    employer_name: str | None = Field(None, max_length=300, description="用人单位（或平台）")
+    employer_credit_code: str | None = Field(
+        None, max_length=40, description="统一社会信用代码（可不填）"
+    )
+    employment_form: str | None = Field(
+        None, max_length=30, description="用工形式：" + ", ".join(EmploymentForm.values)
+    )
+    district: str | None = Field(None, max_length=100, description="所在区（名称）")
+    street: str | None = Field(None, max_length=100, description="街道（乡镇）名称，可不填")
+    member: bool = Field(False, description="本人自述为工会会员")
+    member_since: str | None = Field(None, max_length=20, description="自述入会日期 YYYY-MM-DD")
+
+
+class RegistrationOut(Schema):
+    status: str
+    detail: str = ""
+    name: str | None = None
+    union_org_name: str | None = None
+    membership: str | None = None
+    membership_name: str | None = None
+
+
+def _worker_account(request):
+    account = getattr(request, "worker_account", None)
+    if account is None:
+        raise ApiError(403, _("此接口仅限职工使用"))
+    return account
+
+
+@me_router.post("/me/registration", response={202: RegistrationOut, 400: ErrorOut, 403: ErrorOut})
+def register(request, payload: RegistrationIn):
+    """实名登记 for a phone without a worker record. Every accepted submission gets the same
+    answer, whether or not the 身份证号 is on file; field errors answer 400."""
+    account = _worker_account(request)
+    services.register_self(account, payload.dict(), request=request)
+    return Status(202, {"status": "submitted", "detail": services.registration_received()})
+
+
+@me_router.get("/me/registration", response={200: RegistrationOut, 403: ErrorOut})
+def registration_status(request):
+    """The caller's own registration: registered (with membership), pending or none."""
+    return selectors.registration_of(_worker_account(request))
+
+
 # --- workers ---------------------------------------------------------------------------------
 
 

@@ -49,6 +49,15 @@ class Sex(models.TextChoices):
     FEMALE = "F", _("女")
 
 
+class MembershipStatus(models.TextChoices):
+    """Membership as recorded: staff-entered (blank) or stated by the worker and reviewed."""
+
+    RECORDED = "", _("工会登记")
+    CLAIMED = "claimed", _("会员身份待确认")
+    CONFIRMED = "confirmed", _("会员身份已确认")
+    REJECTED = "rejected", _("会员身份未确认")
+
+
 class Worker(models.Model):
     """A worker (职工). 身份证号 and phone are encrypted; the hashes serve lookups."""
 
@@ -73,6 +82,17 @@ class Worker(models.Model):
         "orgs.Org", verbose_name=_("所属工会"), on_delete=models.PROTECT, related_name="workers"
     )
     member_since = models.DateField(_("入会日期"), null=True, blank=True)
+    # 实名登记: membership the worker stated, until the union confirms it (member_since is
+    # only set on confirmation, so ``is_member`` never trusts a bare claim).
+    membership_status = models.CharField(
+        _("会员身份"), max_length=10, blank=True, default="", choices=MembershipStatus.choices
+    )
+    membership_claimed_since = models.DateField(_("自述入会日期"), null=True, blank=True)
+    membership_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    membership_reviewed_at = models.DateTimeField(_("会员身份审核时间"), null=True, blank=True)
+    self_registered = models.BooleanField(_("本人实名登记"), default=False)
     work_district = models.ForeignKey(
         "orgs.Org",
         verbose_name=_("工作区域"),
@@ -107,6 +127,11 @@ class Worker(models.Model):
     def is_member(self) -> bool:
         return self.member_since is not None
 
+    @property
+    def membership_pending(self) -> bool:
+        """The worker says they are a member; their union has not confirmed it yet."""
+        return self.membership_status == MembershipStatus.CLAIMED
+
 
 class WorkerAccount(models.Model):
     """A worker's phone login for the H5 pages; linked to a ``Worker`` when one matches."""
@@ -128,6 +153,54 @@ class WorkerAccount(models.Model):
 
     def get_username(self) -> str:
         return f"worker:{mask_phone(self.phone)}"
+
+
+class ClaimStatus(models.TextChoices):
+    OPEN = "open", _("待核实")
+    LINKED = "linked", _("已关联")
+    REJECTED = "rejected", _("已驳回")
+
+
+class RegistrationClaim(models.Model):
+    """A self-registration whose 身份证号 already has a worker record that the name or phone
+    does not match: staff decide whether to link the account to that record."""
+
+    account = models.ForeignKey(
+        WorkerAccount, verbose_name=_("职工账号"), on_delete=models.CASCADE, related_name="claims"
+    )
+    worker = models.ForeignKey(
+        Worker, verbose_name=_("已有档案"), on_delete=models.CASCADE, related_name="claims"
+    )
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("登记工会"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    id_number = EncryptedTextField(_("身份证号"))
+    id_number_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    employment_form = models.CharField(_("用工形式"), max_length=20, choices=EmploymentForm.choices)
+    employer_name = models.CharField(_("用人单位"), max_length=200, blank=True)
+    employer_credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    member_claimed = models.BooleanField(_("自述为工会会员"), default=False)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.OPEN
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("实名登记核实")
+        verbose_name_plural = _("实名登记核实")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.name} · {self.get_status_display()}"
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
 
 
 class ApiToken(models.Model):

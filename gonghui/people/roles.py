@@ -25,6 +25,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "workers.create": frozenset(
         {Role.ADMIN, Role.HOTLINE_OPERATOR, Role.CASE_HANDLER, Role.SOCIAL_WORKER, Role.AID_OFFICER}
     ),
+    # 实名登记 queue: confirm stated membership, link or reject registrations matching a record
+    "workers.confirm": frozenset(
+        {Role.ADMIN, Role.CASE_HANDLER, Role.SOCIAL_WORKER, Role.AID_OFFICER}
+    ),
     "workers.import": frozenset({Role.ADMIN, Role.SOCIAL_WORKER, Role.AID_OFFICER}),
     # Full 身份证号: people who must identify the worker for aid, files or legal help.
     "workers.reveal_id_number": frozenset(

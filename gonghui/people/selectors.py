@@ -9,7 +9,7 @@ from django.http import Http404
 from gonghui.core.validators import normalize_phone
 from gonghui.orgs.selectors import get_by_code, subtree_q
 
-from .models import Worker
+from .models import ClaimStatus, MembershipStatus, RegistrationClaim, Worker
 from .scope import scope_for
 from .services import id_number_hash, phone_hash
 
@@ -52,3 +52,37 @@ def get_visible_worker(user, worker_id) -> Worker:
         return visible_workers(user).get(pk=int(worker_id))
     except (Worker.DoesNotExist, ValueError, TypeError):
         raise Http404("worker not found") from None
+
+
+def pending_memberships(user) -> QuerySet[Worker]:
+    """Workers whose stated membership waits for the user's union (``workers.confirm``)."""
+    qs = Worker.objects.select_related("union_org").filter(
+        membership_status=MembershipStatus.CLAIMED
+    )
+    return scope_for(user, "workers.confirm").filter(qs, "union_org").order_by("created_at", "id")
+
+
+def open_claims(user) -> QuerySet[RegistrationClaim]:
+    """Registrations matching a record on file, waiting at a union in the user's scope."""
+    qs = RegistrationClaim.objects.select_related("org", "worker__union_org").filter(
+        status=ClaimStatus.OPEN
+    )
+    return scope_for(user, "workers.confirm").filter(qs, "org").order_by("created_at", "id")
+
+
+def registration_of(account) -> dict:
+    """The caller's own registration state: registered, pending or none."""
+    if account.worker_id:
+        worker = account.worker
+        return {
+            "status": "registered",
+            "name": worker.name,
+            "union_org_name": worker.union_org.name,
+            "membership": worker.membership_status,
+            "membership_name": worker.get_membership_status_display()
+            if worker.membership_status
+            else "",
+        }
+    if account.claims.filter(status=ClaimStatus.OPEN).exists():
+        return {"status": "pending"}
+    return {"status": "none"}

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
@@ -12,10 +13,17 @@ from pypinyin import Style, lazy_pinyin
 from gonghui.core import audit
 from gonghui.core.crypto import lookup_hash
 from gonghui.core.validators import normalize_phone, validate_credit_code, validate_id_number
-from gonghui.orgs.models import DISTRICT_TYPES
-from gonghui.orgs.selectors import district_of, get_by_code
+from gonghui.orgs.models import DISTRICT_TYPES, OrgType
+from gonghui.orgs.selectors import children, district_of, districts, get_by_code
 
-from .models import EmploymentForm, Worker
+from .models import (
+    ClaimStatus,
+    EmploymentForm,
+    MembershipStatus,
+    RegistrationClaim,
+    Worker,
+    WorkerAccount,
+)
 from .roles import REVEALABLE_WORKER_FIELDS
 from .scope import scope_for
 
@@ -254,3 +262,250 @@ def reveal_worker_fields(*, user, worker: Worker, fields, reason: str, request=N
         actor=user, action="reveal", obj=worker, fields=fields, reason=reason, request=request
     )
     return {f: getattr(worker, f) for f in fields}
+
+
+# --- 实名登记: a logged-in phone registers itself ----------------------------------------------
+
+STREET_TYPES = (OrgType.STREET, OrgType.TOWNSHIP)
+
+
+def registration_received() -> str:
+    """The one answer to every accepted registration: it never tells whether the 身份证号
+    was already on file (new record, linked record and staff claim read the same)."""
+    return _("实名登记已提交。信息无误的即可使用职工服务；需要核实的，工会将在核实后与您联系。")
+
+
+@dataclass
+class Registration:
+    """What ``register_self`` did: ``outcome`` is registered, linked or claimed."""
+
+    outcome: str
+    worker: Worker | None = None
+    claim: RegistrationClaim | None = None
+
+
+def _truthy(value) -> bool:
+    return str(value).strip().lower() in {"1", "true", "yes", "on", "是"}
+
+
+def clean_registration(data: dict) -> dict:
+    """Validate a self-registration. Raises ``ValidationError`` per field. Never looks up the
+    身份证号, so errors are the same whether or not it is on file."""
+    errors: dict[str, list[str]] = {}
+
+    def err(name, message):
+        errors.setdefault(name, []).append(str(message))
+
+    name = str(data.get("name") or "").strip()
+    if not name:
+        err("name", _("请填写姓名"))
+    elif len(name) > 50:
+        err("name", _("姓名不能超过50个字"))
+    resident = None
+    try:
+        resident = validate_id_number(str(data.get("id_number") or ""))
+    except ValidationError as exc:
+        err("id_number", exc.messages[0])
+    employer_name = str(data.get("employer_name") or "").strip()
+    if not employer_name:
+        err("employer_name", _("请填写用人单位（或平台）名称"))
+    elif len(employer_name) > 200:
+        err("employer_name", _("用人单位名称不能超过200个字"))
+    credit_code = str(data.get("employer_credit_code") or "").strip()
+    if credit_code:
+        try:
+            credit_code = validate_credit_code(credit_code)
+        except ValidationError as exc:
+            err("employer_credit_code", exc.messages[0])
+    form = str(data.get("employment_form") or "").strip()
+    if form not in EmploymentForm.values:
+        err("employment_form", _("请选择用工形式"))
+    district_name = str(data.get("district") or "").strip()
+    district = districts().filter(name=district_name).first() if district_name else None
+    if district is None:
+        err("district", _("请选择所在区"))
+    street = None
+    street_name = str(data.get("street") or "").strip()
+    if street_name and district is not None:
+        street = (
+            children(district)
+            .filter(name=street_name, type__in=STREET_TYPES, is_active=True)
+            .first()
+        )
+        if street is None:
+            err("street", _("所选街道（乡镇）不在该区"))
+    member = _truthy(data.get("member") or "")
+    member_since = None
+    if member:
+        try:
+            member_since = _parse_date(data.get("member_since"), "member_since")
+        except ValidationError as exc:
+            err("member_since", exc.messages[0])
+        if member_since and member_since > timezone.localdate():
+            err("member_since", _("入会日期不能晚于今天"))
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "name": name,
+        "resident": resident,
+        "employer_name": employer_name,
+        "employer_credit_code": credit_code,
+        "employment_form": form,
+        "district": district,
+        "org": street or district,  # the union the worker picked, never one below it
+        "member": member,
+        "member_since": member_since,
+    }
+
+
+def _refuse_repeat(account: WorkerAccount) -> None:
+    if account.worker_id:
+        raise ValidationError({"__all__": [_("您的手机号已关联职工档案，无需重复登记")]})
+    if account.claims.filter(status=ClaimStatus.OPEN).exists():
+        raise ValidationError({"__all__": [_("您已提交实名登记，请等待工会核实")]})
+
+
+def register_self(account: WorkerAccount, data: dict, *, request=None) -> Registration:
+    """实名登记 for a phone without a worker record.
+
+    New 身份证号: a worker is created at the chosen street/district union and linked, its
+    membership *claimed* when the worker says they are a member. Known 身份证号: linked only
+    when the name matches and the account's phone is the one on file; otherwise a
+    ``RegistrationClaim`` goes to staff. Callers must answer with ``registration_received()``.
+    """
+    d = clean_registration(data)
+    resident = d["resident"]
+    id_hash = id_number_hash(resident.number)
+    with transaction.atomic():
+        account = WorkerAccount.objects.select_for_update().get(pk=account.pk)
+        _refuse_repeat(account)
+        existing = Worker.objects.select_for_update().filter(id_number_hash=id_hash).first()
+        if existing is None:
+            full, initials = name_pinyin(d["name"])
+            worker = Worker(
+                name=d["name"],
+                name_pinyin=full,
+                name_initials=initials,
+                id_number=resident.number,
+                id_number_hash=id_hash,
+                phone=account.phone,
+                phone_hash=account.phone_hash,
+                birth_date=resident.birth_date,
+                sex=resident.sex,
+                employment_form=d["employment_form"],
+                employer_name=d["employer_name"],
+                employer_credit_code=d["employer_credit_code"],
+                union_org=d["org"],
+                work_district=d["district"],
+                membership_status=MembershipStatus.CLAIMED if d["member"] else "",
+                membership_claimed_since=d["member_since"],
+                self_registered=True,
+            )
+            try:
+                with transaction.atomic():
+                    worker.save()
+            except IntegrityError:  # registered concurrently: treat as a known number
+                existing = Worker.objects.get(id_number_hash=id_hash)
+            else:
+                account.worker = worker
+                account.save(update_fields=["worker"])
+                audit.record(actor=account, action="self_register", obj=worker, request=request)
+                return Registration("registered", worker=worker)
+        if existing.name == d["name"] and existing.phone_hash == account.phone_hash:
+            if d["member"] and not existing.is_member and not existing.membership_status:
+                existing.membership_status = MembershipStatus.CLAIMED
+                existing.membership_claimed_since = d["member_since"]
+                existing.save(update_fields=["membership_status", "membership_claimed_since"])
+            account.worker = existing
+            account.save(update_fields=["worker"])
+            audit.record(actor=account, action="self_link", obj=existing, request=request)
+            return Registration("linked", worker=existing)
+        claim = RegistrationClaim.objects.create(
+            account=account,
+            worker=existing,
+            org=d["org"],
+            name=d["name"],
+            id_number=resident.number,
+            id_number_hash=id_hash,
+            employment_form=d["employment_form"],
+            employer_name=d["employer_name"],
+            employer_credit_code=d["employer_credit_code"],
+            member_claimed=d["member"],
+        )
+        audit.record(actor=account, action="registration_claim", obj=claim, request=request)
+        return Registration("claimed", claim=claim)
+
+
+# --- the console queue: staff confirm memberships and settle claims ---------------------------
+
+# action -> (from, to): the only moves a stated membership and a claim can make
+MEMBERSHIP_TRANSITIONS = {
+    "confirm": (MembershipStatus.CLAIMED, MembershipStatus.CONFIRMED),
+    "reject": (MembershipStatus.CLAIMED, MembershipStatus.REJECTED),
+}
+CLAIM_TRANSITIONS = {
+    "link": (ClaimStatus.OPEN, ClaimStatus.LINKED),
+    "reject": (ClaimStatus.OPEN, ClaimStatus.REJECTED),
+}
+
+
+def review_membership(*, user, worker_id, action: str, request=None) -> Worker:
+    """Confirm or reject a worker's stated membership (``Http404`` outside the user's
+    ``workers.confirm`` scope or when nothing waits; ``ValidationError`` for a bad action)."""
+    if action not in MEMBERSHIP_TRANSITIONS:
+        raise ValidationError({"action": [_("无效的操作")]})
+    source, target = MEMBERSHIP_TRANSITIONS[action]
+    scope = scope_for(user, "workers.confirm")
+    with transaction.atomic():
+        worker = (
+            scope.filter(Worker.objects.select_for_update(), "union_org")
+            .filter(pk=worker_id, membership_status=source)
+            .first()
+        )
+        if worker is None:
+            raise Http404("no such membership claim")
+        worker.membership_status = target
+        worker.membership_reviewed_by = user
+        worker.membership_reviewed_at = timezone.now()
+        if target == MembershipStatus.CONFIRMED:
+            worker.member_since = worker.membership_claimed_since or timezone.localdate()
+        worker.save()
+        audit.record(actor=user, action=f"membership_{action}", obj=worker, request=request)
+    return worker
+
+
+def review_claim(*, user, claim_id, action: str, request=None) -> RegistrationClaim:
+    """Link a claim's account to the worker on file, or reject it. Linking also needs the
+    worker's record inside the user's scope."""
+    if action not in CLAIM_TRANSITIONS:
+        raise ValidationError({"action": [_("无效的操作")]})
+    source, target = CLAIM_TRANSITIONS[action]
+    scope = scope_for(user, "workers.confirm")
+    with transaction.atomic():
+        claim = (
+            scope.filter(RegistrationClaim.objects.select_for_update(), "org")
+            .select_related("worker__union_org")
+            .filter(pk=claim_id, status=source)
+            .first()
+        )
+        if claim is None:
+            raise Http404("no such claim")
+        if action == "link":
+            if not scope.contains(claim.worker.union_org):
+                msg = _("该职工档案不在您的管辖范围内，请联系其所属工会")
+                raise ValidationError({"__all__": [msg]})
+            account = WorkerAccount.objects.select_for_update().get(pk=claim.account_id)
+            if account.worker_id and account.worker_id != claim.worker_id:
+                raise ValidationError({"__all__": [_("该手机号已关联其他职工档案")]})
+            account.worker = claim.worker
+            account.save(update_fields=["worker"])
+            worker = claim.worker
+            if claim.member_claimed and not worker.is_member and not worker.membership_status:
+                worker.membership_status = MembershipStatus.CLAIMED
+                worker.save(update_fields=["membership_status"])
+        claim.status = target
+        claim.reviewed_by = user
+        claim.reviewed_at = timezone.now()
+        claim.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+        audit.record(actor=user, action=f"claim_{action}", obj=claim, request=request)
+    return claim
