@@ -25,7 +25,10 @@ def reasons(project: Project, worker, *, district_ids: set[int] | None = None) -
     when the caller has them already)."""
     out = []
     if project.members_only and not worker.is_member:
-        out.append(_("仅限工会会员参加"))
+        if getattr(worker, "membership_pending", False):  # stated at 实名登记, not confirmed
+            out.append(_("仅限工会会员参加（会员身份待确认）"))
+        else:
+            out.append(_("仅限工会会员参加"))
     if project.employment_forms and worker.employment_form not in project.employment_forms:
         names = [str(EmploymentForm(f).label) for f in project.employment_forms]
         out.append(_("仅限以下用工形式：%s") % "、".join(names))
