@@ -100,6 +100,7 @@ urlpatterns = [
     path("console/plans/", include("gonghui.plans.console_urls")),
     path("console/reports/", include("gonghui.reports.console_urls")),
     path("console/socialwork/", include("gonghui.socialwork.console_urls")),
+    path("", include("gonghui.people.registration_urls")),  # /me/register/, console queue
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", core_views.root_redirect),

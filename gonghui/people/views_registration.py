@@ -1,0 +1,129 @@
+"""实名登记 pages: the worker's H5 form at /me/register/ and the console queue where the
+street/district union confirms stated memberships and settles claims on known records."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from gonghui.hotline.h5 import current_account
+from gonghui.orgs.selectors import children, districts
+
+from . import selectors, services
+from .decorators import staff_required
+from .models import EmploymentForm
+from .scope import scope_for
+
+FIELDS = (
+    "name",
+    "id_number",
+    "employer_name",
+    "employer_credit_code",
+    "employment_form",
+    "district",
+    "street",
+    "member",
+    "member_since",
+)
+
+
+def _places():
+    """Districts with their streets/townships, by name, for the two selects."""
+    return [
+        (d, list(children(d).filter(type__in=services.STREET_TYPES, is_active=True)))
+        for d in districts()
+    ]
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def register(request):
+    """The worker's own 实名登记 (SMS login first)."""
+    account = current_account(request)
+    if account is None:
+        path = reverse("registration:register")
+        return redirect(f"{reverse('services:login')}?{urlencode({'next': path})}")
+    state = selectors.registration_of(account)
+    if state["status"] != "none":
+        return render(request, "people/h5/registered.html", {"state": state})
+    data, errors, status = {}, {}, 200
+    if request.method == "POST":
+        data = {f: request.POST.get(f, "").strip() for f in FIELDS}
+        try:
+            services.register_self(account, data, request=request)
+        except ValidationError as exc:
+            errors, status = exc.message_dict, 400
+        else:
+            # One page for every outcome: it never tells whether the number was on file.
+            return render(
+                request,
+                "people/h5/registered.html",
+                {"state": {"status": "submitted"}, "detail": services.registration_received()},
+            )
+    context = {
+        "data": data,
+        "errors": errors,
+        "general_errors": errors.get("__all__", []),
+        "forms": EmploymentForm.choices,
+        "places": _places(),
+    }
+    return render(request, "people/h5/register.html", context, status=status)
+
+
+# --- console queue ---------------------------------------------------------------------------
+
+
+def _require_confirm(user):
+    if not scope_for(user, "workers.confirm"):
+        raise PermissionDenied
+
+
+@staff_required
+def queue(request):
+    """Stated memberships and claims waiting at unions in the user's scope."""
+    _require_confirm(request.user)
+    context = {
+        "memberships": selectors.pending_memberships(request.user)[:200],
+        "claims": selectors.open_claims(request.user)[:200],
+    }
+    return render(request, "console/workers/registrations.html", context)
+
+
+DONE = {
+    "confirm": gettext_lazy("已确认会员身份"),
+    "reject": gettext_lazy("已驳回"),
+    "link": gettext_lazy("已关联到职工档案"),
+}
+
+
+def _act(request, review, **kwargs):
+    try:
+        review(user=request.user, request=request, **kwargs)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, str(DONE[kwargs["action"]]))
+    return redirect("registration:queue")
+
+
+@staff_required
+@require_POST
+def membership_action(request, worker_id: int, action: str):
+    _require_confirm(request.user)
+    if action not in services.MEMBERSHIP_TRANSITIONS:
+        raise Http404
+    return _act(request, services.review_membership, worker_id=worker_id, action=action)
+
+
+@staff_required
+@require_POST
+def claim_action(request, claim_id: int, action: str):
+    _require_confirm(request.user)
+    if action not in services.CLAIM_TRANSITIONS:
+        raise Http404
+    return _act(request, services.review_claim, claim_id=claim_id, action=action)
