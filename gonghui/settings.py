@@ -173,6 +173,17 @@ FIELD_HASH_KEY = env("FIELD_HASH_KEY", DEV_FIELD_HASH_KEY)
 
 # --- SMS ----------------------------------------------------------------------------------------
 SMS_BACKEND = env("SMS_BACKEND", "gonghui.core.sms.ConsoleSmsBackend")
+# AliyunSmsBackend (docs/operations.md "短信"): keys, approved sign name, one template per kind.
+SMS_ACCESS_KEY_ID = env("SMS_ACCESS_KEY_ID")
+SMS_ACCESS_KEY_SECRET = env("SMS_ACCESS_KEY_SECRET")
+SMS_SIGN_NAME = env("SMS_SIGN_NAME")
+SMS_TEMPLATES = {
+    "login_code": env("SMS_TEMPLATE_LOGIN_CODE"),  # ${code}
+    "notice": env("SMS_TEMPLATE_NOTICE"),  # ${content}
+}
+SMS_ENDPOINT = env("SMS_ENDPOINT", "dysmsapi.aliyuncs.com")
+SMS_PROTOCOL = env("SMS_PROTOCOL", "https")
+SMS_TIMEOUT_MS = int(env("SMS_TIMEOUT_MS", "5000"))
 SMS_CODE_TTL = timedelta(minutes=5)
 SMS_CODE_MAX_ATTEMPTS = 5
 SMS_RATE_PER_PHONE = (1, timedelta(seconds=60))

@@ -16,7 +16,7 @@ from django_otp import devices_for_user
 
 from gonghui.core.audit import client_ip
 from gonghui.core.crypto import lookup_hash
-from gonghui.core.sms import send_sms
+from gonghui.core.sms import LOGIN_CODE, SmsSendError, send_sms
 
 from .models import ApiToken, SmsCode, Worker, WorkerAccount
 from .roles import TOTP_REQUIRED_ROLES
@@ -178,11 +178,18 @@ def request_sms_code(phone: str, request=None) -> int:
         expires_at=now + ttl,
     )
     minutes = int(ttl.total_seconds() // 60)
-    send_sms(
-        phone,
-        _("【工会12351】您的登录验证码是%(code)s，%(m)d分钟内有效。")
-        % {"code": code, "m": minutes},
-    )
+    try:
+        send_sms(
+            phone,
+            _("【工会12351】您的登录验证码是%(code)s，%(m)d分钟内有效。")
+            % {"code": code, "m": minutes},
+            kind=LOGIN_CODE,
+            params={"code": code},
+            fail_silently=False,
+        )
+    except SmsSendError:
+        # the row stays: it counts against the rate limits, which also protect the provider
+        raise AuthFailed(_("短信发送失败，请稍后再试"), status=503) from None
     return int(ttl.total_seconds())
 
 
