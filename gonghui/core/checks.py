@@ -2,7 +2,7 @@
 including runserver/migrate, and ``check --deploy``)."""
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Warning, register
 
 
 @register()
@@ -17,3 +17,26 @@ def dev_secrets_in_production(app_configs, **kwargs):
     if settings.FIELD_HASH_KEY == settings.DEV_FIELD_HASH_KEY:
         errors.append(Error("FIELD_HASH_KEY 仍为开发默认值", id="gonghui.E003"))
     return errors
+
+
+@register()
+def sms_provider_configured(app_configs, **kwargs):
+    """With DEBUG off: the Aliyun backend needs its keys, sign and templates (D14)."""
+    if settings.DEBUG:
+        return []
+    backend = settings.SMS_BACKEND
+    if backend == "gonghui.core.sms.ConsoleSmsBackend":
+        return [Warning("SMS_BACKEND 为控制台输出，短信不会真正发送", id="gonghui.W001")]
+    if backend != "gonghui.core.sms.AliyunSmsBackend":
+        return []
+    needed = {
+        "SMS_ACCESS_KEY_ID": settings.SMS_ACCESS_KEY_ID,
+        "SMS_ACCESS_KEY_SECRET": settings.SMS_ACCESS_KEY_SECRET,
+        "SMS_SIGN_NAME": settings.SMS_SIGN_NAME,
+        "SMS_TEMPLATE_LOGIN_CODE": settings.SMS_TEMPLATES.get("login_code"),
+        "SMS_TEMPLATE_NOTICE": settings.SMS_TEMPLATES.get("notice"),
+    }
+    missing = [name for name, value in needed.items() if not value]
+    if missing:
+        return [Error(f"阿里云短信缺少配置：{'、'.join(missing)}", id="gonghui.E004")]
+    return []

@@ -170,3 +170,23 @@ def test_h5_login_page_shows_a_chinese_error_when_the_provider_is_down(client, a
     r = client.post("/h5/login/", {"phone": PHONE})
     assert r.status_code == 503
     assert "短信发送失败，请稍后再试" in r.content.decode()
+
+
+def test_deploy_check_flags_console_and_missing_aliyun_settings(settings):
+    from gonghui.core.checks import sms_provider_configured
+
+    settings.DEBUG = False
+    settings.SMS_BACKEND = "gonghui.core.sms.ConsoleSmsBackend"
+    assert [e.id for e in sms_provider_configured(None)] == ["gonghui.W001"]
+    settings.SMS_BACKEND = "gonghui.core.sms.AliyunSmsBackend"
+    settings.SMS_ACCESS_KEY_ID = "LTAI-test"
+    settings.SMS_ACCESS_KEY_SECRET = "secret-test"
+    settings.SMS_SIGN_NAME = "工会12351"
+    settings.SMS_TEMPLATES = {"login_code": "SMS_1", "notice": ""}
+    (error,) = sms_provider_configured(None)
+    assert error.id == "gonghui.E004" and "SMS_TEMPLATE_NOTICE" in error.msg
+    settings.SMS_TEMPLATES = {"login_code": "SMS_1", "notice": "SMS_2"}
+    assert sms_provider_configured(None) == []
+    settings.DEBUG = True
+    settings.SMS_BACKEND = "gonghui.core.sms.ConsoleSmsBackend"
+    assert sms_provider_configured(None) == []
