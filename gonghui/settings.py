@@ -244,3 +244,5 @@ HOTLINE_SLA_DEFAULTS = {"normal": (24, 7, 3), "urgent": (2, 7, 3)}
 HOTLINE_PARTLY_RESOLVED_WEIGHT = 0.5
 HOTLINE_SATISFACTION_WEIGHTS = {"satisfied": 1.0, "basically_satisfied": 1.0, "unsatisfied": 0.0}
 HOTLINE_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+# A worker may rate an appeal once, within this many days after it was resolved.
+HOTLINE_RATING_DAYS = int(env("HOTLINE_RATING_DAYS", "7"))

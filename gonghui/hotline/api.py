@@ -114,6 +114,8 @@ class AppealOut(Schema):
     supervised: bool
     version: int
     merged_into: str | None = None
+    worker_rated_at: datetime.datetime | None = None
+    worker_comment: str = ""
     actions: list[str] = []
     timeline: list[EventOut] | None = None
     revealed: list[str] = []
@@ -150,6 +152,8 @@ def appeal_out(appeal: Appeal, *, timeline=False, internal=True, revealed=None) 
         "supervised": appeal.supervised,
         "version": appeal.version,
         "merged_into": appeal.merged_into.number if appeal.merged_into_id else None,
+        "worker_rated_at": _local(appeal.worker_rated_at),
+        "worker_comment": appeal.worker_comment,
         "actions": allowed_actions(appeal.status) if internal else [],
         "revealed": sorted(revealed),
     }
@@ -385,9 +389,11 @@ def my_appeal(request, appeal_id: int):
 
 
 class RateIn(Schema):
-    resolved: str
-    satisfaction: str
-    comment: str = Field("", max_length=2000)
+    """No default answer: a missing choice is a 400 with a field error (checked in services)."""
+
+    resolved: str = ""
+    satisfaction: str = ""
+    comment: str = Field("", description="optional, at most 500 characters")
 
 
 @router.post(

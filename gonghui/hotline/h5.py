@@ -4,13 +4,14 @@ Workers are not Django users: after the SMS code the session remembers their
 ``WorkerAccount``. Everything goes through the same services as the API.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from gonghui.core.validators import error_text, normalize_phone
+from gonghui.core.validators import normalize_phone
 from gonghui.orgs.selectors import districts
 from gonghui.people import auth
 from gonghui.people.models import WorkerAccount
@@ -116,22 +117,20 @@ def appeal(request, appeal_id: int):
     item = selectors.worker_appeals(account).filter(pk=appeal_id).first()
     if item is None:
         raise Http404
-    error = ""
+    error, errors, answers = "", {}, {}
     if request.method == "POST":
+        answers = {k: request.POST.get(k, "") for k in ("resolved", "satisfaction", "comment")}
         try:
-            item = services.worker_rate(
-                account=account,
-                appeal_id=item.pk,
-                data={
-                    "resolved": request.POST.get("resolved", ""),
-                    "satisfaction": request.POST.get("satisfaction", ""),
-                    "comment": request.POST.get("comment", ""),
-                },
-            )
+            item = services.worker_rate(account=account, appeal_id=item.pk, data=answers)
         except services.Conflict as exc:
             error = str(exc)
+            item.refresh_from_db()
         except ValidationError as exc:
-            error = error_text(exc)
+            errors = exc.message_dict
+            error = _("请检查填写内容")
+        else:
+            return redirect("h5:appeal", appeal_id=item.pk)
+    state = selectors.rating_state(item)
     return render(
         request,
         "h5/appeal.html",
@@ -139,12 +138,17 @@ def appeal(request, appeal_id: int):
             "appeal": item,
             "events": _timeline(item),
             "labels": services.ACTION_LABELS,
-            "can_rate": item.status == Status.RESOLVED,
+            "can_rate": state == "open",
+            "rating_expired": state == "expired",
+            "rating_deadline": selectors.rating_deadline(item),
+            "rating_days": settings.HOTLINE_RATING_DAYS,
             "resolved_choices": ResolvedResult.choices,
             "satisfaction_choices": Satisfaction.choices,
+            "answers": answers,
+            "errors": errors,
             "error": error,
         },
-        status=400 if error else 200,
+        status=400 if errors else 409 if error else 200,
     )
 
 

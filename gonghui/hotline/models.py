@@ -183,6 +183,10 @@ class Appeal(models.Model):
         max_length=30, choices=Satisfaction.choices, blank=True
     )
     callback_comment = models.TextField(blank=True)
+    # The worker's own rating on the H5 page / API: once per appeal, kept across a 重办.
+    worker_rated_at = models.DateTimeField(_("职工评价时间"), null=True, blank=True)
+    worker_rated_by = models.CharField(_("评价人"), max_length=100, blank=True)
+    worker_comment = models.CharField(_("职工意见"), max_length=500, blank=True)
 
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_appeals"

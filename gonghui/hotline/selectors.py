@@ -3,6 +3,7 @@
 import datetime
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -127,6 +128,25 @@ def worker_appeals(account) -> QuerySet[Appeal]:
     if account.worker_id:
         q |= Q(worker_id=account.worker_id)
     return Appeal.objects.filter(q).exclude(status=Status.MERGED).select_related("category")
+
+
+def rating_deadline(appeal) -> datetime.datetime | None:
+    """Until when the worker may rate this appeal (``HOTLINE_RATING_DAYS`` after resolution)."""
+    if appeal.resolved_at is None:
+        return None
+    return appeal.resolved_at + datetime.timedelta(days=settings.HOTLINE_RATING_DAYS)
+
+
+def rating_state(appeal, now=None) -> str:
+    """``open`` | ``rated`` | ``expired`` | ``not_yet`` (not resolved) for the worker's rating."""
+    if appeal.worker_rated_at is not None:
+        return "rated"
+    if appeal.status != Status.RESOLVED:
+        return "not_yet"
+    deadline = rating_deadline(appeal)
+    if deadline is None or (now or timezone.now()) > deadline:
+        return "expired"
+    return "open"
 
 
 def queue_counts(user) -> dict[str, int]:

@@ -181,6 +181,11 @@ def appeal_detail(request, appeal_id: int):
     )
 
 
+def _cell(text: str) -> str:
+    """Free text for a spreadsheet cell: never read as a formula (=, +, -, @)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
 @staff_required
 def appeal_export(request):
     """Excel of the filtered list; contacts masked unless ``full=1`` with a reason, for roles
@@ -196,7 +201,8 @@ def appeal_export(request):
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("诉求")
     ws.append(["编号", "受理时间", "类型", "分类", "发生地", "承办单位", "状态", "紧急",
-               "联系人", "联系电话", "办结时限", "超期", "内容"])  # fmt: skip
+               "联系人", "联系电话", "办结时限", "超期", "内容",
+               "职工评价意见", "职工评价时间"])  # fmt: skip
     audited = []
     for a in qs.iterator(chunk_size=2000):
         show = full and (
@@ -212,7 +218,9 @@ def appeal_export(request):
             a.contact_name if show else a.masked_contact_name,
             a.contact_phone if show else a.masked_contact_phone,
             timezone.localtime(a.resolve_due).strftime("%Y-%m-%d %H:%M"),
-            "是" if a.overdue else "", a.content[:500],
+            "是" if a.overdue else "", _cell(a.content[:500]), _cell(a.worker_comment),
+            timezone.localtime(a.worker_rated_at).strftime("%Y-%m-%d %H:%M")
+            if a.worker_rated_at else "",
         ])  # fmt: skip
     if audited:
         source = f"GET {request.path}"[:200]
