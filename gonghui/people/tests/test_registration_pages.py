@@ -124,3 +124,12 @@ def test_queue_refused_without_permission(client, orgs):
     manager = make_staff("station_mgr", orgs["BJ-CY"], "station_manager")
     console_login(client, manager)
     assert client.get("/console/workers/registrations/").status_code == 403
+
+
+def test_worker_detail_shows_claimed_membership(client, orgs, cy_handler):
+    from .factories import console_login
+
+    cy, _hd, _claim = _pending(orgs)
+    console_login(client, cy_handler)
+    page = client.get(f"/console/workers/{cy.pk}/").content.decode()
+    assert "会员身份待确认" in page and "/console/workers/registrations/" in page
