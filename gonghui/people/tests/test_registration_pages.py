@@ -57,9 +57,11 @@ def test_register_page_same_answer_for_known_and_new_numbers(client, orgs):
     assert body(known) == body(new) and services.registration_received() in body(new)
 
 
-def test_no_worker_notice_links_to_registration(client, orgs):
+def test_no_worker_notices_link_to_registration(client, orgs):
     h5_login(client)
     assert 'href="/me/register/"' in client.get("/services/").content.decode()
+    health = client.get("/services/health/")
+    assert health.status_code == 403 and 'href="/me/register/"' in health.content.decode()
 
 
 def _pending(orgs):
