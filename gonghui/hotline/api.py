@@ -116,6 +116,8 @@ class AppealOut(Schema):
     merged_into: str | None = None
     worker_rated_at: datetime.datetime | None = None
     worker_comment: str = ""
+    rating_open: bool = Field(False, description="the worker may rate it now (worker views)")
+    rating_until: datetime.datetime | None = None
     actions: list[str] = []
     timeline: list[EventOut] | None = None
     revealed: list[str] = []
@@ -157,6 +159,9 @@ def appeal_out(appeal: Appeal, *, timeline=False, internal=True, revealed=None) 
         "actions": allowed_actions(appeal.status) if internal else [],
         "revealed": sorted(revealed),
     }
+    if not internal:
+        out["rating_open"] = selectors.rating_state(appeal) == "open"
+        out["rating_until"] = _local(selectors.rating_deadline(appeal))
     if timeline:
         events = appeal.events.select_related("org").order_by("created_at", "id")
         if not internal:

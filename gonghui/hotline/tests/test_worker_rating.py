@@ -103,6 +103,8 @@ def test_the_h5_rating_is_saved_once_with_its_comment(h5, resolved):
 
 def test_the_api_needs_both_answers_and_a_short_comment(client, cy_worker, resolved):
     me = worker_token(client, CY_PHONE)
+    mine = client.get(f"{API}/my-appeals/{resolved.pk}", **me).json()
+    assert mine["rating_open"] is True and mine["rating_until"]
     r = rate(client, me, resolved.pk)
     assert r.status_code == 400
     errors = r.json()["errors"]
@@ -119,6 +121,7 @@ def test_the_api_needs_both_answers_and_a_short_comment(client, cy_worker, resol
     r = rate(client, me, resolved.pk, resolved="partly", satisfaction="unsatisfied", comment="慢")
     assert r.status_code == 200, r.json()
     assert r.json()["worker_comment"] == "慢" and r.json()["worker_rated_at"]
+    assert r.json()["rating_open"] is False
 
 
 def test_one_rating_per_appeal_even_after_a_reopen(
@@ -163,6 +166,7 @@ def test_rating_closes_after_the_configured_days(
     assert f"办结后{days}天内可评价" in page
     r = client.post(url, {"resolved": "resolved", "satisfaction": "satisfied"})
     assert r.status_code == 409 and "已超过评价期限" in r.content.decode()
+    assert client.get(f"{API}/my-appeals/{appeal.pk}", **me).json()["rating_open"] is False
     r = rate(client, me, appeal.pk, resolved="resolved", satisfaction="satisfied")
     assert r.status_code == 409 and "已超过评价期限" in r.json()["detail"]
     appeal.refresh_from_db()
