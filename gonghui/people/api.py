@@ -311,3 +311,6 @@ def get_worker(request, worker_id: int, reveal: str = "", reason: str = ""):
             user=user, worker=worker, fields=reveal.split(","), reason=reason, request=request
         )
     return worker_out(worker, revealed)
+
+
+from . import api_privacy  # noqa: E402, F401  (adds /me/consents, /me/export to me_router)

@@ -249,3 +249,39 @@ class SmsCode(models.Model):
 
     def __str__(self):
         return f"sms code #{self.pk}"
+
+
+class ConsentPurpose(models.TextChoices):
+    """Separate consents for sensitive personal information (个人信息保护法 第二十九条)."""
+
+    SENSITIVE_ID = "sensitive_id", _("身份证件号码")
+    INCOME = "income", _("收入情况")
+    HEALTH = "health", _("健康信息")
+
+
+class Consent(models.Model):
+    """One grant of a consent by a worker account; withdrawing sets ``withdrawn_at``.
+    Rows are kept as the record of what text was agreed to and when."""
+
+    account = models.ForeignKey(
+        WorkerAccount, verbose_name=_("职工账号"), on_delete=models.CASCADE, related_name="consents"
+    )
+    purpose = models.CharField(_("同意事项"), max_length=20, choices=ConsentPurpose.choices)
+    text_version = models.CharField(_("文本版本"), max_length=20)
+    granted_at = models.DateTimeField(_("同意时间"))
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("个人信息同意")
+        verbose_name_plural = _("个人信息同意")
+        ordering = ["-granted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "purpose"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="one_active_consent_per_purpose",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_purpose_display()} · {self.text_version}"
