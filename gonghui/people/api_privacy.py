@@ -2,10 +2,15 @@
 
 from datetime import datetime
 
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 
-from . import privacy
+from gonghui.core.api import ApiError
+
+from . import my_data, privacy
 from .api import ErrorOut, _worker_account, me_router
+from .models import Worker
 
 
 class ConsentOut(Schema):
@@ -39,3 +44,27 @@ def set_consent(request, payload: ConsentIn):
     else:
         privacy.withdraw_consent(account, payload.purpose, request=request)
     return privacy.consents_of(account)
+
+
+def _export(request):
+    try:
+        return my_data.export_of(_worker_account(request), request=request)
+    except Worker.DoesNotExist:
+        raise ApiError(404, _("尚未关联职工档案，请先完成实名登记")) from None
+
+
+@me_router.get("/me/export", response={200: dict, 403: ErrorOut, 404: ErrorOut})
+def export(request):
+    """All data held about the caller (their own 身份证号 and phone in full); audited."""
+    return _export(request)
+
+
+@me_router.get("/me/export.xlsx", response={403: ErrorOut, 404: ErrorOut})
+def export_xlsx(request):
+    """The same as ``/me/export`` as an Excel file, one sheet per section; audited."""
+    response = HttpResponse(
+        my_data.xlsx_bytes(_export(request)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''my-data.xlsx"
+    return response
