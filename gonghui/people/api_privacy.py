@@ -4,11 +4,11 @@ from datetime import datetime
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Schema
+from ninja import Field, Schema, Status
 
 from gonghui.core.api import ApiError
 
-from . import my_data, privacy
+from . import deletion, my_data, privacy
 from .api import ErrorOut, _worker_account, me_router
 from .models import Worker
 
@@ -68,3 +68,35 @@ def export_xlsx(request):
     )
     response["Content-Disposition"] = "attachment; filename*=UTF-8''my-data.xlsx"
     return response
+
+
+class DeletionIn(Schema):
+    reason: str = Field("", max_length=500, description="申请理由（可不填）")
+
+
+class DeletionOut(Schema):
+    id: int
+    status: str
+    created_at: datetime
+    detail: str
+
+
+@me_router.post(
+    "/me/deletion-request",
+    response={201: DeletionOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+)
+def deletion_request(request, payload: DeletionIn):
+    """Ask the union to delete the caller's personal information (one open request)."""
+    try:
+        req = deletion.request_deletion(_worker_account(request), payload.reason, request=request)
+    except Worker.DoesNotExist:
+        raise ApiError(404, _("尚未关联职工档案，请先完成实名登记")) from None
+    except deletion.AlreadyOpen:
+        raise ApiError(409, _("您已有一份正在处理的删除申请")) from None
+    detail = _(
+        "已收到您的删除申请。所属工会核实后将删除可识别您身份的信息；法律规定需保存的办结记录"
+        "和不含身份信息的统计数据将予以保留。"
+    )
+    return Status(
+        201, {"id": req.pk, "status": req.status, "created_at": req.created_at, "detail": detail}
+    )

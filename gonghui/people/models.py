@@ -285,3 +285,45 @@ class Consent(models.Model):
 
     def __str__(self):
         return f"{self.get_purpose_display()} · {self.text_version}"
+
+
+class DeletionStatus(models.TextChoices):
+    OPEN = "open", _("待处理")
+    ANONYMISED = "anonymised", _("已匿名化")
+    REJECTED = "rejected", _("已驳回")
+
+
+class DeletionRequest(models.Model):
+    """A worker asks for their personal information to be deleted (个人信息删除请求)."""
+
+    worker = models.ForeignKey(
+        Worker, verbose_name=_("职工"), on_delete=models.CASCADE, related_name="deletion_requests"
+    )
+    account = models.ForeignKey(
+        WorkerAccount, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(_("申请理由"), max_length=500, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=DeletionStatus.choices, default=DeletionStatus.OPEN
+    )
+    reject_reason = models.CharField(_("驳回理由"), max_length=500, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("删除个人信息申请")
+        verbose_name_plural = _("删除个人信息申请")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["worker"],
+                condition=models.Q(status="open"),
+                name="one_open_deletion_request",
+            )
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} · {self.get_status_display()}"

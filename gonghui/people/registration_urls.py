@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import views_deletion
 from . import views_registration as views
 
 app_name = "registration"
@@ -18,5 +19,11 @@ urlpatterns = [
         "console/workers/registrations/claims/<int:claim_id>/<str:action>/",
         views.claim_action,
         name="claim-action",
+    ),
+    path("console/workers/deletion-requests/", views_deletion.queue, name="deletion-queue"),
+    path(
+        "console/workers/deletion-requests/<int:request_id>/<str:action>/",
+        views_deletion.action,
+        name="deletion-action",
     ),
 ]

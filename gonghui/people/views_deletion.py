@@ -1,0 +1,47 @@
+"""Console queue of 个人信息删除 requests: anonymise or reject (``workers.confirm``)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import deletion
+from .decorators import staff_required
+from .scope import scope_for
+
+
+def _require_confirm(user):
+    if not scope_for(user, "workers.confirm"):
+        raise PermissionDenied
+
+
+@staff_required
+def queue(request):
+    """Open deletion requests of workers in the user's scope."""
+    _require_confirm(request.user)
+    requests = deletion.open_requests(request.user)[:200]
+    return render(request, "console/workers/deletion_requests.html", {"requests": requests})
+
+
+@staff_required
+@require_POST
+def action(request, request_id: int, action: str):
+    _require_confirm(request.user)
+    if action not in deletion.TRANSITIONS:
+        raise Http404
+    try:
+        deletion.review(
+            user=request.user,
+            request_id=request_id,
+            action=action,
+            reason=request.POST.get("reason", ""),
+            request=request,
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        done = _("已匿名化该职工的个人信息") if action == "anonymise" else _("已驳回删除申请")
+        messages.success(request, done)
+    return redirect("registration:deletion-queue")
