@@ -12,6 +12,7 @@ MODULES = [
     (_("组织"), "console:org-tree", "orgs.view"),
     (_("职工"), "console:worker-list", "workers.view"),
     (_("实名登记审核"), "registration:queue", "workers.confirm"),
+    (_("个人信息删除申请"), "registration:deletion-queue", "workers.confirm"),
     (_("12351诉求"), "console:appeal-list", "hotline.view"),
     (_("驿站"), "console-stations:list", "stations.view"),
     (_("普惠服务"), "console-services:list", "services.view"),

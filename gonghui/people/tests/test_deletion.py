@@ -104,3 +104,13 @@ def test_scope_cy_staff_never_see_or_act_on_hd_requests(client, orgs):
 def test_queue_needs_workers_confirm(client, orgs):
     console_login(client, make_staff("cy_station", orgs["BJ-CY"], "station_manager"))
     assert client.get(QUEUE).status_code == 403
+
+
+def test_anonymised_worker_still_opens_in_console_and_menu_links_queue(client, orgs):
+    worker, _acc, req = requested(orgs["BJ-CY"], "13900009999")
+    staff = make_staff("cy_del4", orgs["BJ-CY"], "social_worker", "admin")
+    deletion.review(user=staff, request_id=req.pk, action="anonymise")
+    console_login(client, staff)
+    page = client.get(f"/console/workers/{worker.pk}/")
+    assert page.status_code == 200 and "已注销职工" in page.content.decode()
+    assert QUEUE in client.get(QUEUE).content.decode()
