@@ -1,7 +1,7 @@
 """Console queue of 个人信息删除 requests: anonymise or reject (``workers.confirm``)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,18 +9,13 @@ from django.views.decorators.http import require_POST
 
 from . import deletion
 from .decorators import staff_required
-from .scope import scope_for
-
-
-def _require_confirm(user):
-    if not scope_for(user, "workers.confirm"):
-        raise PermissionDenied
+from .scope import require_scope
 
 
 @staff_required
 def queue(request):
     """Open deletion requests of workers in the user's scope."""
-    _require_confirm(request.user)
+    require_scope(request.user, "workers.confirm")
     requests = deletion.open_requests(request.user)[:200]
     return render(request, "console/workers/deletion_requests.html", {"requests": requests})
 
@@ -28,7 +23,7 @@ def queue(request):
 @staff_required
 @require_POST
 def action(request, request_id: int, action: str):
-    _require_confirm(request.user)
+    require_scope(request.user, "workers.confirm")
     if action not in deletion.TRANSITIONS:
         raise Http404
     try:

@@ -2,7 +2,7 @@
 street/district union confirms stated memberships and settles claims on known records."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +17,7 @@ from gonghui.orgs.selectors import children, districts
 from . import selectors, services
 from .decorators import staff_required
 from .models import EmploymentForm
-from .scope import scope_for
+from .scope import require_scope
 
 FIELDS = (
     "name",
@@ -78,15 +78,10 @@ def register(request):
 # --- console queue ---------------------------------------------------------------------------
 
 
-def _require_confirm(user):
-    if not scope_for(user, "workers.confirm"):
-        raise PermissionDenied
-
-
 @staff_required
 def queue(request):
     """Stated memberships and claims waiting at unions in the user's scope."""
-    _require_confirm(request.user)
+    require_scope(request.user, "workers.confirm")
     context = {
         "memberships": selectors.pending_memberships(request.user)[:200],
         "claims": selectors.open_claims(request.user)[:200],
@@ -114,7 +109,7 @@ def _act(request, review, **kwargs):
 @staff_required
 @require_POST
 def membership_action(request, worker_id: int, action: str):
-    _require_confirm(request.user)
+    require_scope(request.user, "workers.confirm")
     if action not in services.MEMBERSHIP_TRANSITIONS:
         raise Http404
     return _act(request, services.review_membership, worker_id=worker_id, action=action)
@@ -123,7 +118,7 @@ def membership_action(request, worker_id: int, action: str):
 @staff_required
 @require_POST
 def claim_action(request, claim_id: int, action: str):
-    _require_confirm(request.user)
+    require_scope(request.user, "workers.confirm")
     if action not in services.CLAIM_TRANSITIONS:
         raise Http404
     return _act(request, services.review_claim, claim_id=claim_id, action=action)
