@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "gonghui.core",
     "gonghui.orgs",
     "gonghui.people",
+    "gonghui.notices",
     "gonghui.hotline",
     "gonghui.stations",
     "gonghui.services",
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "gonghui.plans",
     "gonghui.reports",
     "gonghui.socialwork",
+    "gonghui.portal",
 ]
 
 MIDDLEWARE = [

@@ -100,8 +100,10 @@ urlpatterns = [
     path("console/plans/", include("gonghui.plans.console_urls")),
     path("console/reports/", include("gonghui.reports.console_urls")),
     path("console/socialwork/", include("gonghui.socialwork.console_urls")),
+    path("me/messages/", include("gonghui.notices.h5_urls")),
     path("", include("gonghui.people.registration_urls")),  # /me/register/, console queue
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", core_views.root_redirect),
+    path("", include("gonghui.people.worker_urls")),  # /login/, /logout/ (the one SMS login)
+    path("", include("gonghui.portal.urls")),  # the worker app: /, /hub/, /me/, /sw.js …
 ]

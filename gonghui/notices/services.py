@@ -1,0 +1,153 @@
+"""Writes: ``notify`` (one message per event, SMS through the task queue after commit),
+reading and opt-outs.
+
+Callers (hotline, services, assistance) call ``notify`` inside their own transaction with a
+``dedupe_key`` that names the event occurrence (e.g. ``appeal-event:123``): a second call with
+the same key — a retried task, a repeated request — returns the existing message and sends
+nothing. SMS delivery is ``tasks.deliver_message``, enqueued on commit and idempotent itself.
+"""
+
+import logging
+import string
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.people.services import phone_hash as _phone_hash
+
+from .events import Event, allowed_placeholders
+from .models import Message, MessageTemplate, NoticePreference, SmsStatus
+from .selectors import get_message, inbox, opted_out
+
+logger = logging.getLogger(__name__)
+
+
+class _Params(dict):
+    def __missing__(self, key):  # a placeholder the caller did not supply renders empty
+        return ""
+
+
+def placeholders_in(text: str) -> set[str]:
+    """The ``{names}`` used in a template text; ``ValueError`` for broken braces."""
+    return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name}
+
+
+def validate_template(event: str, title: str, body: str) -> None:
+    """Raise ``ValidationError`` if a text uses a placeholder the event does not provide."""
+    allowed = set(allowed_placeholders(event))
+    errors = {}
+    for field, text in (("title", title or ""), ("body", body or "")):
+        try:
+            used = placeholders_in(text)
+        except ValueError:
+            errors[field] = [_("花括号不成对：占位符请写成 {名称}，普通花括号请写成 {{ 或 }}")]
+            continue
+        bad = sorted(n for n in used if n not in allowed or not n.isidentifier())
+        if bad:
+            errors[field] = [
+                _("不能使用占位符 %(bad)s；此事件可用：%(allowed)s")
+                % {
+                    "bad": "、".join(f"{{{n}}}" for n in bad),
+                    "allowed": "、".join(f"{{{n}}}" for n in sorted(allowed)) or _("无"),
+                }
+            ]
+    if errors:
+        raise ValidationError(errors)
+
+
+def render(text: str, params: dict) -> str:
+    values = _Params({k: "" if v is None else str(v) for k, v in params.items()})
+    try:
+        return string.Formatter().vformat(text, (), values)
+    except (ValueError, IndexError, KeyError, AttributeError):  # never break the caller
+        logger.warning("message template could not be rendered: %r", text[:50])
+        return text
+
+
+def notify(
+    event: str, *, phone: str, params: dict, dedupe_key: str, link: str = ""
+) -> Message | None:
+    """Create the inbox message for ``event`` (once per ``dedupe_key``) and, if the template
+    sends SMS and the worker has not opted out, enqueue its SMS after the caller commits.
+
+    Returns the message (the existing one for a repeated key), or ``None`` when there is no
+    phone or the event's template is switched off.
+    """
+    if not phone:
+        return None
+    existing = Message.objects.filter(dedupe_key=dedupe_key).first()
+    if existing is not None:
+        return existing
+    template = MessageTemplate.objects.filter(event=event, active=True).first()
+    if template is None:
+        return None
+    digest = _phone_hash(phone)
+    if not template.sms_enabled:
+        status = SmsStatus.SKIPPED
+    elif not template.essential and opted_out(digest, event):
+        status = SmsStatus.OPTED_OUT
+    else:
+        status = SmsStatus.PENDING
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent duplicate leaves the caller intact
+            message = Message.objects.create(
+                phone=phone,
+                phone_hash=digest,
+                event=event,
+                dedupe_key=dedupe_key[:200],
+                title=render(template.title, params)[:200],
+                body=render(template.body, params),
+                link=link or "",
+                sms_status=status,
+            )
+    except IntegrityError:
+        return Message.objects.get(dedupe_key=dedupe_key[:200])
+    if status == SmsStatus.PENDING:
+        transaction.on_commit(lambda: enqueue_delivery(message.pk))
+    return message
+
+
+def enqueue_delivery(message_id: int) -> None:
+    """Queue the SMS task; a queue that is down leaves the message pending for the tick."""
+    from .tasks import deliver_message
+
+    try:
+        deliver_message.enqueue(message_id)
+    except Exception:
+        logger.exception("could not enqueue SMS for message %s", message_id)
+
+
+def mark_read(account, message_id: int) -> Message:
+    """Mark one of the account's own messages read (``Message.DoesNotExist`` otherwise)."""
+    message = get_message(account, message_id)
+    if message.read_at is None:
+        message.read_at = timezone.now()
+        message.save(update_fields=["read_at"])
+    return message
+
+
+def mark_all_read(account) -> int:
+    return inbox(account).filter(read_at__isnull=True).update(read_at=timezone.now())
+
+
+def set_preferences(account, choices: dict) -> None:
+    """Save opt-outs ``{event: bool}``; essential or unknown events raise ``ValidationError``."""
+    templates = {t.event: t for t in MessageTemplate.objects.filter(active=True)}
+    errors = {}
+    for event, enabled in choices.items():
+        template = templates.get(event)
+        if template is None or event not in Event.values:
+            errors[event] = [_("没有这种消息")]
+        elif template.essential and not enabled:
+            errors[event] = [_("“%(label)s”是必要通知，不能关闭") % {"label": Event(event).label}]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        for event, enabled in choices.items():
+            if templates[event].essential:
+                continue
+            NoticePreference.objects.update_or_create(
+                phone_hash=account.phone_hash, event=event, defaults={"enabled": bool(enabled)}
+            )
