@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from gonghui.core.validators import normalize_phone, validate_credit_code
 from gonghui.core.workdays import WorkdayCalendar, end_of_day, local_date
+from gonghui.notices.services import notify
 from gonghui.orgs.models import DISTRICT_TYPES, Org
 from gonghui.orgs.selectors import district_of, get_by_code
 from gonghui.people.scope import scope_for
@@ -204,6 +205,37 @@ def _clean_intake(data: dict, *, actor, worker_account) -> dict:
     return cleaned
 
 
+# The worker's messages for an appeal's timeline events (gonghui.notices), one per event row.
+NOTIFY_ON = {
+    "create": "appeal_received",
+    "dispatch": "appeal_dispatched",
+    "resolve": "appeal_resolved",
+    "direct_answer": "appeal_resolved",
+}
+
+
+def notify_worker(appeal, event: AppealEvent, notice_event: str = "", **params) -> None:
+    """Tell the appeal's contact phone about ``event`` (inbox + SMS after commit), once per
+    event row: a repeated call or a retried task with the same row sends nothing."""
+    notice_event = notice_event or NOTIFY_ON.get(event.action, "")
+    if not notice_event or not appeal.contact_phone:
+        return
+    notify(
+        notice_event,
+        phone=appeal.contact_phone,
+        params={
+            "number": appeal.number,
+            "title": appeal.content[:30],
+            "org": appeal.responsible_org.name if appeal.responsible_org_id else "",
+            "reply": event.note,
+            "days": settings.HOTLINE_RATING_DAYS,
+            **params,
+        },
+        dedupe_key=f"appeal-event:{event.pk}:{notice_event}",
+        link=f"/h5/appeals/{appeal.pk}/",
+    )
+
+
 def _anonymous_owner(data: dict) -> str:
     """Anonymous submitters share no identity: their keys are kept apart by contact phone, so a
     guessed key cannot return someone else's appeal."""
@@ -259,15 +291,19 @@ def create_appeal(*, actor, data: dict, worker_account=None, idempotency_key: st
                 appeal.direct_answer = c["direct_answer"]
                 appeal.contacted_at = appeal.resolved_at = appeal.closed_at = received
             appeal.save()
-            _event(appeal, "create", actor, note=_("渠道：%s") % Channel(c["channel"]).label)
+            created = _event(
+                appeal, "create", actor, note=_("渠道：%s") % Channel(c["channel"]).label
+            )
+            notify_worker(appeal, created)
             if c["direct_answer"]:
-                _event(
+                answered = _event(
                     appeal,
                     "direct_answer",
                     actor,
                     from_status=Status.RECEIVED,
                     note=c["direct_answer"],
                 )
+                notify_worker(appeal, answered)
             if key:
                 IdempotencyKey.objects.create(owner=owner, key=key, appeal=appeal)
     except IntegrityError:
@@ -335,7 +371,10 @@ def perform_action(*, actor, appeal_id, action: str, params: dict, visible) -> A
             appeal.status = transition.target
         appeal.version += 1
         appeal.save()
-        _event(appeal, action, actor, from_status=before, org=org, note=note, internal=internal)
+        row = _event(
+            appeal, action, actor, from_status=before, org=org, note=note, internal=internal
+        )
+        notify_worker(appeal, row)
     return appeal
 
 

@@ -45,3 +45,10 @@ def opted_out(phone_hash: str, event: str) -> bool:
     return NoticePreference.objects.filter(
         phone_hash=phone_hash, event=event, enabled=False
     ).exists()
+
+
+def existing_keys(keys) -> set[str]:
+    """Which of these dedupe keys already have a message (for periodic tasks that skip them)."""
+    return set(
+        Message.objects.filter(dedupe_key__in=list(keys)).values_list("dedupe_key", flat=True)
+    )
