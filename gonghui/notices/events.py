@@ -28,8 +28,8 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     Event.APPEAL_RESOLVED: ("number", "title", "reply"),
     Event.APPEAL_CALLBACK: ("number", "title", "days"),
     Event.WAITLIST_PROMOTED: ("project", "session", "starts"),
-    Event.HEALTH_BOOKED: ("hospital", "date", "time"),
-    Event.HEALTH_REMINDER: ("hospital", "date", "time"),
+    Event.HEALTH_BOOKED: ("date", "hospital", "address"),
+    Event.HEALTH_REMINDER: ("date", "hospital", "address"),
     Event.AID_DECIDED: ("kind", "result", "reason"),
     Event.PAYMENT_MADE: ("campaign", "amount", "date"),
 }
@@ -70,17 +70,17 @@ DEFAULTS: dict[str, tuple[str, str, bool]] = {
     ),
     Event.WAITLIST_PROMOTED: (
         "候补成功，名额已为您保留",
-        "您候补的“{project}”（{session}，{starts}）已有名额，已为您转为正式报名。如不能参加请及时取消。",
+        "您候补的“{project}”（{starts}）已转为正式报名，请准时参加；如不能参加请及时取消。",
         True,
     ),
     Event.HEALTH_BOOKED: (
         "体检预约成功",
-        "您已预约{date} {time}在{hospital}的免费体检，请携带身份证按时前往。",
+        "您已预约{date}在{hospital}（{address}）的免费体检，请携带身份证按时到检。如需取消，请在工会服务平台操作。",
         True,
     ),
     Event.HEALTH_REMINDER: (
         "明日体检提醒",
-        "提醒：您预约了明天（{date} {time}）在{hospital}的免费体检，请携带身份证按时前往。",
+        "提醒：您已预约明天（{date}）在{hospital}（{address}）的免费体检，请空腹并携带身份证按时到检。",
         True,
     ),
     Event.AID_DECIDED: (

@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core.sms import send_sms
+from gonghui.notices.services import notify
 
 from . import eligibility
 from .models import (
@@ -103,11 +103,18 @@ def _promote(session: Session, now) -> list[Enrollment]:
             enrolled_count=F("enrolled_count") + len(waiting)
         )
         project, when = session.project, timezone.localtime(session.starts_at)
-        message = _("【工会服务】您候补的“%(title)s”（%(when)s）已转为正式报名，请准时参加。") % {
-            "title": project.title,
-            "when": when.strftime("%m-%d %H:%M"),
-        }
-        transaction.on_commit(lambda: [send_sms(e.worker.phone, message) for e in waiting])
+        for e in waiting:  # one message per promotion (inbox + SMS after commit)
+            notify(
+                "waitlist_promoted",
+                phone=e.worker.phone,
+                params={
+                    "project": project.title,
+                    "session": session.title,
+                    "starts": when.strftime("%m-%d %H:%M"),
+                },
+                dedupe_key=f"enrollment-promoted:{e.pk}:{now.isoformat()}",
+                link="/services/mine/",
+            )
     return waiting
 
 

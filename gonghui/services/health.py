@@ -17,7 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core.sms import send_sms
+from gonghui.notices.services import notify
 from gonghui.orgs.models import DISTRICT_TYPES
 from gonghui.orgs.selectors import get_by_code
 from gonghui.people.models import Worker
@@ -124,13 +124,13 @@ def book(*, worker, day_id, now=None) -> HealthBooking:
                 )
         except IntegrityError:  # the unique index as the last word
             raise Conflict(_("您今年已申请过免费体检（每人每年限一次），不能重复申请")) from None
-        message = _(
-            "【工会服务】您已预约%(date)s在%(hospital)s（%(address)s）的免费体检，"
-            "请携带身份证按时到检。如需取消，请在工会服务平台操作。"
-        ) % {"date": _date_text(day.date), "hospital": day.hospital.name,
-             "address": day.hospital.address}  # fmt: skip
-        phone = worker.phone
-        transaction.on_commit(lambda: send_sms(phone, message))
+        notify(
+            "health_booked",
+            phone=worker.phone,
+            params=_health_params(day),
+            dedupe_key=f"health-booked:{booking.pk}",
+            link=f"/services/health/bookings/{booking.pk}/",
+        )
     return booking
 
 
@@ -280,13 +280,10 @@ def set_day_slots(*, actor, program: HealthProgram, hospital: Hospital, date, sl
 REMINDER_FROM_HOUR = 9
 
 
-def reminder_text(booking: HealthBooking) -> str:
-    day = booking.day
-    return _(
-        "【工会服务】提醒：您已预约明天（%(date)s）在%(hospital)s（%(address)s）的免费体检，"
-        "请空腹并携带身份证按时到检。"
-    ) % {"date": _date_text(day.date), "hospital": day.hospital.name,
-         "address": day.hospital.address}  # fmt: skip
+def _health_params(day) -> dict:
+    """The placeholders of the health-check messages (templates in gonghui.notices)."""
+    return {"date": _date_text(day.date), "hospital": day.hospital.name,
+            "address": day.hospital.address}  # fmt: skip
 
 
 def send_reminder(booking_id, *, now=None) -> bool:
@@ -294,13 +291,20 @@ def send_reminder(booking_id, *, now=None) -> bool:
     ``reminder_sent_at`` first, so two runs never both send. False when already sent, or the
     booking is no longer live."""
     now = now or timezone.now()
-    claimed = HealthBooking.objects.filter(
-        pk=booking_id, status=BookingStatus.BOOKED, reminder_sent_at__isnull=True
-    ).update(reminder_sent_at=now)
-    if not claimed:
-        return False
-    booking = HealthBooking.objects.select_related("worker", "day__hospital").get(pk=booking_id)
-    send_sms(booking.worker.phone, reminder_text(booking))
+    with transaction.atomic():  # the claim and the message together
+        claimed = HealthBooking.objects.filter(
+            pk=booking_id, status=BookingStatus.BOOKED, reminder_sent_at__isnull=True
+        ).update(reminder_sent_at=now)
+        if not claimed:
+            return False
+        booking = HealthBooking.objects.select_related("worker", "day__hospital").get(pk=booking_id)
+        notify(  # inbox + SMS through the queue after commit; the key keeps it to one
+            "health_reminder",
+            phone=booking.worker.phone,
+            params=_health_params(booking.day),
+            dedupe_key=f"health-reminder:{booking.pk}:{booking.day_id}",
+            link=f"/services/health/bookings/{booking.pk}/",
+        )
     return True
 
 

@@ -264,7 +264,9 @@ def test_quota_and_slots_cannot_drop_below_what_is_used(w, cy_worker):
 # --- reminders ---------------------------------------------------------------------------------
 
 
-def test_the_reminder_goes_out_the_day_before_once(w, orgs, cy_worker, hd_worker, clock):
+def test_the_reminder_goes_out_the_day_before_once(
+    w, orgs, cy_worker, hd_worker, clock, django_capture_on_commit_callbacks
+):
     b = book(cy_worker, w.a1)  # tomorrow
     later = book(hd_worker, w.b1)
     later.day = w.a2
@@ -275,7 +277,8 @@ def test_the_reminder_goes_out_the_day_before_once(w, orgs, cy_worker, hd_worker
     clock.set(at(TODAY, 7))
     assert health.send_due_reminders() == 0  # not at night
     clock.set(at(TODAY, 18))
-    assert send_health_reminders.call() == 1
+    with django_capture_on_commit_callbacks(execute=True):  # the SMS goes after commit
+        assert send_health_reminders.call() == 1
     assert [p for p, _ in sms.outbox] == ["13812345678"]
     assert "明天（6月16日）" in sms.outbox[0][1] and "朝阳合作医院" in sms.outbox[0][1]
     b.refresh_from_db()
@@ -283,6 +286,11 @@ def test_the_reminder_goes_out_the_day_before_once(w, orgs, cy_worker, hd_worker
     assert send_health_reminders.call() == 0  # once
     assert health.send_reminder(b.pk) is False
     assert len(sms.outbox) == 1
+    from gonghui.notices.models import Message
+
+    reminder = Message.objects.get(event="health_reminder")  # in the inbox too, once
+    assert reminder.body == sms.outbox[0][1]
+    assert reminder.link == f"/services/health/bookings/{b.pk}/"
 
 
 # --- minimum necessary -------------------------------------------------------------------------
