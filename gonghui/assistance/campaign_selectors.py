@@ -415,3 +415,12 @@ def stats(user, *, campaign_id=None, org: Org | None = None, year=None, kind="")
     total["persons"] = len(all_persons)
     total["enterprises"] = len(all_codes)
     return {"rows": rows, "total": total}
+
+
+def worker_payments(worker) -> QuerySet[Payment]:
+    """Aid paid (or being paid) to the worker in any campaign, newest first (我的)."""
+    return (
+        Payment.objects.filter(beneficiary__worker=worker)
+        .select_related("beneficiary__campaign")
+        .order_by("-created_at", "-id")
+    )

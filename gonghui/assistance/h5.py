@@ -1,15 +1,14 @@
 """Worker H5 pages at /assistance/: the worker's own file and application status, the entry
 application form (household members, income, rigid expenses, causes, exclusions, documents)
-and the public 公示 list with masked names. Login: the SMS login at ``services:login?next=``."""
+and the public 公示 list with masked names. Login: the worker app's one SMS login."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from gonghui.services.h5 import _account_and_worker
+from gonghui.people.worker_session import current_account, linked_worker, login_url
 
 from . import documents, selectors
 from .models import Cause, ExclusionRule, ExpenseKind, HardshipFile, Relation
@@ -19,7 +18,12 @@ MEMBER_ROWS = 5
 
 
 def _login(path: str):
-    return redirect(f"{reverse('services:login')}?{urlencode({'next': path})}")
+    return redirect(login_url(path))
+
+
+def _account_and_worker(request):
+    account = current_account(request)
+    return account, linked_worker(account)
 
 
 @require_GET

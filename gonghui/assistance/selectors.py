@@ -167,3 +167,12 @@ def assignable_files(user, *, q="", unassigned=False) -> QuerySet[HardshipFile]:
     if unassigned:
         qs = qs.filter(contact__isnull=True)
     return qs.order_by("org__path", "number")
+
+
+def worker_applications(worker) -> QuerySet[Application]:
+    """Applications on files where the worker is the applicant, newest first (我的)."""
+    return (
+        Application.objects.filter(file__primary_worker=worker)
+        .select_related("file")
+        .order_by("-submitted_at", "-id")
+    )

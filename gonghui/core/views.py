@@ -1,6 +1,6 @@
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
 from gonghui.hotline.selectors import queue_counts as hotline_queue_counts
 from gonghui.people.auth import confirmed_totp_devices
@@ -35,7 +35,3 @@ def console_home(request):
             "hotline_counts": hotline_queue_counts(user),
         },
     )
-
-
-def root_redirect(request):
-    return redirect("console:home")

@@ -8,67 +8,37 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from gonghui.core.validators import normalize_phone
 from gonghui.orgs.selectors import districts
-from gonghui.people import auth
-from gonghui.people.models import WorkerAccount
+from gonghui.people import auth, worker_session
 from gonghui.people.services import phone_hash
+from gonghui.people.worker_session import current_account, login_url
 
 from . import selectors, services
 from .forms import category_choices
 from .models import Appeal, AppealType, ResolvedResult, Satisfaction, Status
-
-SESSION_KEY = "h5_worker_account"
-
-
-def current_account(request) -> WorkerAccount | None:
-    pk = request.session.get(SESSION_KEY)
-    return WorkerAccount.objects.filter(pk=pk).select_related("worker").first() if pk else None
 
 
 def _timeline(appeal):
     return appeal.events.filter(internal=False).order_by("created_at", "id")
 
 
-@require_http_methods(["GET", "POST"])
 def login(request):
-    """Two steps on one page: send the code, then enter it."""
-    ctx = {"phone": request.POST.get("phone", ""), "step": "phone"}
-    if request.method == "POST":
-        try:
-            phone = normalize_phone(request.POST.get("phone", ""))
-        except ValidationError as exc:
-            ctx["error"] = exc.messages[0]
-            return render(request, "h5/login.html", ctx, status=400)
-        try:
-            if request.POST.get("code"):
-                auth.consume_sms_code(phone, request.POST["code"])
-                account = auth.sign_in_worker(phone)
-                request.session.cycle_key()
-                request.session[SESSION_KEY] = account.pk
-                return redirect("h5:appeals")
-            auth.request_sms_code(phone, request)
-            ctx["step"] = "code"
-        except auth.AuthFailed as exc:
-            ctx["error"] = exc.detail
-            ctx["step"] = "code" if request.POST.get("code") else "phone"
-            return render(request, "h5/login.html", ctx, status=exc.status)
-    return render(request, "h5/login.html", ctx)
+    """The worker app's one SMS login; afterwards back to ``?next=`` or the appeal list."""
+    return worker_session.login(request, default_next=reverse("h5:appeals"))
 
 
-@require_POST
-def logout(request):
-    request.session.pop(SESSION_KEY, None)
-    return redirect("h5:login")
+logout = worker_session.logout
 
 
 def appeals(request):
     account = current_account(request)
     if account is None:
-        return redirect("h5:login")
+        return redirect(login_url(request.get_full_path()))
     return render(request, "h5/appeals.html", {"appeals": selectors.worker_appeals(account)})
 
 
@@ -113,7 +83,7 @@ def new_appeal(request):
 def appeal(request, appeal_id: int):
     account = current_account(request)
     if account is None:
-        return redirect("h5:login")
+        return redirect(login_url(request.get_full_path()))
     item = selectors.worker_appeals(account).filter(pk=appeal_id).first()
     if item is None:
         raise Http404

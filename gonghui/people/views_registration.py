@@ -6,18 +6,17 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from gonghui.hotline.h5 import current_account
 from gonghui.orgs.selectors import children, districts
 
 from . import selectors, services
 from .decorators import staff_required
 from .models import EmploymentForm
 from .scope import require_scope
+from .worker_session import current_account, login_url
 
 FIELDS = (
     "name",
@@ -46,8 +45,7 @@ def register(request):
     """The worker's own 实名登记 (SMS login first)."""
     account = current_account(request)
     if account is None:
-        path = reverse("registration:register")
-        return redirect(f"{reverse('services:login')}?{urlencode({'next': path})}")
+        return redirect(login_url(reverse("registration:register")))
     state = selectors.registration_of(account)
     if state["status"] != "none":
         return render(request, "people/h5/registered.html", {"state": state})

@@ -2,8 +2,8 @@
 join, enroll in a session (or join its waitlist), follow and cancel under 我的报名 with a
 personal check-in QR code, and check in by scanning a session's QR code.
 
-Workers log in by SMS code on the hotline's H5 login (same session key); ``login`` here wraps
-that view so the worker comes back to the page they wanted. Everything that changes a seat
+Workers log in through the worker app's one SMS login (``people.worker_session``) and come
+back to the page they wanted. Everything that changes a seat
 goes through ``enrollment.py``; its refusals are shown as Chinese messages with a 4xx status.
 Every page works without JavaScript and fits a 360px screen.
 """
@@ -19,15 +19,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from gonghui.hotline import h5 as hotline_h5
-from gonghui.hotline.h5 import current_account
-from gonghui.people.models import Worker
+from gonghui.people import worker_session
+from gonghui.people.worker_session import current_account, linked_worker, login_url
 
 from . import eligibility, selectors
 from . import enrollment as seats
@@ -43,57 +41,24 @@ from .models import (
 from .services import Conflict
 
 PAGE_SIZE = 20
-NEXT_KEY = "services_h5_next"  # where to go after the SMS login
 
 
 # --- who is asking ----------------------------------------------------------------------------
 
 
 def _account_and_worker(request):
-    """The logged-in ``WorkerAccount`` (or None) and its ``Worker`` (or None).
-
-    An account made by the H5 login is not linked yet; link it to the worker with the same
-    phone, the rule ``people.auth.worker_login`` applies for API logins."""
+    """The logged-in ``WorkerAccount`` (or None) and its ``Worker`` (or None)."""
     account = current_account(request)
-    if account is None:
-        return None, None
-    if account.worker_id is None:
-        worker = Worker.objects.filter(phone_hash=account.phone_hash).order_by("id").first()
-        if worker is not None:
-            account.worker = worker
-            account.save(update_fields=["worker"])
-    return account, account.worker
+    return account, linked_worker(account)
 
 
 def _login_url(next_path: str) -> str:
-    return f"{reverse('services:login')}?{urlencode({'next': next_path})}"
+    return login_url(next_path)
 
 
-def _safe_next(request, value: str) -> str:
-    if (
-        value
-        and value.startswith("/")
-        and url_has_allowed_host_and_scheme(
-            value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-    ):
-        return value
-    return ""
-
-
-@require_http_methods(["GET", "POST"])
 def login(request):
-    """The hotline's SMS login, then back to ``?next=`` (a path on this site)."""
-    target = _safe_next(request, request.GET.get("next", ""))
-    if target:
-        request.session[NEXT_KEY] = target
-    if request.method == "GET" and current_account(request) is not None:
-        return redirect(request.session.pop(NEXT_KEY, "") or reverse("services:catalog"))
-    response = hotline_h5.login(request)
-    if response.status_code == 302 and request.session.get(hotline_h5.SESSION_KEY):
-        _account_and_worker(request)
-        return redirect(request.session.pop(NEXT_KEY, "") or reverse("services:catalog"))
-    return response
+    """The worker app's one SMS login; afterwards back to ``?next=`` or the catalogue."""
+    return worker_session.login(request, default_next=reverse("services:catalog"))
 
 
 # --- helpers ----------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from gonghui.orgs.models import DISTRICT_TYPES
 from gonghui.orgs.selectors import get_by_code
 from gonghui.people.models import Worker
 from gonghui.people.scope import scope_for
+from gonghui.people.worker_session import linked_worker
 
 from . import health_selectors as sel
 from .models import BookingStatus, HealthBooking, HealthProgram, HealthQuota, Hospital, HospitalDay
@@ -46,18 +47,8 @@ def _date_text(day: datetime.date) -> str:
 
 
 def worker_for_account(account):
-    """The ``Worker`` behind an H5/app login. An unlinked account is linked to the worker with
-    the same (SMS-verified) phone, the rule ``people.auth.worker_login`` applies; ``None``
-    when there is none."""
-    if account is None:
-        return None
-    if account.worker_id is None:
-        found = Worker.objects.filter(phone_hash=account.phone_hash).order_by("id").first()
-        if found is None:
-            return None
-        account.worker = found
-        account.save(update_fields=["worker"])
-    return account.worker
+    """The ``Worker`` behind an H5/app login (``people.worker_session.linked_worker``)."""
+    return linked_worker(account)
 
 
 def no_profile_message() -> str:

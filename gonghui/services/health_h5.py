@@ -1,20 +1,18 @@
 """Worker H5 pages for the free health checks at /services/health/: the programme and
 whether I may apply (with every reason why not), book a hospital day, my bookings, cancel.
 
-Workers log in by SMS on the hotline's H5 login (the session key in ``hotline.h5``); the
+Workers log in through the worker app's one SMS login (``people.worker_session``); the
 booking goes through the same service as the API, so refusals read the same."""
 
 import functools
 from itertools import groupby
-from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from gonghui.hotline.h5 import current_account
+from gonghui.people.worker_session import current_account, login_url
 
 from . import health
 from . import health_selectors as sel
@@ -25,7 +23,7 @@ def _login_required(view):
     def wrapper(request, *args, **kwargs):
         account = current_account(request)
         if account is None:  # the SMS login, then back here
-            return redirect(f"{reverse('services:login')}?{urlencode({'next': request.path})}")
+            return redirect(login_url(request.get_full_path()))
         request.health_account = account
         request.health_worker = health.worker_for_account(account)
         return view(request, *args, **kwargs)

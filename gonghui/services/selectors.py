@@ -185,3 +185,12 @@ def sessions_run(viewer, *, runner=None, start=None, end=None) -> QuerySet[Sessi
     if end is not None:
         qs = qs.filter(starts_at__lt=end)
     return qs.order_by("starts_at", "id")
+
+
+def worker_enrollments(worker) -> QuerySet[Enrollment]:
+    """A worker's own enrollments, soonest session first (for the worker app's 我的)."""
+    return (
+        Enrollment.objects.filter(worker=worker)
+        .select_related("session__project", "session__station")
+        .order_by("-session__starts_at", "-id")
+    )

@@ -24,10 +24,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from gonghui.hotline.h5 import current_account
 from gonghui.orgs.selectors import districts
 from gonghui.people.auth import totp_required
 from gonghui.people.scope import assignments
+from gonghui.people.worker_session import current_account
 
 from . import selectors, services
 from .hours import is_open, ranges_on

@@ -54,7 +54,7 @@ def test_worker_applies_on_the_phone(phone, world, tmp_path):
     base, worker, orgs = world
     spouse = member("吴配偶")
     phone.goto(f"{base}/assistance/apply/")
-    expect(phone).to_have_url(re.compile(r"/services/login/\?next=%2Fassistance%2Fapply%2F"))
+    expect(phone).to_have_url(re.compile(r"/login/\?next=%2Fassistance%2Fapply%2F"))
     phone.fill("#phone", WORKER_PHONE)
     phone.click("main button[type=submit]")
     phone.fill("#code", re.search(r"\d{6}", sms.outbox[-1][1]).group())

@@ -10,10 +10,10 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from gonghui.core.testing import postgres_only, run_together
-from gonghui.hotline.h5 import SESSION_KEY
 from gonghui.hotline.models import Appeal, Category, Status
 from gonghui.hotline.taxonomy import load_categories
 from gonghui.people import auth
+from gonghui.people.worker_session import SESSION_KEY
 
 from .factories import API, Clock, act, at, make_appeal_in, worker_token
 

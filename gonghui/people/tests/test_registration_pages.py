@@ -5,11 +5,11 @@ import datetime
 import pytest
 from django.contrib.messages import get_messages
 
-from gonghui.hotline.h5 import SESSION_KEY
 from gonghui.people import auth, services
 from gonghui.people.demo import fake_id_number
 from gonghui.people.models import ClaimStatus, MembershipStatus, Worker
 from gonghui.people.tests.factories import make_worker
+from gonghui.people.worker_session import SESSION_KEY
 
 from .test_registration import form
 

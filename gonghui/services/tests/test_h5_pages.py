@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gonghui.core import sms
-from gonghui.hotline.h5 import SESSION_KEY
 from gonghui.people.models import WorkerAccount
 from gonghui.people.services import phone_hash
 from gonghui.people.tests.factories import make_worker
+from gonghui.people.worker_session import SESSION_KEY
 from gonghui.services import enrollment as seats
 from gonghui.services.models import (
     Attendance,
@@ -107,7 +107,7 @@ def test_anonymous_visitors_see_every_published_project_and_a_login_prompt(clien
         "快递小哥技能培训",
     }
     assert 'id="login-prompt"' in text(r)
-    assert "/services/login/?next=%2Fservices%2F" in text(r)
+    assert "/login/?next=%2Fservices%2F" in text(r)
 
 
 def test_catalog_hides_projects_the_worker_is_not_eligible_for(client, catalog, me):
@@ -237,7 +237,7 @@ def test_enroll_needs_login_and_a_worker_profile(client, catalog):
     s = make_session(catalog["open"])
     r = client.post(reverse("services:enroll", args=[s.pk]))
     assert r.status_code == 302
-    assert r["Location"] == f"/services/login/?next=%2Fservices%2F{catalog['open'].pk}%2F"
+    assert r["Location"] == f"/login/?next=%2Fservices%2F{catalog['open'].pk}%2F"
     log_in(client, "13700000000")
     r = client.post(reverse("services:enroll", args=[s.pk]))
     assert r.status_code == 403 and "尚未关联职工档案" in text(r)
@@ -307,7 +307,7 @@ def test_nobody_else_sees_or_cancels_my_enrollment(client, catalog, me, orgs):
     assert client.get(reverse("services:enrollment", args=[e.pk])).status_code == 404
     assert client.post(reverse("services:cancel", args=[e.pk])).status_code == 404
     r = Client().get(reverse("services:mine"))
-    assert r.status_code == 302 and r["Location"].startswith("/services/login/?next=")
+    assert r.status_code == 302 and r["Location"].startswith("/login/?next=")
 
 
 # --- check-in by the session's QR code --------------------------------------------------------
@@ -350,7 +350,7 @@ def test_check_in_needs_login_and_comes_back_after_it(client, soon, me):
     url = reverse("services:checkin", args=[soon.qr_token])
     r = client.get(url)
     assert r.status_code == 302
-    login = f"/services/login/?next=%2Fservices%2Fcheckin%2F{soon.qr_token}%2F"
+    login = f"/login/?next=%2Fservices%2Fcheckin%2F{soon.qr_token}%2F"
     assert r["Location"] == login
     r = client.get(login)
     assert r.status_code == 200 and 'id="phone"' in text(r)

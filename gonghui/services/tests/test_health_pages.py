@@ -4,10 +4,10 @@ scope isolation on every console page."""
 import pytest
 from django.urls import reverse
 
-from gonghui.hotline.h5 import SESSION_KEY
 from gonghui.people.models import WorkerAccount
 from gonghui.people.services import phone_hash
 from gonghui.people.tests.factories import make_staff, make_worker
+from gonghui.people.worker_session import SESSION_KEY
 from gonghui.services.models import BookingStatus, HealthBooking
 
 from .test_health_world import TOMORROW, at, book, freeze, make_world
@@ -43,7 +43,7 @@ def staff_login(client, user):
 def test_h5_needs_a_login(client, w):
     for name in ("health:index", "health:book"):
         r = client.get(reverse(name))
-        assert r.status_code == 302 and r.url.startswith(reverse("services:login") + "?next=")
+        assert r.status_code == 302 and r.url.startswith(reverse("account:login") + "?next=")
 
 
 def test_h5_without_a_worker_profile_says_so(client, w):

@@ -9,10 +9,10 @@ import qrcode.image.svg
 from django.urls import reverse
 from django.utils import timezone
 
-from gonghui.hotline.h5 import SESSION_KEY
 from gonghui.people.models import WorkerAccount
 from gonghui.people.services import phone_hash
 from gonghui.people.tests.factories import make_staff
+from gonghui.people.worker_session import SESSION_KEY
 from gonghui.stations import h5
 from gonghui.stations.models import (
     CheckIn,
