@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from gonghui.core.excel import SheetError, read_sheet
+from gonghui.notices.services import notify
 
 from . import campaign_selectors as sel
 from .models import BankImport, Payment, PaymentStatus
@@ -156,6 +157,23 @@ def _public(rows: list[dict]) -> list[dict]:
     ]
 
 
+def notify_paid(payment: Payment, campaign) -> None:
+    """Tell the beneficiary's worker the money arrived: once per payment (a re-imported file
+    or a retried task sends nothing more); inbox + SMS after commit (gonghui.notices)."""
+    worker = payment.beneficiary.worker
+    notify(
+        "payment_made",
+        phone=worker.phone if worker else "",
+        params={
+            "campaign": campaign.title,
+            "amount": f"{payment.amount:,.2f}",
+            "date": f"{payment.paid_on.month}月{payment.paid_on.day}日" if payment.paid_on else "",
+        },
+        dedupe_key=f"payment-paid:{payment.pk}",
+        link="/assistance/",
+    )
+
+
 def import_results(*, user, campaign_id: int, upload) -> dict:
     """Apply a bank result file; returns ``{"status", "applied", "already_applied", "errors",
     "rows"}``. Raises ``ImportRejected`` (nothing applied) on any row error; ``SheetError``
@@ -193,7 +211,8 @@ def import_results(*, user, campaign_id: int, upload) -> dict:
         ids = [r["reconciliation_id"] for r in rows if r["status"] != "error"]
         payments = {
             p.reconciliation_id: p
-            for p in Payment.objects.select_for_update()
+            for p in Payment.objects.select_for_update(of=("self",))
+            .select_related("beneficiary__worker")
             .filter(reconciliation_id__in=ids, pk__in=mine.values("pk"))
             .order_by("pk")
         }
@@ -222,6 +241,8 @@ def import_results(*, user, campaign_id: int, upload) -> dict:
             else:
                 p.failure_reason = r["reason"]
             p.save(update_fields=["status", "paid_on", "failure_reason", "updated_at"])
+            if p.status == PaymentStatus.PAID:
+                notify_paid(p, campaign)
             r["status"], applied = "applied", applied + 1
         report = {
             "status": "applied",

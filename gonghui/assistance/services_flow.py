@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core.validators import FieldErrors
+from gonghui.notices.services import notify
 from gonghui.people.scope import scope_for
 
 from . import rules
@@ -145,7 +146,7 @@ def transition(
             _apply_outcome(app, today)
         app.state = target
         app.save()
-        event(
+        row = event(
             file,
             action,
             user=user,
@@ -154,7 +155,31 @@ def transition(
             to=target,
             note=_event_note(app, action, note),
         )
+        notify_decision(app, row)
     return app
+
+
+def notify_decision(app: Application, row) -> None:
+    """Tell the file's worker that an application was decided (通过 / 未通过), once per
+    history event; inbox + SMS after commit (gonghui.notices)."""
+    if app.state not in (State.DONE, State.REJECTED):
+        return
+    worker = app.file.primary_worker
+    if app.state == State.DONE:
+        result = _("已通过")
+        if app.kind != Kind.EXIT and app.category:
+            result += _("（%s）") % app.get_category_display()
+        reason = ""
+    else:
+        result = _("未通过")
+        reason = _("原因：%s") % app.decision_reason if app.decision_reason else ""
+    notify(
+        "aid_decided",
+        phone=worker.phone if worker else "",
+        params={"kind": app.get_kind_display(), "result": result, "reason": reason},
+        dedupe_key=f"file-event:{row.pk}",
+        link=f"/assistance/applications/{app.pk}/",
+    )
 
 
 def _approve(app: Application, user, note: str, category, now) -> None:
@@ -210,7 +235,7 @@ def conclude_expired_publicity(today: datetime.date | None = None) -> int:
             app.state, app.decided_at = State.DONE, timezone.now()
             _apply_outcome(app, today)
             app.save()
-            event(
+            row = event(
                 app.file,
                 "conclude",
                 application=app,
@@ -218,6 +243,7 @@ def conclude_expired_publicity(today: datetime.date | None = None) -> int:
                 to=State.DONE,
                 note=_("公示期满无异议，自动办结"),
             )
+            notify_decision(app, row)
             done += 1
     return done
 

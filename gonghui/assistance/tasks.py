@@ -5,7 +5,7 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core.sms import send_sms
+from gonghui.notices.services import notify
 
 from .models import FileStatus, HardshipFile
 from .services import event
@@ -25,11 +25,14 @@ def _flag(qs, field: str, action: str, note: str, today, sms: bool) -> int:
                 continue
             setattr(file, field, today)
             file.save(update_fields=[field])
-            event(file, action, note=note)
+            row = event(file, action, note=note)
             phone = getattr(file.contact, "phone", "") if file.contact_id else ""
-            if sms and phone:
-                send_sms(
-                    phone, _("【工会帮扶】档案 %(n)s：%(note)s") % {"n": file.number, "note": note}
+            if sms and phone:  # the contact person's inbox + SMS after commit, once per flag
+                notify(
+                    "file_due",
+                    phone=phone,
+                    params={"number": file.number, "note": note},
+                    dedupe_key=f"file-event:{row.pk}",
                 )
             flagged += 1
     return flagged

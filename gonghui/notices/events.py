@@ -19,6 +19,7 @@ class Event(models.TextChoices):
     HEALTH_REMINDER = "health_reminder", _("明日体检提醒")
     AID_DECIDED = "aid_decided", _("帮扶申请有结果")
     PAYMENT_MADE = "payment_made", _("帮扶款已发放")
+    FILE_DUE = "file_due", _("困难职工档案走访/复核提醒")
 
 
 # event -> the placeholders its template may use
@@ -32,6 +33,7 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     Event.HEALTH_REMINDER: ("date", "hospital", "address"),
     Event.AID_DECIDED: ("kind", "result", "reason"),
     Event.PAYMENT_MADE: ("campaign", "amount", "date"),
+    Event.FILE_DUE: ("number", "note"),
 }
 
 # Events the worker cannot switch off (money, places and decisions about them).
@@ -85,12 +87,17 @@ DEFAULTS: dict[str, tuple[str, str, bool]] = {
     ),
     Event.AID_DECIDED: (
         "您的帮扶申请有结果了",
-        "您的{kind}申请{result}。{reason}",
+        "您的{kind}{result}。{reason}",
         True,
     ),
     Event.PAYMENT_MADE: (
         "帮扶款已发放",
         "{campaign}帮扶款{amount}元已于{date}发放，请注意查收。",
+        True,
+    ),
+    Event.FILE_DUE: (  # to the file's contact person (seeded by migration 0003)
+        "档案提醒",
+        "困难职工档案{number}：{note}",
         True,
     ),
 }

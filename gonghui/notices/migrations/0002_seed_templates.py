@@ -46,7 +46,7 @@ TEMPLATES = [
         True,
         False,
     ),
-    ("aid_decided", "您的帮扶申请有结果了", "您的{kind}申请{result}。{reason}", True, True),
+    ("aid_decided", "您的帮扶申请有结果了", "您的{kind}{result}。{reason}", True, True),
     (
         "payment_made",
         "帮扶款已发放",
