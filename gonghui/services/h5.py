@@ -332,7 +332,6 @@ def _render_mine(request, worker, *, errors=(), status=200, notice=""):
             "past": past,
             "errors": list(errors),
             "notice": notice,
-            "code_minutes": seats.WORKER_CODE_MAX_AGE // 60,
         },
         status=status,
     )

@@ -251,14 +251,19 @@ def test_worker_code_scanned_by_staff_once(orgs, running, project):
         )
 
 
-def test_worker_code_expires(orgs, running, monkeypatch):
+def test_worker_code_works_only_in_its_sessions_check_in_window(orgs, running):
     s, _w, e = running
-    code = enrollment.worker_code(e)
-    monkeypatch.setattr(enrollment, "WORKER_CODE_MAX_AGE", -1)
-    with pytest.raises(ValidationError, match="已过期"):
-        enrollment.check_in_by_worker_code(
-            actor=make_social_worker(orgs["BJ-CY"]), session_id=s.pk, code=code
-        )
+    code = enrollment.worker_code(e)  # shown offline, so it does not expire by the clock
+    staff = make_social_worker(orgs["BJ-CY"])
+    after = s.ends_at + enrollment.CHECKIN_LATE + datetime.timedelta(minutes=1)
+    with pytest.raises(ValidationError, match="不在签到时间内"):
+        enrollment.check_in_by_worker_code(actor=staff, session_id=s.pk, code=code, now=after)
+    before = s.starts_at - enrollment.CHECKIN_EARLY - datetime.timedelta(minutes=1)
+    with pytest.raises(ValidationError, match="不在签到时间内"):
+        enrollment.check_in_by_worker_code(actor=staff, session_id=s.pk, code=code, now=before)
+    enrollment.cancel(enrollment_id=e.pk, actor=staff)  # staff may cancel late
+    with pytest.raises(ValidationError, match="未报名本场次"):
+        enrollment.check_in_by_worker_code(actor=staff, session_id=s.pk, code=code)
 
 
 def test_staff_marking_skips_people_already_checked_in(orgs, running):
