@@ -10,6 +10,7 @@ from gonghui.honors.api import router as honors_router
 from gonghui.hotline import h5
 from gonghui.hotline import views as hotline_views
 from gonghui.hotline.api import router as hotline_router
+from gonghui.notices.api import router as notices_router
 from gonghui.orgs import views as org_views
 from gonghui.orgs.api import router as orgs_router
 from gonghui.partners.api import router as partners_router
@@ -25,6 +26,7 @@ from gonghui.stations.api import router as stations_router
 
 api.add_router("/v1/auth", auth_router)
 api.add_router("/v1", me_router)
+api.add_router("/v1/me", notices_router)
 api.add_router("/v1/workers", workers_router)
 api.add_router("/v1/orgs", orgs_router)
 api.add_router("/v1/hotline", hotline_router)
