@@ -7,3 +7,27 @@ class AssistanceConfig(AppConfig):
     name = "gonghui.assistance"
     label = "assistance"
     verbose_name = _("困难职工帮扶")
+
+    def ready(self):
+        from gonghui.people.deletion import register_anonymiser
+        from gonghui.people.my_data import register_export
+
+        from . import my_data
+
+        register_export("hardship_files", _("困难职工档案"), my_data.file_rows, my_data.FILE_LABELS)
+        register_export(
+            "hardship_applications",
+            _("帮扶申请"),
+            my_data.application_rows,
+            my_data.APPLICATION_LABELS,
+        )
+        register_export(
+            "aid_beneficiaries",
+            _("帮扶活动名单"),
+            my_data.beneficiary_rows,
+            my_data.BENEFICIARY_LABELS,
+        )
+        register_export(
+            "aid_payments", _("帮扶款发放"), my_data.payment_rows, my_data.PAYMENT_LABELS
+        )
+        register_anonymiser(my_data.anonymise)

@@ -9,8 +9,11 @@ class HonorsConfig(AppConfig):
     verbose_name = _("评选表彰")
 
     def ready(self):
+        from gonghui.people.my_data import register_export
         from gonghui.people.profile import register_section
 
+        from .my_data import LABELS, honour_rows
         from .profile import honors_section
 
         register_section(honors_section)
+        register_export("honours", _("荣誉"), honour_rows, LABELS)

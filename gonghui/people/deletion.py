@@ -1,6 +1,13 @@
-"""个人信息删除: the worker's request and the staff queue that anonymises or rejects it."""
+"""个人信息删除: the worker's request and the staff queue that anonymises or rejects it.
+
+Other apps anonymise their own records of the worker without ``people`` importing them: they
+register ``fn(worker)`` with ``register_anonymiser`` from ``AppConfig.ready()``. Each runs
+inside the anonymising transaction, before the worker's own fields are blanked (so it can still
+match by phone or ID-number hash); an exception rolls the whole anonymisation back.
+"""
 
 import datetime
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -27,6 +34,16 @@ TRANSITIONS = {
     "anonymise": (DeletionStatus.OPEN, DeletionStatus.ANONYMISED),
     "reject": (DeletionStatus.OPEN, DeletionStatus.REJECTED),
 }
+
+
+_ANONYMISERS: list[Callable] = []
+
+
+def register_anonymiser(fn: Callable) -> Callable:
+    """Run ``fn(worker)`` whenever a worker is anonymised (once per function)."""
+    if fn not in _ANONYMISERS:
+        _ANONYMISERS.append(fn)
+    return fn
 
 
 class AlreadyOpen(Exception):
@@ -65,7 +82,10 @@ def open_requests(user) -> QuerySet[DeletionRequest]:
 
 
 def _anonymise(worker: Worker) -> None:
-    """Blank what identifies the worker; keep union, sex, birth year and membership."""
+    """Blank what identifies the worker; keep union, sex, birth year and membership. The
+    registered anonymisers of other apps run first."""
+    for anonymise_records in _ANONYMISERS:
+        anonymise_records(worker)
     worker.name = ANONYMOUS_NAME
     worker.name_pinyin = ""
     worker.name_initials = ""

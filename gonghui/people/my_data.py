@@ -1,13 +1,16 @@
 """A worker's own data (个人信息查阅、复制): JSON and Excel, with sections from other apps.
 
 ``people`` imports no other app: an app registers ``(worker) -> list[dict]`` under a key and a
-Chinese title from its ``AppConfig.ready()`` with ``register_export``; each dict is one row.
+Chinese title from its ``AppConfig.ready()`` with ``register_export``; each dict is one row,
+values already display labels, dates ISO strings (``iso_date``); ``labels`` gives the Excel
+headers of the row keys.
 """
 
 import io
 from collections.abc import Callable
 from datetime import date, datetime
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -16,13 +19,23 @@ from gonghui.core import audit
 from .models import Worker, WorkerAccount
 from .privacy import consents_of
 
-_EXPORTS: dict[str, tuple[str, Callable]] = {}
+_EXPORTS: dict[str, tuple[str, Callable, dict]] = {}
 
 
-def register_export(key: str, title: str, rows: Callable) -> Callable:
-    """Add a section ``key`` (titled ``title``) to every worker's export."""
-    _EXPORTS[key] = (title, rows)
+def register_export(key: str, title: str, rows: Callable, labels: dict | None = None) -> Callable:
+    """Add a section ``key`` (titled ``title``) to every worker's export; ``labels`` maps the
+    row keys to Chinese Excel headers (keys without a label are their own header)."""
+    _EXPORTS[key] = (title, rows, dict(labels or {}))
     return rows
+
+
+def iso_date(value) -> str:
+    """A date, or a datetime's local date, as ``YYYY-MM-DD``; ``""`` for none."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localdate(value) if value.tzinfo else value.date()
+    return value.isoformat()
 
 
 def profile_of(worker: Worker) -> dict:
@@ -85,7 +98,7 @@ def export_of(account: WorkerAccount, request=None) -> dict:
         for c in consents_of(account)
     ]
     data = {"profile": profile_of(worker), "consents": consents}
-    for key, (_title, rows) in _EXPORTS.items():
+    for key, (_title, rows, _labels_of) in _EXPORTS.items():
         data[key] = list(rows(worker))
     audit.record(
         actor=account,
@@ -112,7 +125,7 @@ def xlsx_bytes(data: dict) -> bytes:
     """One sheet per section: the profile as 项目/内容 pairs, lists as a table."""
     titles = {"profile": _("基本信息"), "consents": _("个人信息同意")}
     labels = _labels()
-    titles.update({key: title for key, (title, _rows) in _EXPORTS.items()})
+    titles.update({key: title for key, (title, _rows, _l) in _EXPORTS.items()})
     wb = Workbook()
     ws = wb.active
     ws.title = titles["profile"]
@@ -125,7 +138,8 @@ def xlsx_bytes(data: dict) -> bytes:
         ws = wb.create_sheet(str(titles.get(key, key))[:31])
         if rows:
             headers = list(rows[0].keys())
-            ws.append([str(labels.get(h, h)) for h in headers])
+            names = {**labels, **(_EXPORTS[key][2] if key in _EXPORTS else {})}
+            ws.append([str(names.get(h, h)) for h in headers])
             for row in rows:
                 ws.append([_cell(row.get(h)) for h in headers])
     buf = io.BytesIO()

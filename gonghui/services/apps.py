@@ -7,3 +7,26 @@ class ServicesConfig(AppConfig):
     name = "gonghui.services"
     label = "services"
     verbose_name = _("普惠服务")
+
+    def ready(self):
+        from gonghui.people.deletion import register_anonymiser
+        from gonghui.people.my_data import register_export
+
+        from . import my_data
+
+        register_export(
+            "service_enrollments",
+            _("服务报名"),
+            my_data.enrollment_rows,
+            my_data.ENROLLMENT_LABELS,
+        )
+        register_export(
+            "service_attendances",
+            _("服务签到"),
+            my_data.attendance_rows,
+            my_data.ATTENDANCE_LABELS,
+        )
+        register_export(
+            "health_bookings", _("免费体检"), my_data.health_rows, my_data.HEALTH_LABELS
+        )
+        register_anonymiser(my_data.anonymise)

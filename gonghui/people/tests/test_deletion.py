@@ -114,3 +114,25 @@ def test_anonymised_worker_still_opens_in_console_and_menu_links_queue(client, o
     page = client.get(f"/console/workers/{worker.pk}/")
     assert page.status_code == 200 and "已注销职工" in page.content.decode()
     assert QUEUE in client.get(QUEUE).content.decode()
+
+
+def test_registered_anonymisers_run_in_the_same_transaction(orgs):
+    worker, _acc, req = requested(orgs["BJ-CY-WJ"], "13900008888")
+    staff = make_staff("cy_del_hook", orgs["BJ-CY"], "social_worker")
+    seen = []
+
+    def failing(w):
+        seen.append((w.pk, w.phone))  # still identifiable when the hooks run
+        raise RuntimeError("hook failed")
+
+    deletion.register_anonymiser(failing)
+    try:
+        with pytest.raises(RuntimeError):
+            deletion.review(user=staff, request_id=req.pk, action="anonymise")
+    finally:
+        deletion._ANONYMISERS.remove(failing)
+    assert seen == [(worker.pk, "13900008888")]
+    worker.refresh_from_db()
+    req.refresh_from_db()
+    assert worker.phone == "13900008888" and req.status == DeletionStatus.OPEN
+    assert not AuditLog.objects.filter(action="worker.anonymise").exists()

@@ -57,11 +57,24 @@ def test_xlsx_export_one_sheet_per_section(client, orgs):
     r = client.get("/api/v1/me/export.xlsx", **headers(acc))
     assert r.status_code == 200 and "attachment" in r["Content-Disposition"]
     wb = load_workbook(io.BytesIO(r.content))
-    assert wb.sheetnames == ["基本信息", "个人信息同意"]
+    assert wb.sheetnames[:2] == ["基本信息", "个人信息同意"]
+    assert {"12351诉求", "免费体检", "帮扶申请", "帮扶款发放", "荣誉"} <= set(wb.sheetnames)
     profile = {row[0]: row[1] for row in wb["基本信息"].iter_rows(min_row=2, values_only=True)}
     assert profile["身份证号"] == me.id_number and profile["手机号"] == "13811115555"
     assert wb["个人信息同意"].max_row == 4  # header + three purposes
     assert AuditLog.objects.filter(action="worker.export", object_id=str(me.pk)).count() == 1
+
+
+def test_xlsx_headers_come_from_the_section_labels(client, orgs):
+    make_worker(orgs["BJ-HD"], phone="13811117777")
+    rows = lambda w: [{"when": my_data.iso_date(w.created_at)}]  # noqa: E731
+    my_data.register_export("test_labels", "测试表", rows, {"when": "日期"})
+    try:
+        r = client.get("/api/v1/me/export.xlsx", **headers(auth.sign_in_worker("13811117777")))
+        rows = list(load_workbook(io.BytesIO(r.content))["测试表"].iter_rows(values_only=True))
+        assert rows[0] == ("日期",) and len(rows[1][0]) == 10 and rows[1][0][4] == "-"
+    finally:
+        my_data._EXPORTS.pop("test_labels")
 
 
 def test_account_without_worker_gets_404_in_chinese(client):
