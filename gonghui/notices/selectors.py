@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from .events import Event
+from .events import ESSENTIAL, Event
 from .models import Message, MessageTemplate, NoticePreference
 
 
@@ -28,17 +28,30 @@ def preferences(account) -> list[dict]:
         )
     )
     rows = []
-    labels = dict(Event.choices)
-    for template in MessageTemplate.objects.filter(active=True).order_by("id"):
+    for event, essential in event_rules().items():
         rows.append(
             {
-                "event": template.event,
-                "label": str(labels.get(template.event, template.event)),
-                "essential": template.essential,
-                "enabled": True if template.essential else chosen.get(template.event, True),
+                "event": event,
+                "label": str(Event(event).label),
+                "essential": essential,
+                "enabled": True if essential else chosen.get(event, True),
             }
         )
     return rows
+
+
+def event_rules() -> dict[str, bool]:
+    """``{event: essential}`` for the active events, in the order of ``Event`` (a missing
+    template row counts as its default)."""
+    templates = {t.event: t for t in MessageTemplate.objects.all()}
+    out = {}
+    for event in Event.values:
+        template = templates.get(event)
+        if template is None:
+            out[event] = event in ESSENTIAL
+        elif template.active:
+            out[event] = template.essential
+    return out
 
 
 def opted_out(phone_hash: str, event: str) -> bool:

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 
 from gonghui.people.services import phone_hash as _phone_hash
 
-from .events import Event, allowed_placeholders
+from .events import DEFAULTS, ESSENTIAL, Event, allowed_placeholders
 from .models import Message, MessageTemplate, NoticePreference, SmsStatus
-from .selectors import get_message, inbox, opted_out
+from .selectors import event_rules, get_message, inbox, opted_out
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +66,26 @@ def render(text: str, params: dict) -> str:
         return text
 
 
+def template_for(event: str) -> MessageTemplate | None:
+    """The event's template; re-created from the defaults if its row is missing (the seed
+    migration's rows are gone after a database flush). ``None`` for an unknown event."""
+    template = MessageTemplate.objects.filter(event=event).first()
+    if template is not None or event not in DEFAULTS:
+        return template
+    title, body, sms_enabled = DEFAULTS[event]
+    try:
+        with transaction.atomic():
+            return MessageTemplate.objects.create(
+                event=event,
+                title=title,
+                body=body,
+                sms_enabled=sms_enabled,
+                essential=event in ESSENTIAL,
+            )
+    except IntegrityError:  # created concurrently
+        return MessageTemplate.objects.get(event=event)
+
+
 def notify(
     event: str, *, phone: str, params: dict, dedupe_key: str, link: str = ""
 ) -> Message | None:
@@ -77,11 +97,12 @@ def notify(
     """
     if not phone:
         return None
+    dedupe_key = dedupe_key[:200]
     existing = Message.objects.filter(dedupe_key=dedupe_key).first()
     if existing is not None:
         return existing
-    template = MessageTemplate.objects.filter(event=event, active=True).first()
-    if template is None:
+    template = template_for(event)
+    if template is None or not template.active:
         return None
     digest = _phone_hash(phone)
     if not template.sms_enabled:
@@ -96,14 +117,14 @@ def notify(
                 phone=phone,
                 phone_hash=digest,
                 event=event,
-                dedupe_key=dedupe_key[:200],
+                dedupe_key=dedupe_key,
                 title=render(template.title, params)[:200],
                 body=render(template.body, params),
                 link=link or "",
                 sms_status=status,
             )
     except IntegrityError:
-        return Message.objects.get(dedupe_key=dedupe_key[:200])
+        return Message.objects.get(dedupe_key=dedupe_key)
     if status == SmsStatus.PENDING:
         transaction.on_commit(lambda: enqueue_delivery(message.pk))
     return message
@@ -134,19 +155,18 @@ def mark_all_read(account) -> int:
 
 def set_preferences(account, choices: dict) -> None:
     """Save opt-outs ``{event: bool}``; essential or unknown events raise ``ValidationError``."""
-    templates = {t.event: t for t in MessageTemplate.objects.filter(active=True)}
+    rules = event_rules()
     errors = {}
     for event, enabled in choices.items():
-        template = templates.get(event)
-        if template is None or event not in Event.values:
+        if event not in rules:
             errors[event] = [_("没有这种消息")]
-        elif template.essential and not enabled:
+        elif rules[event] and not enabled:
             errors[event] = [_("“%(label)s”是必要通知，不能关闭") % {"label": Event(event).label}]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         for event, enabled in choices.items():
-            if templates[event].essential:
+            if rules[event]:
                 continue
             NoticePreference.objects.update_or_create(
                 phone_hash=account.phone_hash, event=event, defaults={"enabled": bool(enabled)}

@@ -200,3 +200,11 @@ def test_validate_template(body, ok):
         with pytest.raises(ValidationError) as exc:
             services.validate_template("appeal_resolved", "标题", body)
         assert "body" in exc.value.message_dict
+
+
+def test_a_missing_template_row_falls_back_to_the_default():
+    MessageTemplate.objects.all().delete()  # as after a database flush
+    m = message(account(), "appeal_resolved", reply="已办结")
+    assert m is not None and "已办结" in m.body
+    assert MessageTemplate.objects.get(event="appeal_resolved").essential is True
+    assert {r["event"] for r in selectors.preferences(account())} == set(Event.values)
