@@ -36,3 +36,19 @@ def run_together(n: int, fn) -> list:
     assert not any(t.is_alive() for t in threads), "a thread hung"
     assert not errors, errors
     return results
+
+
+def clear_audit_log() -> None:
+    """Empty the append-only audit table so a transactional (live-server) test can be flushed:
+    on SQLite the delete trigger is dropped for the moment and put back; PostgreSQL's flush
+    uses TRUNCATE, which the row trigger does not stop."""
+    if connection.vendor != "sqlite":
+        return
+    trigger = (
+        "CREATE TRIGGER core_auditlog_no_delete BEFORE DELETE ON core_auditlog "
+        "BEGIN SELECT RAISE(ABORT, 'core_auditlog is append-only'); END;"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER IF EXISTS core_auditlog_no_delete")
+        cursor.execute("DELETE FROM core_auditlog")
+        cursor.execute(trigger)
