@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from gonghui.people.models import ConsentPurpose
+from gonghui.people.privacy import CONSENT_PAGE, has_consent
 from gonghui.people.worker_session import current_account, linked_worker, login_url
 
 from . import documents, selectors
@@ -74,6 +76,8 @@ def apply(request):
         "causes": Cause.choices,
         "exclusions": ExclusionRule.objects.filter(active=True),
         "post": request.POST,
+        "consent_given": has_consent(account, ConsentPurpose.INCOME),
+        "consent_page": CONSENT_PAGE,
     }
     if request.method == "GET":
         return render(request, "assistance/h5/apply.html", ctx)

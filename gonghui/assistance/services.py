@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from gonghui.core.masking import mask_name
 from gonghui.core.validators import FieldErrors, validate_id_number
+from gonghui.people.models import ConsentPurpose
+from gonghui.people.privacy import require_consent
 from gonghui.people.scope import scope_for
 from gonghui.people.services import id_number_hash
 
@@ -210,14 +212,17 @@ def submit_entry(*, worker, data: dict, user=None, account=None) -> Application:
     """Open a file (状态 建档申请中) with its household and the entry application.
 
     ``user``: a staff member applying on the worker's behalf (assistance.apply over the
-    worker's union); otherwise ``account`` is the worker's own H5 account. A member already in
-    a live file anywhere in the federation stops it with ``DuplicateHousehold`` (409) and a
-    ``DuplicateFlag`` on the existing file."""
+    worker's union, from a paper form); otherwise ``account`` is the worker's own H5 account,
+    which must consent to the use of its income figures (``ValidationError`` on ``consent``).
+    A member already in a live file anywhere in the federation stops it with
+    ``DuplicateHousehold`` (409) and a ``DuplicateFlag`` on the existing file."""
     org = worker.union_org
     if user is not None and not scope_for(user, "assistance.apply").contains(org):
         raise PermissionDenied(_("该职工不在您的管辖范围内"))
     if user is None and (account is None or account.worker_id != worker.pk):
         raise PermissionDenied(_("只能为本人申请"))
+    if user is None:  # online, by the worker: the income figures need their consent
+        require_consent(account, ConsentPurpose.INCOME)
     errors = FieldErrors()
     members = clean_members(worker, data.get("members") or [], errors)
     figures = clean_figures(data, errors)

@@ -28,6 +28,30 @@ def has_consent(account: WorkerAccount, purpose: str) -> bool:
     return active_consent(account, purpose) is not None
 
 
+# The worker's consent page (``registration:privacy``); a plain path so that services and API
+# messages can name it without reversing URLs.
+CONSENT_PAGE = "/me/privacy/"
+
+
+def consent_required_message(purpose: str) -> str:
+    """Which consent an online application needs, and where to give it (Chinese)."""
+    info = ConsentPurpose(purpose).label
+    return _(
+        "在线办理这项申请需要处理您的%(info)s，请先在“我的 › 个人信息授权”（%(url)s）中同意"
+        "“%(info)s”一项后再提交；不同意的，可到所属工会现场办理。"
+    ) % {"info": info, "url": CONSENT_PAGE}
+
+
+def require_consent(account: WorkerAccount | None, purpose: str) -> None:
+    """For the worker's own online applications: ``ValidationError`` on the field ``consent``
+    unless the account currently consents to ``purpose``. Staff entering paper forms do not
+    call this."""
+    if account is None or not has_consent(account, purpose):
+        raise ValidationError(
+            {"consent": [ValidationError(consent_required_message(purpose), code="consent")]}
+        )
+
+
 def grant_consent(account: WorkerAccount, purpose: str, request=None) -> Consent:
     """Record consent to the current text. Granting again to the same version is a no-op;
     a newer text version replaces the old grant."""

@@ -16,8 +16,10 @@ from gonghui.core.validators import normalize_phone, validate_credit_code, valid
 from gonghui.orgs.models import DISTRICT_TYPES, OrgType
 from gonghui.orgs.selectors import children, district_of, districts, get_by_code
 
+from . import privacy
 from .models import (
     ClaimStatus,
+    ConsentPurpose,
     EmploymentForm,
     MembershipStatus,
     RegistrationClaim,
@@ -372,7 +374,9 @@ def register_self(account: WorkerAccount, data: dict, *, request=None) -> Regist
     membership *claimed* when the worker says they are a member. Known 身份证号: linked only
     when the name matches and the account's phone is the one on file; otherwise a
     ``RegistrationClaim`` goes to staff. Callers must answer with ``registration_received()``.
+    Needs the account's consent to process the 身份证号 (``sensitive_id``).
     """
+    privacy.require_consent(account, ConsentPurpose.SENSITIVE_ID)
     d = clean_registration(data)
     resident = d["resident"]
     id_hash = id_number_hash(resident.number)

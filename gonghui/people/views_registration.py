@@ -12,9 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.orgs.selectors import children, districts
 
-from . import selectors, services
+from . import privacy, selectors, services
 from .decorators import staff_required
-from .models import EmploymentForm
+from .models import ConsentPurpose, EmploymentForm
 from .scope import require_scope
 from .worker_session import current_account, login_url
 
@@ -69,6 +69,8 @@ def register(request):
         "general_errors": errors.get("__all__", []),
         "forms": EmploymentForm.choices,
         "places": _places(),
+        "consent_given": privacy.has_consent(account, ConsentPurpose.SENSITIVE_ID),
+        "consent_page": privacy.CONSENT_PAGE,
     }
     return render(request, "people/h5/register.html", context, status=status)
 

@@ -189,10 +189,12 @@ class BookIn(Schema):
 def book(request, payload: BookIn):
     """Apply and book a day in one step. 400 not eligible (``errors.eligibility``), 409 the
     district's quota is used up (``errors.quota``), the day is full (``errors.day``) or the
-    person already has this year's check."""
+    person already has this year's check. Without the ``health`` consent: 400 ``errors.consent``."""
     worker = _worker(request)
     try:
-        booking = health.book(worker=worker, day_id=payload.day)
+        booking = health.book_online(
+            account=request.worker_account, worker=worker, day_id=payload.day
+        )
     except health.Conflict as exc:
         raise _conflict(exc) from None
     return Status(201, my_booking_out(booking))

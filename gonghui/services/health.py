@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from gonghui.notices.services import notify
 from gonghui.orgs.models import DISTRICT_TYPES
 from gonghui.orgs.selectors import get_by_code
-from gonghui.people.models import Worker
+from gonghui.people.models import ConsentPurpose, Worker
+from gonghui.people.privacy import require_consent
 from gonghui.people.scope import scope_for
 from gonghui.people.worker_session import linked_worker
 
@@ -56,6 +57,13 @@ def no_profile_message() -> str:
 
 
 # --- apply and book ---------------------------------------------------------------------------
+
+
+def book_online(*, account, worker, day_id, now=None) -> HealthBooking:
+    """The worker's own application (H5 page or app): needs the account's consent to process
+    health information (``ValidationError`` on ``consent``), then ``book``."""
+    require_consent(account, ConsentPurpose.HEALTH)
+    return book(worker=worker, day_id=day_id, now=now)
 
 
 def book(*, worker, day_id, now=None) -> HealthBooking:

@@ -12,6 +12,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from gonghui.people.models import ConsentPurpose
+from gonghui.people.privacy import CONSENT_PAGE, has_consent
 from gonghui.people.worker_session import current_account, login_url
 
 from . import health
@@ -75,7 +77,9 @@ def book(request):
     error, status = "", 200
     if request.method == "POST":
         try:
-            booking = health.book(worker=worker, day_id=request.POST.get("day"))
+            booking = health.book_online(
+                account=request.health_account, worker=worker, day_id=request.POST.get("day")
+            )
         except health.Conflict as exc:
             error, status = exc.message, 409
         except ValidationError as exc:
@@ -96,6 +100,8 @@ def book(request):
             "hospitals": hospitals,
             "error": error,
             "selected": request.POST.get("day", ""),
+            "consent_given": has_consent(request.health_account, ConsentPurpose.HEALTH),
+            "consent_page": CONSENT_PAGE,
         },
         status=status,
     )

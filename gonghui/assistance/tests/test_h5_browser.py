@@ -6,12 +6,15 @@ stopped with where the existing file is; and the public 公示 list with masked 
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from gonghui.assistance.demo import load_reference
 from gonghui.assistance.models import Application, Document
 from gonghui.core import sms
 from gonghui.orgs.demo import load_orgs
+from gonghui.people.consent_texts import CONSENT_TEXT_VERSION
+from gonghui.people.models import Consent, WorkerAccount
 from gonghui.people.tests.factories import make_worker
 
 from .factories import aid_officer, member, step
@@ -60,6 +63,16 @@ def test_worker_applies_on_the_phone(phone, world, tmp_path):
     phone.fill("#code", re.search(r"\d{6}", sms.outbox[-1][1]).group())
     phone.click("main button[type=submit]")
     expect(phone).to_have_url(f"{base}/assistance/apply/")
+    expect(phone.locator("#consent-needed")).to_be_visible()
+    # consent to the income figures (a plain row: the grant service writes the audit table)
+    Consent.objects.create(
+        account=WorkerAccount.objects.get(worker=worker),
+        purpose="income",
+        text_version=CONSENT_TEXT_VERSION,
+        granted_at=timezone.now(),
+    )
+    phone.reload()
+    expect(phone.locator("#consent-needed")).to_have_count(0)
     assert fits(phone)
 
     phone.fill("#m0_name", spouse["name"])

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from gonghui.core.models import AuditLog
-from gonghui.people import auth, services
+from gonghui.people import auth, privacy, services
 from gonghui.people.demo import fake_id_number
 from gonghui.people.models import (
     ClaimStatus,
@@ -23,8 +23,12 @@ pytestmark = pytest.mark.django_db
 NEW_ID = fake_id_number("110105", datetime.date(1990, 5, 6), 321, "F")
 
 
-def account(phone="13700001111") -> WorkerAccount:
-    return auth.sign_in_worker(phone)
+def account(phone="13700001111", consent=True) -> WorkerAccount:
+    """A signed-in phone that (unless told otherwise) consented to its ID number's use."""
+    acc = auth.sign_in_worker(phone)
+    if consent:
+        privacy.grant_consent(acc, "sensitive_id")
+    return acc
 
 
 def form(**overrides) -> dict:
@@ -91,6 +95,7 @@ def test_field_errors_in_chinese(orgs):
 def test_existing_id_with_matching_name_and_phone_links(orgs):
     on_file = make_worker(orgs["BJ-CY-WJ-001"], name="钱有档", phone="13700002222")
     acc = WorkerAccount.objects.create(phone="13700002222", phone_hash=on_file.phone_hash)
+    privacy.grant_consent(acc, "sensitive_id")
     result = services.register_self(acc, form(name="钱有档", id_number=on_file.id_number))
     assert result.outcome == "linked"
     acc.refresh_from_db()
@@ -116,6 +121,7 @@ def test_existing_id_with_other_phone_goes_to_staff(orgs):
 def test_existing_id_with_wrong_name_goes_to_staff(orgs):
     on_file = make_worker(orgs["BJ-CY-WJ-001"], name="钱有档", phone="13700002222")
     acc = WorkerAccount.objects.create(phone="13700002222", phone_hash=on_file.phone_hash)
+    privacy.grant_consent(acc, "sensitive_id")
     result = services.register_self(acc, form(name="孙冒名", id_number=on_file.id_number))
     assert result.outcome == "claimed"
     acc.refresh_from_db()
@@ -211,3 +217,19 @@ def test_link_claim(orgs, cy_handler):
     on_file.refresh_from_db()
     assert acc.worker == on_file and on_file.membership_status == MembershipStatus.CLAIMED
     assert AuditLog.objects.filter(action="claim_link", object_id=str(claim.pk)).exists()
+
+
+def test_registration_needs_the_id_number_consent(client, orgs):
+    acc = account(consent=False)
+    with pytest.raises(ValidationError) as exc:
+        services.register_self(acc, form())
+    assert list(exc.value.message_dict) == ["consent"]
+    assert "身份证件号码" in exc.value.messages[0] and "/me/privacy/" in exc.value.messages[0]
+    r = api_post(client, acc, form())
+    assert r.status_code == 400 and list(r.json()["errors"]) == ["consent"]
+    assert "个人信息授权" in r.json()["errors"]["consent"][0]
+    assert not Worker.objects.exists() and not RegistrationClaim.objects.exists()
+    privacy.grant_consent(acc, "sensitive_id")
+    assert api_post(client, acc, form()).status_code == 202
+    privacy.withdraw_consent(acc, "sensitive_id")  # withdrawing later keeps what was done
+    assert WorkerAccount.objects.get(pk=acc.pk).worker.name == "赵小登"

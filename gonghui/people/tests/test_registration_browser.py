@@ -3,11 +3,13 @@
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from gonghui.core import sms
 from gonghui.orgs.demo import load_orgs
-from gonghui.people.models import Worker
+from gonghui.people.consent_texts import CONSENT_TEXT_VERSION
+from gonghui.people.models import Consent, Worker, WorkerAccount
 
 pytestmark = pytest.mark.browser
 
@@ -38,6 +40,16 @@ def test_registration_form_fits_a_phone_and_keeps_choices(phone, live_server):
     phone.fill("#code", re.search(r"\d{6}", sms.outbox[-1][1]).group())
     phone.click("main button[type=submit]")
     expect(phone).to_have_url(f"{live_server.url}/me/register/")
+    expect(phone.locator("#consent-needed")).to_be_visible()
+    # consent to the ID number's use (a plain row: the grant service writes the audit table)
+    Consent.objects.create(
+        account=WorkerAccount.objects.get(),
+        purpose="sensitive_id",
+        text_version=CONSENT_TEXT_VERSION,
+        granted_at=timezone.now(),
+    )
+    phone.reload()
+    expect(phone.locator("#consent-needed")).to_have_count(0)
     assert fits(phone)
     phone.fill("#name", "周自登")
     phone.fill("#id_number", "123")

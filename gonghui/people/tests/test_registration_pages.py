@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.contrib.messages import get_messages
 
-from gonghui.people import auth, services
+from gonghui.people import auth, privacy, services
 from gonghui.people.demo import fake_id_number
 from gonghui.people.models import ClaimStatus, MembershipStatus, Worker
 from gonghui.people.tests.factories import make_worker
@@ -16,17 +16,36 @@ from .test_registration import form
 pytestmark = pytest.mark.django_db
 
 
-def h5_login(client, phone="13700001111"):
+def h5_login(client, phone="13700001111", consent=True):
     account = auth.sign_in_worker(phone)
+    if consent:
+        privacy.grant_consent(account, "sensitive_id")
     session = client.session
     session[SESSION_KEY] = account.pk
     session.save()
     return account
 
 
+def consenting(phone):
+    account = auth.sign_in_worker(phone)
+    privacy.grant_consent(account, "sensitive_id")
+    return account
+
+
 def test_register_page_needs_login(client, orgs):
     r = client.get("/me/register/")
     assert r.status_code == 302 and "next=%2Fme%2Fregister%2F" in r["Location"]
+
+
+def test_register_page_without_consent_says_which_and_links_to_the_consent_page(client, orgs):
+    h5_login(client, consent=False)
+    page = client.get("/me/register/").content.decode()
+    assert 'id="consent-needed"' in page and 'href="/me/privacy/"' in page
+    r = client.post("/me/register/", form())
+    assert r.status_code == 400
+    html = r.content.decode()
+    assert "身份证件号码" in html and "个人信息授权" in html and 'href="/me/privacy/"' in html
+    assert not Worker.objects.exists()
 
 
 def test_register_page_shows_places_by_name_and_field_errors(client, orgs):
@@ -65,9 +84,9 @@ def test_no_worker_notices_link_to_registration(client, orgs):
 
 
 def _pending(orgs):
-    cy = services.register_self(auth.sign_in_worker("13700001111"), form()).worker
+    cy = services.register_self(consenting("13700001111"), form()).worker
     hd = services.register_self(
-        auth.sign_in_worker("13700003333"),
+        consenting("13700003333"),
         form(
             name="海淀人",
             id_number=fake_id_number("110108", datetime.date(1990, 1, 1), 12, "M"),
@@ -77,7 +96,7 @@ def _pending(orgs):
     ).worker
     on_file = make_worker(orgs["BJ-HD-ZGC-001"], name="钱有档", phone="13700002222")
     hd_claim = services.register_self(
-        auth.sign_in_worker("13700004444"),
+        consenting("13700004444"),
         form(name="钱某", id_number=on_file.id_number, district="海淀区总工会", street=""),
     ).claim
     return cy, hd, hd_claim

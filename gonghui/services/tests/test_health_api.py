@@ -9,7 +9,9 @@ import pytest
 
 from gonghui.core import sms
 from gonghui.hotline.tests.factories import worker_token
+from gonghui.people import privacy
 from gonghui.people.models import WorkerAccount
+from gonghui.people.services import phone_hash
 from gonghui.people.tests.factories import UserFactory, bearer, make_staff, make_worker
 from gonghui.services import health
 from gonghui.services.models import BookingStatus, HealthBooking, HealthProgram, HealthQuota
@@ -31,9 +33,16 @@ def w(orgs, clock):
     return make_world(orgs)
 
 
+def consenting_token(client, phone) -> dict:
+    """A worker's token whose account consented to the use of health information."""
+    headers = worker_token(client, phone)
+    privacy.grant_consent(WorkerAccount.objects.get(phone_hash=phone_hash(phone)), "health")
+    return headers
+
+
 @pytest.fixture
 def me(client, cy_worker):
-    return worker_token(client, CY_PHONE)
+    return consenting_token(client, CY_PHONE)
 
 
 def post(client, url, headers, data=None):
@@ -112,10 +121,25 @@ def test_a_login_without_a_worker_profile_gets_a_clear_message(client, w):
         assert r.json()["errors"]["__all__"] == [r.json()["detail"]]
 
 
+def test_booking_without_the_health_consent_is_a_400_naming_it(client, w, cy_worker):
+    headers = worker_token(client, CY_PHONE)
+    r = post(client, f"{API}/my/bookings", headers, {"day": w.a1.pk})
+    assert r.status_code == 400 and list(r.json()["errors"]) == ["consent"]
+    assert "健康信息" in r.json()["errors"]["consent"][0]
+    assert "/me/privacy/" in r.json()["errors"]["consent"][0]
+    assert not HealthBooking.objects.exists()
+    account = WorkerAccount.objects.get(worker=cy_worker)
+    privacy.grant_consent(account, "health")
+    assert post(client, f"{API}/my/bookings", headers, {"day": w.a1.pk}).status_code == 201
+    privacy.withdraw_consent(account, "health")  # the booking made stays
+    assert HealthBooking.objects.get().status == BookingStatus.BOOKED
+    assert post(client, f"{API}/my/bookings", headers, {"day": w.b1.pk}).status_code == 400
+
+
 def test_the_same_person_under_another_account_is_refused(client, w, cy_worker, me):
     assert post(client, f"{API}/my/bookings", me, {"day": w.a1.pk}).status_code == 201
     # a second account for the same person: staff linked it to the same worker profile
-    other = worker_token(client, "13700000001")
+    other = consenting_token(client, "13700000001")
     WorkerAccount.objects.filter(worker__isnull=True).update(worker=cy_worker)
     r = post(client, f"{API}/my/bookings", other, {"day": w.b1.pk})
     assert r.status_code == 409

@@ -4,9 +4,13 @@ page; the next day the hospital's staff mark it done in the console."""
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from gonghui.core import sms
+from gonghui.people.consent_texts import CONSENT_TEXT_VERSION
+from gonghui.people.models import Consent, WorkerAccount
+from gonghui.people.services import phone_hash
 from gonghui.people.staff import create_or_update_staff
 from gonghui.people.tests.factories import make_worker
 
@@ -36,6 +40,14 @@ def test_a_worker_books_and_the_hospital_completes(page, health_site):
     code = re.search(r"\d{6}", sms.outbox[-1][1]).group()
     page.fill("input[name=code]", code)
     page.click("button[type=submit]")
+    expect(page).not_to_have_url(re.compile(r"/login/"))
+    # consent to health information (a plain row: the grant service writes the audit table)
+    Consent.objects.create(
+        account=WorkerAccount.objects.get(phone_hash=phone_hash(PHONE)),
+        purpose="health",
+        text_version=CONSENT_TEXT_VERSION,
+        granted_at=timezone.now(),
+    )
 
     page.goto(f"{base}/services/health/")
     expect(page.locator("h1")).to_contain_text("免费体检")

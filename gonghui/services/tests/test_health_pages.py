@@ -4,6 +4,7 @@ scope isolation on every console page."""
 import pytest
 from django.urls import reverse
 
+from gonghui.people import privacy
 from gonghui.people.models import WorkerAccount
 from gonghui.people.services import phone_hash
 from gonghui.people.tests.factories import make_staff, make_worker
@@ -25,8 +26,10 @@ def w(orgs, clock):
     return make_world(orgs)
 
 
-def h5_login(client, phone="13812345678", worker=None):
+def h5_login(client, phone="13812345678", worker=None, consent=True):
     account = WorkerAccount.objects.create(phone=phone, phone_hash=phone_hash(phone), worker=worker)
+    if consent:
+        privacy.grant_consent(account, "health")
     session = client.session
     session[SESSION_KEY] = account.pk
     session.save()
@@ -75,6 +78,19 @@ def test_h5_apply_and_book(client, w, cy_worker, django_capture_on_commit_callba
     assert "2026-06-16" in r.content.decode() and "取消预约" in r.content.decode()
     body = client.get(reverse("health:index")).content.decode()
     assert "不能重复申请" in body and 'id="book-link"' not in body
+
+
+def test_h5_booking_without_the_health_consent_says_which_and_links_to_it(client, w, cy_worker):
+    account = h5_login(client, consent=False)
+    page = client.get(reverse("health:book")).content.decode()
+    assert 'id="consent-needed"' in page and 'href="/me/privacy/"' in page
+    r = client.post(reverse("health:book"), {"day": w.a1.pk})
+    assert r.status_code == 400 and not HealthBooking.objects.exists()
+    html = r.content.decode()
+    assert "健康信息" in html and "个人信息授权" in html and 'href="/me/privacy/"' in html
+    privacy.grant_consent(account, "health")
+    assert 'id="consent-needed"' not in client.get(reverse("health:book")).content.decode()
+    assert client.post(reverse("health:book"), {"day": w.a1.pk}).status_code == 302
 
 
 def test_h5_quota_exhausted_is_a_form_error(client, orgs, clock, cy_worker):
