@@ -1,14 +1,19 @@
-"""实名登记: the worker's H5 form and the console queue (one include in gonghui/urls.py)."""
+"""实名登记 and 个人信息授权: the worker's H5 pages and the console queues (one include in
+gonghui/urls.py)."""
 
 from django.urls import path
 
-from . import views_deletion
+from . import views_deletion, views_privacy
 from . import views_registration as views
 
 app_name = "registration"
 
 urlpatterns = [
     path("me/register/", views.register, name="register"),
+    path("me/privacy/", views_privacy.privacy_page, name="privacy"),
+    path("me/privacy/export.json", views_privacy.export_json, name="privacy-export-json"),
+    path("me/privacy/export.xlsx", views_privacy.export_xlsx, name="privacy-export-xlsx"),
+    path("me/privacy/deletion/", views_privacy.deletion_page, name="privacy-deletion"),
     path("console/workers/registrations/", views.queue, name="queue"),
     path(
         "console/workers/registrations/memberships/<int:worker_id>/<str:action>/",
