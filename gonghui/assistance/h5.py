@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from gonghui.people.consent_texts import consent_text
 from gonghui.people.models import ConsentPurpose
-from gonghui.people.privacy import CONSENT_PAGE, has_consent
+from gonghui.people.privacy import CONSENT_PAGE, grant_consent, has_consent
 from gonghui.people.worker_session import current_account, linked_worker, login_url
 
 from . import documents, selectors
@@ -77,6 +78,7 @@ def apply(request):
         "exclusions": ExclusionRule.objects.filter(active=True),
         "post": request.POST,
         "consent_given": has_consent(account, ConsentPurpose.INCOME),
+        "consent_text": consent_text(ConsentPurpose.INCOME),
         "consent_page": CONSENT_PAGE,
     }
     if request.method == "GET":
@@ -85,6 +87,9 @@ def apply(request):
     try:
         uploads = request.FILES.getlist("documents")
         documents.check_all(uploads)
+        if request.POST.get("consent") == "1":  # the consent box on the form, never pre-ticked
+            grant_consent(account, ConsentPurpose.INCOME, request=request)
+            ctx["consent_given"] = True
         app = submit_entry(worker=worker, data=_form_data(request.POST), account=account)
         documents.attach_all(app, uploads)
         return redirect("assistance:application", application_id=app.pk)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gonghui.orgs.selectors import children, districts
 
 from . import privacy, selectors, services
+from .consent_texts import consent_text
 from .decorators import staff_required
 from .models import ConsentPurpose, EmploymentForm
 from .scope import require_scope
@@ -52,6 +53,8 @@ def register(request):
     data, errors, status = {}, {}, 200
     if request.method == "POST":
         data = {f: request.POST.get(f, "").strip() for f in FIELDS}
+        if request.POST.get("consent") == "1":  # the consent box on the form, never pre-ticked
+            privacy.grant_consent(account, ConsentPurpose.SENSITIVE_ID, request=request)
         try:
             services.register_self(account, data, request=request)
         except ValidationError as exc:
@@ -70,6 +73,7 @@ def register(request):
         "forms": EmploymentForm.choices,
         "places": _places(),
         "consent_given": privacy.has_consent(account, ConsentPurpose.SENSITIVE_ID),
+        "consent_text": consent_text(ConsentPurpose.SENSITIVE_ID),
         "consent_page": privacy.CONSENT_PAGE,
     }
     return render(request, "people/h5/register.html", context, status=status)

@@ -12,8 +12,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from gonghui.people.consent_texts import consent_text
 from gonghui.people.models import ConsentPurpose
-from gonghui.people.privacy import CONSENT_PAGE, has_consent
+from gonghui.people.privacy import CONSENT_PAGE, grant_consent, has_consent
 from gonghui.people.worker_session import current_account, login_url
 
 from . import health
@@ -76,6 +77,8 @@ def book(request):
         raise Http404
     error, status = "", 200
     if request.method == "POST":
+        if request.POST.get("consent") == "1":  # the consent box on the form, never pre-ticked
+            grant_consent(request.health_account, ConsentPurpose.HEALTH, request=request)
         try:
             booking = health.book_online(
                 account=request.health_account, worker=worker, day_id=request.POST.get("day")
@@ -101,6 +104,7 @@ def book(request):
             "error": error,
             "selected": request.POST.get("day", ""),
             "consent_given": has_consent(request.health_account, ConsentPurpose.HEALTH),
+            "consent_text": consent_text(ConsentPurpose.HEALTH),
             "consent_page": CONSENT_PAGE,
         },
         status=status,

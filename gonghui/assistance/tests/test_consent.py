@@ -56,7 +56,9 @@ def test_h5_form_explains_the_missing_consent_and_refuses_with_a_link(client, wo
     assert r.status_code == 400
     html = r.content.decode()
     assert "收入情况" in html and "个人信息授权" in html and not HardshipFile.objects.exists()
-    privacy.grant_consent(account, "income")
-    assert 'id="consent-needed"' not in client.get("/assistance/apply/").content.decode()
-    r = client.post("/assistance/apply/", {"annual_income": "24000", "causes": ["illness"]})
+    # ticking the box on the form is the separate consent (recorded, then the application)
+    data = {"annual_income": "24000", "causes": ["illness"], "consent": "1"}
+    r = client.post("/assistance/apply/", data)
     assert r.status_code == 302 and HardshipFile.objects.get().primary_worker == worker
+    assert privacy.has_consent(account, "income")
+    assert 'id="consent-needed"' not in client.get("/assistance/apply/").content.decode()

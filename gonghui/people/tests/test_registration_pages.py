@@ -7,7 +7,7 @@ from django.contrib.messages import get_messages
 
 from gonghui.people import auth, privacy, services
 from gonghui.people.demo import fake_id_number
-from gonghui.people.models import ClaimStatus, MembershipStatus, Worker
+from gonghui.people.models import ClaimStatus, MembershipStatus, Worker, WorkerAccount
 from gonghui.people.tests.factories import make_worker
 from gonghui.people.worker_session import SESSION_KEY
 
@@ -45,7 +45,15 @@ def test_register_page_without_consent_says_which_and_links_to_the_consent_page(
     assert r.status_code == 400
     html = r.content.decode()
     assert "身份证件号码" in html and "个人信息授权" in html and 'href="/me/privacy/"' in html
+    assert (
+        'name="consent" value="1"' in html and "checked" not in html.split('name="consent"')[1][:40]
+    )
     assert not Worker.objects.exists()
+    # ticking the box on the form is the separate consent (recorded, then the registration)
+    r = client.post("/me/register/", {**form(), "consent": "1"})
+    assert r.status_code == 200 and 'id="registration-state"' in r.content.decode()
+    assert Worker.objects.count() == 1
+    assert privacy.has_consent(WorkerAccount.objects.get(worker__isnull=False), "sensitive_id")
 
 
 def test_register_page_shows_places_by_name_and_field_errors(client, orgs):

@@ -88,9 +88,12 @@ def test_h5_booking_without_the_health_consent_says_which_and_links_to_it(client
     assert r.status_code == 400 and not HealthBooking.objects.exists()
     html = r.content.decode()
     assert "健康信息" in html and "个人信息授权" in html and 'href="/me/privacy/"' in html
-    privacy.grant_consent(account, "health")
+    assert 'name="consent" value="1"' in html
+    # ticking the box on the form is the separate consent (recorded, then the booking)
+    r = client.post(reverse("health:book"), {"day": w.a1.pk, "consent": "1"})
+    assert r.status_code == 302 and HealthBooking.objects.count() == 1
+    assert privacy.has_consent(account, "health")
     assert 'id="consent-needed"' not in client.get(reverse("health:book")).content.decode()
-    assert client.post(reverse("health:book"), {"day": w.a1.pk}).status_code == 302
 
 
 def test_h5_quota_exhausted_is_a_form_error(client, orgs, clock, cy_worker):
