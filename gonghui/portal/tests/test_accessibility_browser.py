@@ -32,7 +32,9 @@ from gonghui.assistance.demo import load_reference as load_aid_reference
 from gonghui.honors.models import State
 from gonghui.honors.tests.factories import make_nomination, make_program
 from gonghui.hotline import services as hotline_services
+from gonghui.hotline.models import Appeal
 from gonghui.hotline.models import Category as HotlineCategory
+from gonghui.hotline.models import Status as AppealStatus
 from gonghui.hotline.taxonomy import load_categories as load_hotline_categories
 from gonghui.notices.models import MessageTemplate
 from gonghui.notices.selectors import inbox
@@ -57,6 +59,7 @@ pytestmark = pytest.mark.browser
 
 PHONE = "13812340088"
 NEWCOMER = "13700008899"  # a phone without a worker record
+FRESH = "13912340077"  # a worker with a record and nothing done yet (empty lists, the forms)
 AXE = settings.BASE_DIR / "node_modules/axe-core/axe.min.js"
 TILES = "http://127.0.0.1:9/{z}/{x}/{y}.png"  # never the internet from tests; blocked anyway
 TILE_URL = re.compile(r"/\d+/\d+/\d+\.png$")
@@ -148,15 +151,18 @@ def world(live_server, transactional_db, settings):
 
     worker = make_worker(orgs["BJ-CY-WJ-001"], name="王无障碍", phone=PHONE)
     account = auth.sign_in_worker(PHONE)
-    # The worker's consents as rows (granting through privacy.grant_consent writes audit rows,
-    # which the transactional flush cannot delete): online aid and health need them.
-    for purpose in ConsentPurpose.values:
-        Consent.objects.create(
-            account=account,
-            purpose=purpose,
-            text_version=CONSENT_TEXT_VERSION,
-            granted_at=timezone.now(),
-        )
+    make_worker(orgs["BJ-HD-ZGC-001"], name="李新手", phone=FRESH)
+    fresh = auth.sign_in_worker(FRESH)
+    # Consents as rows (granting through privacy.grant_consent writes audit rows, which the
+    # transactional flush cannot delete): online aid and health need them.
+    for who in (account, fresh):
+        for purpose in ConsentPurpose.values:
+            Consent.objects.create(
+                account=who,
+                purpose=purpose,
+                text_version=CONSENT_TEXT_VERSION,
+                granted_at=timezone.now(),
+            )
     newcomer = auth.sign_in_worker(NEWCOMER)
 
     station = make_station(
@@ -181,6 +187,23 @@ def world(live_server, transactional_db, settings):
             "contact_phone": PHONE,
         },
         worker_account=account,
+    )
+
+    resolved, _created = hotline_services.create_appeal(
+        actor=None,
+        data={
+            "type": "help",
+            "category": "LABOR-WAGE",
+            "district": "BJ-CY",
+            "content": "工伤认定咨询",
+            "contact_name": "王师傅",
+            "contact_phone": PHONE,
+        },
+        worker_account=account,
+    )
+    # 办结 as a row (the staff steps are tested in hotline): the page then offers the rating
+    Appeal.objects.filter(pk=resolved.pk).update(
+        status=AppealStatus.RESOLVED, resolved_at=timezone.now()
     )
 
     project = make_project(organiser=orgs["BJ-CY"], title="职工心理健康讲座" + LONG[:12])
@@ -215,7 +238,6 @@ def world(live_server, transactional_db, settings):
         "/",
         "/hub/",
         "/login/",
-        "/login/?next=/me/",
         "/offline/",
         "/h5/lookup/",
         "/h5/appeals/new/",
@@ -237,6 +259,7 @@ def world(live_server, transactional_db, settings):
         "/me/",
         "/h5/",
         f"/h5/appeals/{appeal.pk}/",
+        f"/h5/appeals/{resolved.pk}/",
         "/h5/appeals/new/",
         "/services/",
         f"/services/{project.pk}/",
@@ -252,14 +275,31 @@ def world(live_server, transactional_db, settings):
         "/me/register/",
     ]
     newcomer_pages = ["/me/", "/me/register/", "/services/health/", "/assistance/apply/"]
-    privacy = [p for p in ("/me/privacy/",) if _exists(p)]
+    fresh_pages = [
+        "/me/",
+        "/h5/",
+        "/services/mine/",
+        "/services/health/",
+        "/services/health/book/",
+        "/assistance/",
+        "/assistance/apply/",
+        "/me/messages/",
+    ]
+    # 个人信息 pages, when they exist (another part of the app adds them)
+    privacy = [p for p in ("/me/privacy/", "/me/privacy/deletion/") if _exists(p)]
     return {
         "base": live_server.url,
         "sessions": {
             "worker": _session_key(account.pk),
             "newcomer": _session_key(newcomer.pk),
+            "fresh": _session_key(fresh.pk),
         },
-        "pages": {"anonymous": anonymous, "worker": mine + privacy, "newcomer": newcomer_pages},
+        "pages": {
+            "anonymous": anonymous,
+            "worker": mine + privacy,
+            "newcomer": newcomer_pages,
+            "fresh": fresh_pages + privacy,
+        },
     }
 
 
@@ -280,21 +320,53 @@ def _session_key(account_pk: int) -> str:
     return store.session_key
 
 
-def _check_page(page, base: str, path: str) -> list[str]:
+# Forms sent with invalid input (nothing is saved): the pages with their error messages.
+INVALID_FORMS = {
+    "anonymous": [
+        ("/login/", {"#phone": "12"}),
+        ("/h5/lookup/", {}),
+        ("/h5/appeals/new/", {"#contact_phone": "123"}),
+    ],
+    "newcomer": [("/me/register/", {})],
+}
+
+
+def _open(page, base: str, path: str, fields: dict | None) -> str:
+    """Open ``path``, or send its form with ``fields`` (invalid input); what went wrong, if
+    anything that stops the checks."""
+    if fields is None:
+        response = page.goto(base + path)
+        if response is None or response.status >= 500:
+            return f"HTTP {response.status if response else '?'}"
+        if path.startswith("/stations/?"):
+            page.wait_for_load_state("networkidle")  # the finder's map (tiles blocked) settled
+        return ""
+    page.goto(base + path)
+    for selector, value in fields.items():
+        page.fill(selector, value)
+    with page.expect_navigation() as navigation:
+        page.locator("main button[type=submit]").last.click()
+    if navigation.value.status >= 500:
+        return f"HTTP {navigation.value.status}"
+    if page.locator("main .error, main [role=alert]").count() == 0:
+        return "no error message shown"
+    return ""
+
+
+def _check_page(page, base: str, path: str, fields: dict | None = None) -> list[str]:
     """Everything wrong with one page, as lines for the assertion message."""
-    response = page.goto(base + path)
-    if path.startswith("/stations/?"):
-        page.wait_for_load_state("networkidle")  # the finder's map (blocked tiles) has settled
+    if fields is not None:
+        path = f"{path} (sent with invalid input)"
+    failed = _open(page, base, path.split(" ")[0], fields)
+    if failed:
+        return [f"{path}: {failed}"]
     problems = []
-    if response is None or response.status >= 500:
-        return [f"{path}: HTTP {response.status if response else '?'}"]
     if page.url.startswith(base + "/login/") and not path.startswith("/login/"):
         problems.append(f"{path}: sent to the login (not logged in?)")
     if not page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"):
         problems.append(f"{path}: scrolls sideways, too wide: {page.evaluate(WIDE)}")
     for target in page.evaluate(TAP_TARGETS):
         problems.append(f"{path}: small tap target {target}")
-    page.add_script_tag(path=str(AXE))
     for violation in page.evaluate(AXE_RUN):
         problems.append(f"{path}: axe {violation}")
     return problems
@@ -309,6 +381,7 @@ def _context(browser, base: str, width: int, *, elder=False):
     )
     context.set_default_timeout(10_000)
     context.route(TILE_URL, lambda route: route.abort())
+    context.add_init_script(path=str(AXE))  # axe-core in every page, sent to the browser once
     if elder:
         context.add_cookies([{"name": "gh_elder", "value": "1", "url": base}])
     return context
@@ -320,7 +393,7 @@ def _visit_all(browser, world, width: int, *, elder=False) -> list[str]:
     problems = []
     try:
         page = context.new_page()
-        for who in ("anonymous", "worker", "newcomer"):
+        for who in ("anonymous", "worker", "newcomer", "fresh"):
             context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
             if who != "anonymous":
                 context.add_cookies(
@@ -334,6 +407,8 @@ def _visit_all(browser, world, width: int, *, elder=False) -> list[str]:
                 )
             for path in world["pages"][who]:
                 problems += [f"[{who}] {p}" for p in _check_page(page, base, path)]
+            for path, fields in INVALID_FORMS.get(who, []):
+                problems += [f"[{who}] {p}" for p in _check_page(page, base, path, fields)]
         if elder:
             assert page.evaluate("document.body.classList.contains('elder')")
     finally:
