@@ -1,8 +1,10 @@
 """Accessibility and 适老化 of every worker page, in headless Chromium.
 
-For each worker page — anonymous, and logged in as a worker with an appeal, an enrollment with
-its check-in QR code, a health-check booking, an aid application, an honour and a message —
-at 320 and 360 px wide, and once more at 360 px in 长辈模式:
+For each worker page — anonymous; logged in as a worker with an appeal (and a resolved one to
+rate), an enrollment with its check-in QR code, a health-check booking, an aid application, an
+honour and messages; as a worker with nothing yet (empty lists, the booking and aid forms); as
+a phone without a worker record; and forms sent back with errors — at 320 and 360 px wide, and
+once more at 360 px in 长辈模式:
 
 - axe-core (npm, loaded from node_modules) finds no serious or critical violation;
 - the page never scrolls sideways;
