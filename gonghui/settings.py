@@ -248,3 +248,5 @@ HOTLINE_SATISFACTION_WEIGHTS = {"satisfied": 1.0, "basically_satisfied": 1.0, "u
 HOTLINE_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 # A worker may rate an appeal once, within this many days after it was resolved.
 HOTLINE_RATING_DAYS = int(env("HOTLINE_RATING_DAYS", "7"))
+# Hours after resolution before the worker is reminded (message/SMS) to rate or expect 回访.
+HOTLINE_CALLBACK_REMINDER_HOURS = int(env("HOTLINE_CALLBACK_REMINDER_HOURS", "24"))

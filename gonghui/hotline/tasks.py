@@ -57,7 +57,7 @@ def remind_callbacks() -> int:
     from .services import notify_worker
 
     now = timezone.now()
-    hours = int(getattr(settings, "HOTLINE_CALLBACK_REMINDER_HOURS", 24))
+    hours = settings.HOTLINE_CALLBACK_REMINDER_HOURS
     due = Appeal.objects.filter(
         status=Status.RESOLVED,
         worker_rated_at__isnull=True,

@@ -8,6 +8,8 @@ const SHELL = __SHELL__;
 const OFFLINE_URL = SHELL[0];
 // Pages kept for offline use: the last station list and the worker's check-in codes.
 const KEEP = [/^\/$/, /^\/stations\/$/, /^\/services\/mine\/$/, /^\/me\/$/, /^\/hub\/$/];
+// The finder's list comes from this API when the page locates the phone itself: keep the last.
+const NEAREST = "/api/v1/stations/nearest";
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(SHELL_CACHE).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));
@@ -33,7 +35,20 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;
   const url = new URL(request.url);
-  if (url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
+  if (url.origin !== self.location.origin) return;
+  if (url.pathname === NEAREST) {
+    event.respondWith(
+      fetch(request).then((response) => {
+        if (response.ok) {
+          const copy = response.clone();
+          caches.open(PAGE_CACHE).then((c) => c.put(NEAREST, copy));
+        }
+        return response;
+      }).catch(() => caches.open(PAGE_CACHE).then((c) => c.match(NEAREST)).then((hit) => hit || Response.error()))
+    );
+    return;
+  }
+  if (url.pathname.startsWith("/api/")) return;
   if (request.mode === "navigate") {
     event.respondWith(
       fetch(request).then((response) => {
