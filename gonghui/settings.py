@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # every answer under /api/ in the API's JSON error format; reads the body first
+    "gonghui.core.middleware.ApiErrorMiddleware",
     # before anything that reads input into the database (axes, views)
     "gonghui.core.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -3,14 +3,24 @@
 Every error answers ``{"detail": "...", "errors": {"field": ["message"]}}`` with a 4xx.
 """
 
-from django.core.exceptions import PermissionDenied
+import json
+import re
+
+from django.core.exceptions import (
+    BadRequest,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, SessionAuth
 
@@ -42,7 +52,17 @@ class TokenAuth(HttpBearer):
 
 
 class ConsoleSessionAuth(SessionAuth):
-    """The console's session (CSRF-checked), for htmx calls from staff pages."""
+    """The console's session (CSRF-checked), for htmx calls from staff pages.
+
+    The CSRF check runs only when the session does log someone in: a request without a logged-in
+    session carries no credentials to forge, so open routes serve plain HTTP clients and
+    protected routes answer 401 instead of a CSRF 403.
+    """
+
+    def __call__(self, request):
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
 
     def authenticate(self, request, key):
         user = super().authenticate(request, key)
@@ -55,8 +75,51 @@ class Utf8JSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _printable(text: str) -> str:
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def surrogate_path(data, path: str = "") -> str | None:
+    """The dotted path of the first string (value or key) in ``data`` holding a lone UTF-16
+    surrogate, ``""`` for the root, ``None`` when there is none."""
+    stack = [(data, path)]
+    while stack:
+        value, at = stack.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                return at
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                inner = f"{at}.{_printable(key)}" if at else _printable(key)
+                if _SURROGATE.search(key):
+                    return inner
+                stack.append((item, inner))
+        elif isinstance(value, list):
+            stack.extend((item, f"{at}.{i}" if at else str(i)) for i, item in enumerate(value))
+    return None
+
+
+class StrictJSONParser(Parser):
+    """JSON bodies, refusing lone surrogates (``"\\ud800"``) anywhere in them: such a string
+    cannot be stored (UTF-8, PostgreSQL text/jsonb) nor sent back, so it is a field error here,
+    once, for every operation. (Form posts cannot carry one: Django decodes them with
+    replacement.)"""
+
+    def parse_body(self, request):
+        data = json.loads(request.body)
+        path = surrogate_path(data)
+        if path is not None:
+            message = _("含有无效字符（不成对的 UTF-16 代理项），请删除后重试")
+            raise ApiError(400, _("请求参数有误"), {path or "__all__": [message]})
+        return data
+
+
 api = NinjaAPI(
     renderer=Utf8JSONRenderer(),
+    parser=StrictJSONParser(),
     title="Gonghui 工会职工服务平台 API",
     version="1",
     urls_namespace="api",
@@ -137,9 +200,25 @@ def _not_found(request, exc):
     return error_response(request, 404, _("未找到"))
 
 
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request, exc):
+    return error_response(request, 413, _("请求体过大"))
+
+
+@api.exception_handler(SuspiciousOperation)
+@api.exception_handler(BadRequest)
+@api.exception_handler(MultiPartParserError)
+def _bad_request(request, exc):
+    return error_response(request, 400, _("请求格式有误"))
+
+
 @api.exception_handler(HttpError)
 def _http_error(request, exc):
+    if isinstance(exc.__cause__, ApiError):  # raised by StrictJSONParser
+        return _api_error(request, exc.__cause__)
     detail = str(exc)
+    if detail == "CSRF check Failed":
+        return error_response(request, 403, _("CSRF 校验失败，请刷新页面后重试"))
     if detail.startswith("Cannot parse request body"):
         return error_response(request, 400, _("请求体不是合法的JSON"), {"__all__": [detail]})
     return error_response(request, exc.status_code, detail)
