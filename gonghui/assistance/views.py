@@ -4,7 +4,7 @@ objections, visits, calls, history, audited reveal and documents), and the Excel
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -12,6 +12,7 @@ from openpyxl import Workbook
 
 from gonghui.core import audit
 from gonghui.core.excel import XLSX, SheetError, read_sheet
+from gonghui.core.files import file_response
 from gonghui.core.masking import mask_id_number, mask_name
 from gonghui.core.validators import error_text
 from gonghui.people.decorators import staff_required
@@ -231,10 +232,8 @@ def document(request, document_id: int):
         reason=_("查看证明材料"),
         request=request,
     )
-    response = FileResponse(doc.file.open("rb"), content_type=doc.content_type)
-    response["Content-Disposition"] = f"inline; filename=document-{doc.pk}{doc.file.name[-4:]}"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    name = doc.title or f"document-{doc.pk}"
+    return file_response(doc.file, filename=name, content_type=doc.content_type)
 
 
 @staff_required

@@ -39,6 +39,10 @@ def record(
     """Append one audit row. ``actor`` is a staff user, a worker account or None (system)."""
     user = actor if getattr(actor, "_meta", None) and actor._meta.model_name == "user" else None
     label = getattr(actor, "get_username", lambda: str(actor or "system"))()
+    if request is not None:
+        # an audited request read or changed personal data: its response is never cached
+        # (core.nostore.NoStoreAuditedMiddleware)
+        request.audited = True
     if not source and request is not None:
         source = f"{request.method} {request.path}"[:200]
     return AuditLog.objects.create(

@@ -34,6 +34,28 @@ def decrypt(token: str) -> str:
         raise ValueError("cannot decrypt a personal-data field with the configured keys") from exc
 
 
+def encrypt_bytes(data: bytes) -> bytes:
+    """A file's content as a Fernet token (ASCII bytes), under the first key."""
+    return _current().encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    """The plaintext of ``encrypt_bytes`` output, under any configured key."""
+    try:
+        return _current().decrypt(token)
+    except InvalidToken as exc:
+        raise ValueError("cannot decrypt a stored file with the configured keys") from exc
+
+
+def looks_encrypted(data: bytes) -> bool:
+    """Whether ``data`` has the shape of a Fernet token (version byte 0x80, base64url), whether
+    or not one of our keys opens it."""
+    return (
+        data.startswith(b"gAAAAA")
+        and data.rstrip(b"=").replace(b"-", b"").replace(b"_", b"").isalnum()
+    )
+
+
 def lookup_hash(value: str, purpose: str) -> str:
     """Keyed hash of a normalised value; ``purpose`` keeps hashes of different kinds apart."""
     msg = f"{purpose}:{value}".encode()

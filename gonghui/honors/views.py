@@ -9,7 +9,7 @@ answers with a Django message; anything outside the user's scope is a 404.
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gonghui.core import audit
+from gonghui.core.files import file_response
 from gonghui.core.validators import error_text, errors_to_form
 from gonghui.orgs.models import Org
 from gonghui.people.decorators import staff_required
@@ -316,15 +317,8 @@ def attachment_file(request, attachment_id: int):
     if att is None:
         raise Http404
     selectors.get_visible_nomination(request.user, att.nomination_id)
-    try:
-        handle = att.file.open("rb")
-        audit.record(actor=request.user, action="download", obj=att, request=request)
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=att.original_name[-80:])
-    response["Content-Type"] = att.content_type
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
+    response = file_response(att.file, filename=att.original_name, content_type=att.content_type)
+    audit.record(actor=request.user, action="download", obj=att, request=request)
     return response
 
 

@@ -5,7 +5,7 @@ import io
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from openpyxl import Workbook
 
 from gonghui.core import audit
+from gonghui.core.files import file_response
 from gonghui.core.models import AuditLog
 from gonghui.core.validators import error_text
 from gonghui.orgs.selectors import get_by_code
@@ -293,7 +294,5 @@ def attachment_download(request, appeal_id: int, attachment_id: int):
         raise Http404
     audit.record(actor=request.user, action="download", obj=appeal, fields=[f"attachment:{att.pk}"],
                  reason=_("查看附件"), request=request)  # fmt: skip
-    response = FileResponse(att.file.open("rb"), content_type=att.content_type)
-    response["Content-Disposition"] = f"inline; filename=attachment-{att.pk}{att.file.name[-4:]}"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    name = att.original_name or f"attachment-{att.pk}"
+    return file_response(att.file, filename=name, content_type=att.content_type)

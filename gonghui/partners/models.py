@@ -74,6 +74,8 @@ class Agreement(models.Model):
     signed_on = models.DateField(_("签订日期"))
     valid_until = models.DateField(_("有效期至"), null=True, blank=True)
     file = models.FileField(_("协议文件"), upload_to="partners/agreements/%Y/", blank=True)
+    # the uploader's file name, for the download (on disk the file has a random name)
+    file_name = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

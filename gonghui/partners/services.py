@@ -181,7 +181,8 @@ def add_agreement(*, user, partner: Partner, data: dict, file=None) -> Agreement
     require_manage(user, partner)
     agreement = Agreement(partner=partner, **clean_agreement(data))
     if file is not None:
-        agreement.file.save(f"{partner.pk}-{file.name[-60:]}", file, save=False)
+        agreement.file_name = (file.name or "")[-200:]
+        agreement.file.save("agreement", file, save=False)  # stored under a random name
     agreement.save()
     return agreement
 

@@ -13,14 +13,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from gonghui.core.files import IMAGES_AND_PDF, check_upload
+from gonghui.core.files import IMAGES_AND_PDF, check_upload, file_response
 from gonghui.core.validators import errors_to_form
 from gonghui.people.decorators import staff_required
 from gonghui.people.scope import require_scope, scope_for
@@ -258,14 +258,7 @@ def agreement_file(request, agreement_id: int):
     if agreement is None or not agreement.file:
         raise Http404
     visible_partner_or_404(request.user, agreement.partner_id)
-    try:
-        handle = agreement.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=agreement.file.name[-80:])
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(agreement.file, filename=agreement.file_name or agreement.title)
 
 
 # --- add forms --------------------------------------------------------------------------------

@@ -137,6 +137,8 @@ class ManualFigure(models.Model):
     note = models.CharField(_("说明"), max_length=300, blank=True)
     evidence = models.FileField(_("佐证材料"), upload_to=evidence_path)
     evidence_type = models.CharField(max_length=30)
+    # the uploader's file name, for the download (on disk the file has a random name)
+    evidence_name = models.CharField(max_length=200, blank=True)
     status = models.CharField(
         _("状态"), max_length=20, choices=FigureStatus.choices, default=FigureStatus.SUBMITTED
     )

@@ -337,9 +337,9 @@ def submit_figure(*, user, item: PlanItem, data: dict, evidence) -> ManualFigure
     errors.raise_if_any()
     figure = ManualFigure(
         item=item, value=value, achieved_on=achieved_on, note=note, evidence_type=content_type,
-        submitted_by=user,
+        submitted_by=user, evidence_name=(evidence.name or "")[-200:],
     )  # fmt: skip
-    figure.evidence.save(evidence.name or "evidence", evidence, save=False)
+    figure.evidence.save("evidence", evidence, save=False)  # stored under a random name
     figure.save()
     audit.record(actor=user, action="plans.submit_figure", obj=figure)
     return figure

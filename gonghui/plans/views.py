@@ -9,7 +9,7 @@ from urllib.parse import quote
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.core import audit
 from gonghui.core.excel import XLSX
+from gonghui.core.files import file_response
 from gonghui.core.numbers import format_figure
 from gonghui.core.validators import error_text, errors_to_form
 from gonghui.orgs.selectors import children
@@ -293,4 +294,5 @@ def figure_evidence(request, figure_id: int):
     """The evidence file, for staff who can see the item; every download is audited."""
     figure = _visible_figure(request.user, figure_id)
     audit.record(actor=request.user, action="plans.evidence", obj=figure, request=request)
-    return FileResponse(figure.evidence.open("rb"), content_type=figure.evidence_type)
+    name = figure.evidence_name or f"evidence-{figure.pk}"
+    return file_response(figure.evidence, filename=name, content_type=figure.evidence_type)
