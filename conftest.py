@@ -27,6 +27,19 @@ def _clear_sms_outbox():
     sms.outbox.clear()
 
 
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate-limit counters and cached figures live in the (per-process) cache: each test starts
+    with an empty one."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    for cache in caches.all(initialized_only=True):
+        if isinstance(cache, LocMemCache):  # never FLUSHDB a shared Redis
+            cache.clear()
+    yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the demo org tree once into the test database (tests roll back around it)."""

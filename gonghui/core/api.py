@@ -24,6 +24,8 @@ from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, SessionAuth
 
+from .ratelimit import RateLimited
+
 
 class ApiError(Exception):
     def __init__(self, status: int, detail: str, errors: dict | None = None):
@@ -183,6 +185,13 @@ def _django_validation(request, exc):
 @api.exception_handler(ApiError)
 def _api_error(request, exc):
     return error_response(request, exc.status, exc.detail, exc.errors)
+
+
+@api.exception_handler(RateLimited)
+def _rate_limited(request, exc):
+    response = error_response(request, 429, exc.detail)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(AuthenticationError)

@@ -183,12 +183,17 @@ def appeal_out(appeal: Appeal, *, timeline=False, internal=True, revealed=None) 
 
 
 @router.post(
-    "/appeals", auth=OPEN, response={201: AppealOut, 200: AppealOut, 400: ErrorOut, 403: ErrorOut}
+    "/appeals",
+    auth=OPEN,
+    response={201: AppealOut, 200: AppealOut, 400: ErrorOut, 403: ErrorOut, 429: ErrorOut},
 )
 def create_appeal(request, payload: AppealIn):
-    """Register an appeal. Send an ``Idempotency-Key`` header to make retries safe."""
+    """Register an appeal. Send an ``Idempotency-Key`` header to make retries safe.
+    Anonymous calls are limited per client IP and per contact phone (429, ``Retry-After``)."""
     account = getattr(request, "worker_account", None)
     actor = request.user if request.user.is_authenticated and account is None else None
+    if actor is None and account is None:
+        services.limit_anonymous_intake(request, payload.contact_phone)
     appeal, created = services.create_appeal(
         actor=actor if actor is not None else request.user,
         data=payload.dict(),

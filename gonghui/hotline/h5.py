@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from gonghui.core import ratelimit
 from gonghui.core.validators import normalize_phone
 from gonghui.orgs.selectors import districts
 from gonghui.people import auth, worker_session
@@ -52,12 +53,16 @@ def new_appeal(request):
         phone = account.phone if account else request.POST.get("contact_phone", "")
         data.update(contact_name=request.POST.get("contact_name", ""), contact_phone=phone)
         try:
+            if account is None:
+                services.limit_anonymous_intake(request, phone)
             appeal, _created = services.create_appeal(
                 actor=request.user,
                 data=data,
                 worker_account=account,
                 idempotency_key=request.POST.get("idempotency_key", ""),
             )
+        except ratelimit.RateLimited as exc:
+            return ratelimit.too_many_page(request, exc)
         except ValidationError as exc:
             errors = exc.message_dict
         else:

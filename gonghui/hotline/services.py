@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gonghui.core import ratelimit
 from gonghui.core.validators import normalize_phone, validate_credit_code
 from gonghui.core.workdays import WorkdayCalendar, end_of_day, local_date
 from gonghui.notices.services import notify
@@ -243,6 +244,17 @@ def _anonymous_owner(data: dict) -> str:
         return "anonymous:" + phone_hash(normalize_phone(str(data.get("contact_phone") or "")))
     except ValidationError:
         return "anonymous"  # refused by _clean_intake anyway
+
+
+def limit_anonymous_intake(request, contact_phone) -> None:
+    """Count an anonymous intake (web form or open API) per client IP and per contact phone;
+    raises ``ratelimit.RateLimited`` over the limit (settings ``PUBLIC_RATE_LIMITS``)."""
+    raw = str(contact_phone or "").strip()
+    try:
+        target = normalize_phone(raw)
+    except ValidationError:
+        target = raw  # refused by _clean_intake anyway, but the IP still counts
+    ratelimit.check(request, "hotline.anonymous", target=target or None)
 
 
 def create_appeal(*, actor, data: dict, worker_account=None, idempotency_key: str = ""):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from gonghui.core import ratelimit
 from gonghui.core.api import ApiError, ConsoleSessionAuth, TokenAuth, paginate, staff_user
 from gonghui.orgs.selectors import get_by_code
 from gonghui.people.scope import scope_for
@@ -245,13 +246,15 @@ class ReportIn(Schema):
 @router.post(
     "/{station_id}/reports",
     auth=[TokenAuth(), _maybe_user],
-    response={201: dict, 400: ErrorOut, 404: ErrorOut},
+    response={201: dict, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
 )
 def report(request, station_id: int, payload: ReportIn):
-    """A worker rates a station or reports a problem (goes to the station manager's queue)."""
+    """A worker rates a station or reports a problem (goes to the station manager's queue).
+    Limited per client IP and per station (429 with ``Retry-After``)."""
     station = selectors.open_stations().filter(pk=station_id).first()
     if station is None:
         raise ApiError(404, _("未找到"))
+    ratelimit.check(request, "stations.report", target=station.pk)
     r = services.report_problem(
         station=station, kind=payload.kind, rating=payload.rating, text=payload.text,
         worker_account=getattr(request, "worker_account", None),

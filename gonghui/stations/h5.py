@@ -7,6 +7,7 @@ JavaScript. The map (Leaflet) is an extra: the list never depends on it.
 """
 
 import datetime
+import json
 import math
 from urllib.parse import quote
 
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from gonghui.core import ratelimit
 from gonghui.orgs.selectors import districts
 from gonghui.people.auth import totp_required
 from gonghui.people.scope import assignments
@@ -36,7 +38,10 @@ from .models import Amenity, CheckIn, Report, Station, StationException, Station
 FINDER_K = 20
 # A reload of the check-in page within this window does not count a second visit.
 CHECKIN_REPEAT_WINDOW = datetime.timedelta(minutes=10)
-CHECKIN_SESSION_KEY = "stations_checked_in"
+# Recent check-ins live in a signed cookie, not the session: a scan must not create a session
+# row (anonymous scanners would otherwise fill the session table).
+CHECKIN_COOKIE = "st_checkins"
+CHECKIN_COOKIE_SALT = "gonghui.stations.checkin"
 
 # Fallback centre points (WGS-84, roughly each district's government seat) for districts
 # without open stations yet. Otherwise the centre is the mean of its open stations.
@@ -247,6 +252,7 @@ def detail(request, station_id: int):
     if request.method == "POST":
         data = {k: request.POST.get(k, "") for k in ("kind", "rating", "text")}
         try:
+            ratelimit.check(request, "stations.report", target=station.pk)
             services.report_problem(
                 station=station,
                 kind=data["kind"],
@@ -254,6 +260,8 @@ def detail(request, station_id: int):
                 text=data["text"].strip(),
                 worker_account=current_account(request),
             )
+        except ratelimit.RateLimited as exc:
+            return ratelimit.too_many_page(request, exc)
         except ValidationError as exc:
             errors = exc.message_dict
         else:
@@ -291,23 +299,41 @@ def check_in(request, qr_token: str):
     if station is None:
         return render(request, "stations/invalid_qr.html", status=404)
     now = timezone.now()
-    recent = request.session.get(CHECKIN_SESSION_KEY, {})
-    last = recent.get(str(station.pk))
-    repeat = last is not None and now.timestamp() - last < CHECKIN_REPEAT_WINDOW.total_seconds()
+    window = CHECKIN_REPEAT_WINDOW.total_seconds()
+    try:
+        recent = request.get_signed_cookie(
+            CHECKIN_COOKIE, default=None, salt=CHECKIN_COOKIE_SALT, max_age=window
+        )
+        recent = {k: float(v) for k, v in json.loads(recent).items()} if recent else {}
+    except (ValueError, TypeError, AttributeError):
+        recent = {}
+    recent = {k: v for k, v in recent.items() if v >= now.timestamp() - window}
+    repeat = str(station.pk) in recent
     if not repeat:
         try:
+            ratelimit.check(request, "stations.checkin", target=station.pk)
             services.check_in(token=qr_token, worker_account=current_account(request))
+        except ratelimit.RateLimited as exc:
+            return ratelimit.too_many_page(request, exc)
         except ValidationError:
             return render(request, "stations/invalid_qr.html", status=404)
-        cutoff = now.timestamp() - CHECKIN_REPEAT_WINDOW.total_seconds()
-        recent = {k: v for k, v in recent.items() if v >= cutoff}
         recent[str(station.pk)] = now.timestamp()
-        request.session[CHECKIN_SESSION_KEY] = recent
-    return render(
+    response = render(
         request,
         "stations/checked_in.html",
         {"station": station, "checkins_today": _checkins_today(station, timezone.localtime())},
     )
+    if not repeat:
+        response.set_signed_cookie(
+            CHECKIN_COOKIE,
+            json.dumps(recent, separators=(",", ":")),
+            salt=CHECKIN_COOKIE_SALT,
+            max_age=int(window),
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+    return response
 
 
 @require_GET
