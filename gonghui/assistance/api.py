@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from gonghui.core.api import ApiError, paginate, staff_user
+from gonghui.core.bounds import Id, Page, SmallCount
 from gonghui.core.validators import FieldErrors
 from gonghui.orgs.selectors import get_by_code
 from gonghui.people.models import Worker
@@ -39,13 +40,13 @@ class MemberIn(Schema):
 
 
 class EntryIn(Figures):
-    worker_id: int
+    worker_id: Id
     members: list[MemberIn] = []
 
 
 class PreviewIn(Figures):
     org: str
-    household_size: int = 1
+    household_size: SmallCount = 1
 
 
 class ActionIn(Schema):
@@ -82,7 +83,7 @@ class CareIn(Schema):
 
 
 class ContactIn(Schema):
-    contact_id: int
+    contact_id: Id
 
 
 def _conflict(exc: Conflict):
@@ -96,7 +97,7 @@ def _file(user, file_id):
 
 @router.get("/files")
 def list_files(
-    request, q: str = "", status: str = "", category: str = "", queue: str = "", page: int = 1
+    request, q: str = "", status: str = "", category: str = "", queue: str = "", page: Page = 1
 ):
     user = staff_user(request)
     qs = selectors.search_files(user, q=q, status=status, category=category, queue=queue)

@@ -11,6 +11,7 @@ from ninja import Body, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from gonghui.core.api import ApiError, paginate, staff_user
+from gonghui.core.bounds import Id, Year
 from gonghui.core.excel import XLSX, SheetError
 from gonghui.orgs.selectors import get_by_code
 from gonghui.people.scope import require_scope
@@ -116,7 +117,7 @@ _money = _text
 
 class CampaignIn(Schema):
     kind: str
-    year: int
+    year: Year
     title: str
     organiser: str
     requires_publicity: bool = False
@@ -137,8 +138,8 @@ class OrgIn(Schema):
 
 class BeneficiaryIn(Schema):
     org: str
-    worker_id: int | None = None
-    member_id: int | None = None
+    worker_id: Id | None = None
+    member_id: Id | None = None
     name: str = ""
     id_number: str = ""
     standard: str = ""
@@ -158,7 +159,7 @@ class ReissueIn(Schema):
 
 @router.get("")
 def list_campaigns(
-    request, kind: str = "", year: int | None = None, status: str = "", page: str = "1"
+    request, kind: str = "", year: Year | None = None, status: str = "", page: str = "1"
 ):
     user = _user(request)
     qs = sel.search_campaigns(user, kind=kind, year=year, status=status)
@@ -177,7 +178,7 @@ def create_campaign(request, payload: CampaignIn):
 
 
 @router.get("/stats")
-def stats(request, campaign_id: int | None = None, org: str = "", year: int | None = None):
+def stats(request, campaign_id: Id | None = None, org: str = "", year: Year | None = None):
     user = _user(request)
     where = None
     if org:
@@ -189,7 +190,7 @@ def stats(request, campaign_id: int | None = None, org: str = "", year: int | No
 
 
 @router.get("/duplicates")
-def duplicates(request, kind: str, year: int):
+def duplicates(request, kind: str, year: Year):
     user = _user(request)
     return {"results": sel.cross_campaign_duplicates(user, kind=kind, year=year)}
 

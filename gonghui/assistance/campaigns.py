@@ -15,6 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.core.bounds import parse_id
 from gonghui.core.validators import FieldErrors, validate_credit_code, validate_id_number
 from gonghui.core.workdays import WorkdayCalendar
 from gonghui.orgs.models import Org
@@ -40,6 +41,8 @@ from .models import (
     Standard,
 )
 from .services import Conflict
+
+BUDGET_NOTE_MAX = 200  # BudgetLine.note
 
 MAX_TEXT = 200
 
@@ -173,13 +176,16 @@ def create_campaign(*, user, data: dict) -> Campaign:
             errors.add("budget", _("第%d行：资金来源无效") % i)
         amount = _money(line.get("amount"), "budget", errors, positive=False)
         partner = None
-        if line.get("partner_id"):
-            partner = Partner.objects.filter(pk=line["partner_id"]).first()
+        if line.get("partner_id") not in (None, "", 0):
+            partner_id = parse_id(line["partner_id"])
+            partner = Partner.objects.filter(pk=partner_id).first() if partner_id else None
             if partner is None or source != Source.PARTNER_DONATION:
                 errors.add("budget", _("第%d行：伙伴单位无效") % i)
-        lines.append(
-            {"source": source, "amount": amount, "partner": partner, "note": line.get("note", "")}
-        )
+        note = line.get("note") or ""
+        if not isinstance(note, str) or len(note) > BUDGET_NOTE_MAX:
+            errors.add("budget", _("第%d行：备注应为不超过%d字的文本") % (i, BUDGET_NOTE_MAX))
+            note = ""
+        lines.append({"source": source, "amount": amount, "partner": partner, "note": note})
     standards, keys = [], set()
     for i, s in enumerate(data.get("standards") or [], start=1):
         s = s if isinstance(s, dict) else {}

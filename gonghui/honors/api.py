@@ -11,6 +11,7 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from gonghui.core.api import ApiError, paginate, staff_user
+from gonghui.core.bounds import Id, Page, SmallCount, Year
 
 from . import selectors, services
 from .models import AwardProgram, Nomination, Objection
@@ -28,13 +29,13 @@ class ErrorOut(Schema):
 class ProgramIn(Schema):
     title: str | None = None
     kind: str | None = Field(None, description="person, collective")
-    year: int | str | None = None
+    year: Year | str | None = None
     organiser: str | None = Field(None, description="organiser org code, e.g. BJ")
     criteria: str | None = None
     women_only: bool = False
     members_only: bool = False
     employment_forms: list[str] | str = Field([], description="people employment forms; empty=any")
-    publicity_working_days: int | str | None = 5
+    publicity_working_days: SmallCount | str | None = 5
     nomination_opens: str | None = Field(None, description="YYYY-MM-DD")
     nomination_closes: str | None = Field(None, description="YYYY-MM-DD")
     status: str | None = Field(None, description="draft, open, closed")
@@ -42,13 +43,13 @@ class ProgramIn(Schema):
 
 class QuotaIn(Schema):
     org: str = Field(..., description="org code strictly below the organiser")
-    quota: int | str = Field(..., description="0 removes the quota")
+    quota: SmallCount | str = Field(..., description="0 removes the quota")
 
 
 class NominationIn(Schema):
-    program: int | None = None
+    program: Id | None = None
     nominating_org: str | None = Field(None, description="org code of the nominating union")
-    worker: int | None = Field(None, description="worker id (person programs)")
+    worker: Id | None = Field(None, description="worker id (person programs)")
     collective_name: str | None = Field(None, description="collective programs")
     collective_org: str | None = None
     deeds: str | None = None
@@ -71,7 +72,7 @@ class ResolveIn(Schema):
 
 
 class NominationFilters(Schema):
-    program: int | None = None
+    program: Id | None = None
     state: str = ""
     queue: str = Field("", description="review: what the caller may approve; publicity")
     page: int = Field(1, ge=1, le=100000)
@@ -161,7 +162,7 @@ T = {200: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
 @router.get("/programs", response={200: dict, 403: ErrorOut})
-def program_list(request, year: int | None = None, page: int = 1):
+def program_list(request, year: Year | None = None, page: Page = 1):
     qs = selectors.visible_programs(staff_user(request))
     if year:
         qs = qs.filter(year=year)
@@ -283,7 +284,7 @@ def objection_resolve(request, objection_id: int, payload: ResolveIn):
 
 
 @router.get("/awards", response={200: dict, 403: ErrorOut})
-def award_list(request, program: int | None = None, page: int = 1):
+def award_list(request, program: Id | None = None, page: Page = 1):
     """Awarded (and revoked) honours in the caller's scope."""
     user = staff_user(request)
     prog = selectors.get_visible_program(user, program) if program else None

@@ -10,6 +10,7 @@ from ninja.files import UploadedFile
 
 from gonghui.core import audit
 from gonghui.core.api import ApiError, ConsoleSessionAuth, TokenAuth, paginate, staff_user
+from gonghui.core.bounds import Id
 from gonghui.core.validators import normalize_phone
 from gonghui.orgs.selectors import get_by_code
 from gonghui.people import auth as people_auth
@@ -73,7 +74,7 @@ class AppealIn(Schema):
     channel: str | None = Field(None, description="phone, app, web, api (staff only)")
     employer_name: str | None = None
     employer_credit_code: str | None = None
-    worker: int | None = Field(None, description="worker id, when known")
+    worker: Id | None = Field(None, description="worker id, when known")
     received_at: datetime.datetime | None = Field(None, description="hotline operators only")
     direct_answer: str | None = Field(None, description="直接答复: close a consultation at intake")
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from gonghui.core.api import ApiError, paginate, staff_user
+from gonghui.core.bounds import Id, Year
 from gonghui.people.scope import scope_for
 
 from . import selectors, services
@@ -52,19 +53,19 @@ class PledgeIn(Schema):
     amount: str | float | None = Field(None, description="yuan")
     quantity: str | float | None = None
     unit: str | None = Field(None, description="e.g. 人次, 箱")
-    year: int | str | None = None
+    year: Year | str | None = None
 
 
 class ContributionIn(Schema):
     kind: str | None = Field(None, description="money, goods, services")
-    pledge: int | None = Field(None, description="id of a pledge of the same partner")
+    pledge: Id | None = Field(None, description="id of a pledge of the same partner")
     amount: str | float | None = Field(None, description="amount or value in yuan")
     quantity: str | float | None = None
     unit: str | None = None
     description: str | None = None
     contributed_on: str | None = Field(None, description="YYYY-MM-DD")
-    project: int | None = Field(None, description="service project id (services.Project)")
-    campaign: int | None = Field(None, description="aid campaign id (/api/v1/campaigns)")
+    project: Id | None = Field(None, description="service project id (services.Project)")
+    campaign: Id | None = Field(None, description="aid campaign id (/api/v1/campaigns)")
     campaign_ref: str | None = Field(None, description="aid campaign code, e.g. 2026-送温暖-BJ")
 
 

@@ -11,6 +11,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from gonghui.core.api import ApiError, staff_user
+from gonghui.core.bounds import Year
 from gonghui.core.numbers import format_figure
 from gonghui.people.scope import require_scope
 
@@ -27,7 +28,7 @@ class ErrorOut(Schema):
 
 class PlanIn(Schema):
     org: str | None = Field(None, description="org code, e.g. BJ")
-    year: int | str | None = None
+    year: Year | str | None = None
     title: str | None = None
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from gonghui.core.api import ApiError, paginate, staff_user
+from gonghui.core.bounds import Count, Id
 from gonghui.core.masking import mask_name, mask_phone
 from gonghui.orgs.selectors import get_by_code
 from gonghui.people.models import Worker
@@ -52,12 +53,12 @@ class SessionIn(Schema):
     ends_at: str | None = None
     online: bool | None = None
     place: str | None = None
-    station: int | None = Field(None, description="station id (驿站/职工之家)")
-    capacity: int | None = None
+    station: Id | None = Field(None, description="station id (驿站/职工之家)")
+    capacity: Count | None = None
     signup_opens_at: str | None = None
     signup_closes_at: str | None = None
-    cancel_cutoff_hours: int | None = None
-    runner: int | None = Field(None, description="负责人 user id (services.manage); 0 clears")
+    cancel_cutoff_hours: Count | None = None
+    runner: Id | None = Field(None, description="负责人 user id (services.manage); 0 clears")
 
 
 class TransitionIn(Schema):
@@ -66,11 +67,11 @@ class TransitionIn(Schema):
 
 
 class EnrollIn(Schema):
-    worker_id: int | None = Field(None, description="staff only; a worker token enrolls itself")
+    worker_id: Id | None = Field(None, description="staff only; a worker token enrolls itself")
 
 
 class AttendanceIn(Schema):
-    worker_ids: list[int]
+    worker_ids: list[Id]
 
 
 class ScanIn(Schema):
@@ -78,7 +79,7 @@ class ScanIn(Schema):
 
 
 class WalkInIn(Schema):
-    count: int
+    count: Count
     note: str = Field(..., max_length=200)
 
 
@@ -167,7 +168,7 @@ class ProjectFilters(Schema):
     category: str = ""
     campaign: str = Field("", description="; 'none' for projects without one")
     q: str = Field("", max_length=50)
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=100_000)
 
 
 @router.get("/projects", response={200: dict, 403: ErrorOut})

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from gonghui.core.api import ApiError, paginate, staff_user
+from gonghui.core.bounds import Count, Id
 from gonghui.people.scope import scope_for
 
 from . import health
@@ -156,7 +157,7 @@ class MyStatusOut(Schema):
 
 
 @router.get("/my", response={200: MyStatusOut, 403: ErrorOut})
-def my_status(request, program: int = 0):
+def my_status(request, program: Id = 0):
     """The worker's view: the current programme, whether they may apply (and every reason
     why not), and their bookings."""
     worker = _worker(request)
@@ -171,7 +172,7 @@ def my_status(request, program: int = 0):
 
 
 @router.get("/days", response={200: list[DayOut], 403: ErrorOut, 404: ErrorOut})
-def days(request, program: int = 0):
+def days(request, program: Id = 0):
     """Hospital days with free slots (from tomorrow) for workers and staff."""
     if getattr(request, "worker_account", None) is None:
         staff_user(request)
@@ -179,7 +180,7 @@ def days(request, program: int = 0):
 
 
 class BookIn(Schema):
-    day: int
+    day: Id
 
 
 @router.post(
@@ -236,10 +237,10 @@ def programs(request):
 
 
 class BookingFilters(Schema):
-    program: int = 0
+    program: Id = 0
     status: str = Field("", pattern="^(|booked|completed|no_show|cancelled)$")
     district: str = Field("", max_length=40)
-    hospital: int = 0
+    hospital: Id = 0
     date: datetime.date | None = None
     page: int = Field(1, ge=1, le=100000)
 
@@ -321,7 +322,7 @@ def staff_cancel(request, booking_id: int):
 class DashRow(Schema):
     code: str
     name: str
-    quota: int
+    quota: Count
     used: int
     booked: int
     completed: int
@@ -338,7 +339,7 @@ class DashboardOut(Schema):
 
 
 @router.get("/dashboard", response={200: DashboardOut, 403: ErrorOut, 404: ErrorOut})
-def dashboard(request, program: int = 0):
+def dashboard(request, program: Id = 0):
     """Per district in scope: quota, used, booked, completed, no-show, remaining; per
     hospital (``quota`` = slots offered, counts over the bookings the caller may see)."""
     user = _staff(request)

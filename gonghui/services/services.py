@@ -286,7 +286,10 @@ def clean_session(
             errors.add("capacity", _("名额不能少于已报名人数（%d）") % instance.enrolled_count)
     if data.get("cancel_cutoff_hours") is not None:
         try:
-            out["cancel_cutoff_hours"] = max(0, int(data["cancel_cutoff_hours"]))
+            hours = max(0, int(data["cancel_cutoff_hours"]))
+            if hours > 8760:  # at most a year; the column is a PositiveIntegerField
+                raise ValueError
+            out["cancel_cutoff_hours"] = hours
         except (TypeError, ValueError):
             errors.add("cancel_cutoff_hours", _("应为整数小时"))
     for field, limit in (("title", 100), ("place", 200)):

@@ -7,6 +7,7 @@ from ninja import Field, Query, Router, Schema
 
 from gonghui.assistance.services import Conflict
 from gonghui.core.api import ApiError, staff_user
+from gonghui.core.bounds import Id
 
 from . import selectors, services
 
@@ -19,7 +20,7 @@ class ErrorOut(Schema):
 
 
 class AssignIn(Schema):
-    social_worker: int = Field(..., description="user id of a social worker (see candidates)")
+    social_worker: Id = Field(..., description="user id of a social worker (see candidates)")
 
 
 class WorkloadFilters(Schema):

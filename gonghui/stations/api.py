@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from gonghui.core import ratelimit
 from gonghui.core.api import ApiError, ConsoleSessionAuth, TokenAuth, paginate, staff_user
+from gonghui.core.bounds import Count, SmallCount
 from gonghui.orgs.selectors import get_by_code
 from gonghui.people.scope import scope_for
 
@@ -39,10 +40,10 @@ class StationIn(Schema):
     coord_system: str | None = Field("wgs84", description="wgs84, gcj02 (AMap/Tencent), bd09")
     amenities: list[str] | None = None
     hours: dict | str | None = Field(None, description='{"mon": [["08:00", "20:00"]]} or "24h"')
-    capacity: int | None = None
+    capacity: Count | None = None
     contact_phone: str | None = None
     status: str | None = None
-    built_year: int | None = None
+    built_year: SmallCount | None = None
 
 
 class StationOut(Schema):
@@ -195,7 +196,7 @@ def _maybe_user(request):
 
 
 @router.get("/targets", response={200: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
-def targets(request, year: int = 0, org: str = ""):
+def targets(request, year: SmallCount = 0, org: str = ""):
     """Annual build targets and progress (stations that reached "open" within the year)."""
     user = staff_user(request)
     scope = scope_for(user, "stations.view")
@@ -239,7 +240,7 @@ def patch(request, station_id: int, payload: StationIn):
 
 class ReportIn(Schema):
     kind: str
-    rating: int | None = None
+    rating: SmallCount | None = None
     text: str = Field("", max_length=500)
 
 
