@@ -102,6 +102,7 @@ urlpatterns = [
     path("console/plans/", include("gonghui.plans.console_urls")),
     path("console/reports/", include("gonghui.reports.console_urls")),
     path("console/socialwork/", include("gonghui.socialwork.console_urls")),
+    path("console/audit/", include("gonghui.people.audit_urls")),
     path("me/messages/", include("gonghui.notices.h5_urls")),
     path("", include("gonghui.people.registration_urls")),  # /me/register/, console queue
     path("admin/", admin.site.urls),

@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 from gonghui.core.api import ApiError, paginate, staff_user
 from gonghui.core.validators import normalize_phone
 
-from . import auth, selectors, services
+from . import audit_trail, auth, selectors, services
 from .models import EmploymentForm, Worker
 from .roles import Role
 from .scope import assignments, scope_for
@@ -92,9 +92,11 @@ def worker_token(request, payload: WorkerTokenIn):
     """Worker login: phone + SMS code -> bearer token."""
     phone = _phone_or_400(payload.phone)
     try:
-        _account, token = auth.worker_login(phone, payload.code)
+        account, token = auth.worker_login(phone, payload.code)
     except auth.AuthFailed as exc:
+        audit_trail.worker_login(None, request, ok=False)
         _raise(exc)
+    audit_trail.worker_login(account, request, ok=True)
     return {"token": token}
 
 

@@ -33,7 +33,14 @@ MODULES = [
     ),
     (_("数据看板"), "console-reports:dashboard", "reports.view"),
     (_("年度报告"), "console-reports:annual", "reports.view"),
+    (_("审计日志"), "audit:search", lambda user: _can_search_audit(user)),
 ]
+
+
+def _can_search_audit(user) -> bool:
+    from .views_audit import can_search_audit
+
+    return can_search_audit(user)
 
 
 def modules_for(user) -> list[dict]:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.core.validators import normalize_phone
 
-from . import auth
+from . import audit_trail, auth
 from .models import Worker, WorkerAccount
 
 SESSION_KEY = "h5_worker_account"
@@ -96,6 +96,7 @@ def login(request, default_next: str = "/"):
             if request.POST.get("code"):
                 auth.consume_sms_code(phone, request.POST["code"])
                 account = auth.sign_in_worker(phone)
+                audit_trail.worker_login(account, request, ok=True)
                 after = request.session.pop(NEXT_KEY, "") or default_next
                 request.session.cycle_key()
                 request.session[SESSION_KEY] = account.pk
@@ -103,6 +104,8 @@ def login(request, default_next: str = "/"):
             auth.request_sms_code(phone, request)
             ctx["step"] = "code"
         except auth.AuthFailed as exc:
+            if request.POST.get("code"):
+                audit_trail.worker_login(None, request, ok=False)
             ctx["error"] = exc.detail
             ctx["step"] = "code" if request.POST.get("code") else "phone"
             return render(request, "worker/login.html", ctx, status=exc.status)
