@@ -69,3 +69,23 @@ class WorkdayOverride(models.Model):
 
     def __str__(self):
         return f"{self.date} {'班' if self.is_workday else '休'} {self.name}"
+
+
+class AuditArchive(models.Model):
+    """One verified export of audit rows older than ``cutoff`` (``archive_audit``). The audit
+    table's triggers let rows be deleted only when they are older than the newest archive's
+    cutoff *and* older than the legal minimum of 180 days (网络安全法 第二十一条)."""
+
+    created_at = models.DateTimeField(_("归档时间"), auto_now_add=True)
+    cutoff = models.DateTimeField(_("归档截止"))
+    file_name = models.CharField(_("归档文件"), max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    row_count = models.PositiveIntegerField(_("条数"))
+
+    class Meta:
+        verbose_name = _("审计日志归档")
+        verbose_name_plural = _("审计日志归档")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.row_count})"

@@ -1,6 +1,7 @@
 """Helpers for tests that need real concurrent transactions (PostgreSQL)."""
 
 import threading
+from importlib import import_module
 
 import pytest
 from django.conf import settings
@@ -44,10 +45,7 @@ def clear_audit_log() -> None:
     uses TRUNCATE, which the row trigger does not stop."""
     if connection.vendor != "sqlite":
         return
-    trigger = (
-        "CREATE TRIGGER core_auditlog_no_delete BEFORE DELETE ON core_auditlog "
-        "BEGIN SELECT RAISE(ABORT, 'core_auditlog is append-only'); END;"
-    )
+    trigger = import_module("gonghui.core.migrations.0004_audit_archive").SQLITE_DELETE_RULE
     with connection.cursor() as cursor:
         cursor.execute("DROP TRIGGER IF EXISTS core_auditlog_no_delete")
         cursor.execute("DELETE FROM core_auditlog")
