@@ -8,3 +8,6 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401 - registers system checks
+        from .logmask import install
+
+        install()  # mask ID/phone numbers on handlers set up outside LOGGING too

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from gonghui.core import audit
 from gonghui.core.files import file_response
+from gonghui.core.logmask import search_term
 from gonghui.core.validators import error_text, errors_to_form
 from gonghui.orgs.models import Org
 from gonghui.people.decorators import staff_required
@@ -221,8 +222,10 @@ def nominate(request, program_id: int):
 
 @staff_required
 def worker_picker(request):
-    """htmx: workers matching ``q`` that the user may nominate (masked phone, no ID number)."""
-    q = request.GET.get("q", "").strip()
+    """htmx (POST: a phone number must not be in the URL): workers matching ``q`` that the
+    user may nominate (masked phone, no ID number)."""
+    q, _error = search_term(request)
+    q = q.strip()
     workers = selectors.nominable_workers(request.user, q)[:20] if q else []
     return render(request, "console/honors/_picker.html", {"workers": workers, "q": q})
 

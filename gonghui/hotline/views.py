@@ -14,6 +14,7 @@ from openpyxl import Workbook
 
 from gonghui.core import audit
 from gonghui.core.files import file_response
+from gonghui.core.logmask import is_personal_query, search_term
 from gonghui.core.models import AuditLog
 from gonghui.core.validators import error_text
 from gonghui.orgs.selectors import get_by_code
@@ -37,14 +38,19 @@ QUEUE_LABELS = [
 
 
 def _filtered(request):
-    form = SearchForm(request.GET or None)
+    """The list's filters: by POST from the search form (a phone number must not be in the
+    URL), by GET for queues and paging; a GET carrying a phone number is not searched."""
+    params = request.POST if request.method == "POST" else request.GET
+    q, error = search_term(request, max_length=100)
+    form = SearchForm(params or None)
     data = form.cleaned_data if form.is_valid() else {}
-    queue = request.GET.get("queue", "")
+    form.personal_error = error
+    queue = params.get("queue", "")
     if queue not in selectors.QUEUES:
         queue = ""
     qs = selectors.search_appeals(
         request.user,
-        q=data.get("q", ""),
+        q=q if not error else "",
         status=data.get("status", ""),
         category=data.get("category", ""),
         date_from=data.get("date_from"),
@@ -68,21 +74,31 @@ def appeal_list(request):
     if not scope_for(request.user, "hotline.view"):
         raise PermissionDenied
     form, queue, qs = _filtered(request)
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    data = request.POST if request.method == "POST" else request.GET
+    page = Paginator(qs, 20).get_page(data.get("page"))
     _decorate(page.object_list)
-    params = request.GET.copy()
-    params.pop("page", None)
+    params = data.copy()
+    for key in ("page", "csrfmiddlewaretoken"):
+        params.pop(key, None)
+    personal = is_personal_query(params.get("q", ""))
+    if personal or form.personal_error:
+        params.pop("q", None)
     context = {
         "form": form,
         "queue": queue,
         "queues": QUEUE_LABELS,
         "page": page,
         "params": params.urlencode(),
+        "export_fields": [(k, v) for k in params for v in params.getlist(k)]
+        + ([("q", data.get("q", ""))] if personal else []),
+        "personal_q": personal,
+        "error": form.personal_error,
         "can_intake": bool(scope_for(request.user, "hotline.intake")),
     }
+    status = 400 if form.personal_error else 200
     if request.headers.get("HX-Request"):
-        return render(request, "console/hotline/_rows.html", context)
-    return render(request, "console/hotline/list.html", context)
+        return render(request, "console/hotline/_rows.html", context, status=status)
+    return render(request, "console/hotline/list.html", context, status=status)
 
 
 @staff_required
@@ -193,9 +209,12 @@ def appeal_export(request):
     that call workers back (each revealed row audited)."""
     if not scope_for(request.user, "hotline.view"):
         raise PermissionDenied
-    _form, _queue, qs = _filtered(request)
-    reason = request.GET.get("reason", "").strip()
-    full = request.GET.get("full") == "1"
+    form, _queue, qs = _filtered(request)
+    if form.personal_error:
+        return HttpResponse(form.personal_error, status=400)
+    data = request.POST if request.method == "POST" else request.GET
+    reason = data.get("reason", "").strip()
+    full = data.get("full") == "1"
     if full and not reason:
         return HttpResponse(_("导出完整联系方式须填写事由"), status=400)
     reveal_scope = scope_for(request.user, "hotline.reveal_contact")

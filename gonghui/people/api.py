@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from gonghui.core.api import ApiError, paginate, staff_user
+from gonghui.core.api import ApiError, paginate, refuse_personal_query, staff_user
 from gonghui.core.validators import normalize_phone
 
 from . import audit_trail, auth, selectors, services
@@ -293,7 +293,17 @@ class WorkerFilters(Schema):
 
 @workers_router.get("", response={200: WorkerPage, 400: ErrorOut})
 def list_workers(request, filters: Query[WorkerFilters]):
-    """Search workers in the caller's scope by name, pinyin initials, phone or ID number."""
+    """Search workers in the caller's scope by name or pinyin initials. An ID number or phone
+    in the URL would be written to access logs: search those with ``POST /workers/search``."""
+    user = staff_user(request)
+    refuse_personal_query(filters.q, "POST /api/v1/workers/search")
+    qs = selectors.search_workers(user, q=filters.q, district=filters.district)
+    return paginate(qs, filters.page, PAGE_SIZE, worker_out)
+
+
+@workers_router.post("/search", response={200: WorkerPage, 400: ErrorOut})
+def search_workers(request, filters: WorkerFilters):
+    """The same search with the terms in the body: by name, pinyin, phone or ID number."""
     user = staff_user(request)
     qs = selectors.search_workers(user, q=filters.q, district=filters.district)
     return paginate(qs, filters.page, PAGE_SIZE, worker_out)

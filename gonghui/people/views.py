@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from gonghui.core.logmask import is_personal_query, search_term
 from gonghui.orgs.selectors import districts
 
 from . import excel, selectors, services
@@ -18,21 +19,28 @@ from .scope import scope_for
 
 
 @staff_required
+@require_http_methods(["GET", "POST"])
 def worker_list(request):
-    q = request.GET.get("q", "")[:50]
-    district = request.GET.get("district", "")[:40]
+    """Search form by POST (an ID number or phone must not be in the URL); GET for paging."""
+    q, error = search_term(request)
+    data = request.POST if request.method == "POST" else request.GET
+    district = data.get("district", "")[:40]
     qs = selectors.search_workers(request.user, q=q, district=district)
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    page = Paginator(qs, 20).get_page(data.get("page"))
     context = {
         "page": page,
         "q": q,
+        "personal_q": is_personal_query(q),
+        "error": error,
         "district": district,
         "districts": districts(),
         "can_create": bool(scope_for(request.user, "workers.create")),
         "can_import": bool(scope_for(request.user, "workers.import")),
     }
     template = "console/workers/_rows.html" if request.headers.get("HX-Request") else None
-    return render(request, template or "console/workers/list.html", context)
+    return render(
+        request, template or "console/workers/list.html", context, status=400 if error else 200
+    )
 
 
 @staff_required

@@ -67,7 +67,9 @@ def test_nominate_with_the_picker_and_act_with_messages(client, orgs, program):
     picker = client.get(f"{URL}workers/", {"q": "张"}).content.decode()
     assert "张巾帼" in picker and "张海淀" not in picker and woman.phone not in picker
     page = client.get(f"{URL}{program.pk}/nominate/").content.decode()
-    assert 'hx-get="/console/honors/workers/"' in page
+    assert 'hx-post="/console/honors/workers/"' in page  # a phone typed there stays out of URLs
+    picker = client.post(f"{URL}workers/", {"q": woman.phone}).content.decode()
+    assert "张巾帼" in picker and woman.phone not in picker
     pdf = SimpleUploadedFile("事迹材料.pdf", b"%PDF-1.4 x", content_type="application/pdf")
     r = client.post(
         f"{URL}{program.pk}/nominate/",

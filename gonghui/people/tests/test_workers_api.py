@@ -90,11 +90,23 @@ def test_list_is_scoped_and_masked(client, cy_handler, cy_worker, hd_worker):
 
 
 def test_search_by_name_pinyin_initials_and_phone(client, cy_handler, cy_worker, hd_worker):
-    for q in ["王朝", "wcy", "wangchao", "13812345678"]:
+    for q in ["王朝", "wcy", "wangchao"]:
         r = client.get("/api/v1/workers", {"q": q}, **bearer(cy_handler))
         assert [w["id"] for w in r.json()["results"]] == [cy_worker.pk], q
+    for q in ["王朝", "13812345678", cy_worker.id_number]:  # the body keeps them out of URLs
+        r = client.post(
+            "/api/v1/workers/search", {"q": q}, content_type="application/json",
+            **bearer(cy_handler),
+        )  # fmt: skip
+        assert [w["id"] for w in r.json()["results"]] == [cy_worker.pk], q
+    for q in ["13812345678", cy_worker.id_number, "+86 138 1234 5678"]:  # not in a URL
+        r = client.get("/api/v1/workers", {"q": q}, **bearer(cy_handler))
+        assert r.status_code == 400 and "q" in r.json()["errors"]
     # the 海淀 worker's exact phone finds nothing for a 朝阳 handler
-    r = client.get("/api/v1/workers", {"q": "13987654321"}, **bearer(cy_handler))
+    r = client.post(
+        "/api/v1/workers/search", {"q": "13987654321"}, content_type="application/json",
+        **bearer(cy_handler),
+    )  # fmt: skip
     assert r.json()["results"] == []
 
 
