@@ -36,6 +36,7 @@ COLUMNS = [
     ("原因", "reason"),
 ]
 REQUIRED = {"对账编号", "结果", "金额"}
+TEXT_COLUMNS = {"对账编号"}  # a long id: a number cell has lost digits (core/excel.py)
 PAID_WORDS = {"成功", "已到账", "到账", "paid", "success", "ok"}
 FAILED_WORDS = {"失败", "退回", "failed", "fail"}
 
@@ -197,7 +198,7 @@ def import_results(*, user, campaign_id: int, upload) -> dict:
             "errors": 0,
             "rows": [],
         }
-    rows = _parse(read_sheet(upload, columns=COLUMNS, required=REQUIRED))
+    rows = _parse(read_sheet(upload, columns=COLUMNS, required=REQUIRED, text_columns=TEXT_COLUMNS))
     if not rows:
         raise SheetError(_("文件中没有数据行"))
     counts = Counter(r["reconciliation_id"] for r in rows if r["reconciliation_id"])

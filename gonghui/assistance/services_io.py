@@ -32,6 +32,8 @@ COLUMNS = [
     ("建档日期", "registered_on"),
 ]
 REQUIRED = ("职工身份证号", "原类别", "家庭年收入")
+# ID numbers (alone or in 姓名:关系:身份证号): a number in these cells has lost digits
+TEXT_COLUMNS = ("职工身份证号", "家庭成员")
 # older categories → today's (the report shows each mapping)
 LEGACY_CATEGORIES = {
     "低保户": Category.DEEP,

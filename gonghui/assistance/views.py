@@ -247,7 +247,12 @@ def import_files(request):
         try:
             if upload is None:
                 raise SheetError(_("请选择文件"))
-            rows = read_sheet(upload, columns=services_io.COLUMNS, required=services_io.REQUIRED)
+            rows = read_sheet(
+                upload,
+                columns=services_io.COLUMNS,
+                required=services_io.REQUIRED,
+                text_columns=services_io.TEXT_COLUMNS,
+            )
             ctx["report"] = services_io.import_files(user=request.user, rows=rows)
             status = 200 if ctx["report"].ok else 400
         except SheetError as exc:

@@ -1,5 +1,14 @@
-"""Reading an uploaded .xlsx sheet: shared by every import (workers, stations, …)."""
+"""Reading an uploaded .xlsx sheet: shared by every import (workers, stations, hardship files,
+bank results, …).
 
+Excel keeps 15 significant digits of a number: an 18-digit 身份证号, a bank account or a
+credit code typed into a cell that is not formatted as text arrives as 1.10105196002248E+17
+and its last digits are gone (sometimes still passing the check digit — the wrong person).
+``read_sheet`` refuses such cells for every import, naming the row and column and how to fix
+the sheet: any number of 16 digits or more, and any number at all in a ``text_columns``
+column (ID numbers, accounts, credit codes)."""
+
+import re
 import zipfile
 
 from django.utils.translation import gettext as _
@@ -11,16 +20,57 @@ MAX_ROWS = 5000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+EXCEL_DIGITS = 15  # significant digits Excel keeps of a number
+MAX_CELL_ERRORS = 10
+_SCIENTIFIC = re.compile(r"^\s*[+-]?\d+(\.\d+)?[eE]\+?\d+\s*$")
+
+
 class SheetError(Exception):
-    """The file itself cannot be used (not xlsx, missing columns, too big)."""
+    """The file itself cannot be used (not xlsx, missing columns, too big, digits lost)."""
 
 
-def read_sheet(upload, *, columns, required, max_rows: int = MAX_ROWS) -> list[tuple[int, dict]]:
+def is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def lost_digits(value, *, text: bool = False) -> bool:
+    """Did Excel (possibly) drop digits of this cell? A number of more than 15 digits always
+    has; in a ``text`` column (long digit strings) any number or a 1.23E+17 string may have."""
+    if is_number(value):
+        return text or abs(value) >= 10**EXCEL_DIGITS
+    return text and isinstance(value, str) and bool(_SCIENTIFIC.match(value))
+
+
+def digits_message(row: int, label: str, value) -> str:
+    """What happened to the cell and how to fix the sheet."""
+    if is_number(value) and abs(value) < 10**EXCEL_DIGITS:
+        return _(
+            "第%(row)d行 %(col)s：单元格是数字格式，Excel 会按数字处理长号码（只保留15位有效"
+            "数字、去掉开头的0）。请把该列设为文本格式后重新填写"
+        ) % {"row": row, "col": label}
+    return _(
+        "第%(row)d行 %(col)s：单元格是数字格式，Excel 只保留15位有效数字，已丢失末尾数字。"
+        "请把该列设为文本格式后重新填写"
+    ) % {"row": row, "col": label}
+
+
+def _digits_error(errors: list[str]) -> SheetError:
+    shown = errors[:MAX_CELL_ERRORS]
+    if len(errors) > MAX_CELL_ERRORS:
+        shown.append(_("……共%d处") % len(errors))
+    return SheetError(_("未导入任何数据。") + "；".join(shown))
+
+
+def read_sheet(
+    upload, *, columns, required, text_columns=(), max_rows: int = MAX_ROWS
+) -> list[tuple[int, dict]]:
     """``(row_number, {field: raw cell value})`` for each non-empty row of the first sheet.
 
     ``columns`` maps header -> field (pairs); a column absent from the header is absent from
-    the dicts. Raises ``SheetError`` for an unreadable or oversized file, missing ``required``
-    headers or more than ``max_rows`` rows.
+    the dicts. ``text_columns``: headers of long digit strings (ID numbers, bank accounts,
+    credit codes) whose cells must be text. Raises ``SheetError`` for an unreadable or
+    oversized file, missing ``required`` headers, more than ``max_rows`` rows, or cells whose
+    digits Excel has (or may have) lost (``lost_digits``; the whole file is refused).
     """
     if upload.size > MAX_BYTES:
         raise SheetError(_("文件不能超过5MB"))
@@ -37,14 +87,22 @@ def read_sheet(upload, *, columns, required, max_rows: int = MAX_ROWS) -> list[t
         missing = [h for h, _f in columns if h in required and h not in index]
         if missing:
             raise SheetError(_("缺少列：%s") % "、".join(missing))
-        present = [(field, index[h]) for h, field in columns if h in index]
-        out = []
+        present = [(h, field, index[h]) for h, field in columns if h in index]
+        text = set(text_columns)
+        out, errors = [], []
         for number, row in enumerate(rows, start=2):
             if row is None or all(v in (None, "") for v in row):
                 continue
             if len(out) >= max_rows:
                 raise SheetError(_("一次最多导入%d行") % max_rows)
-            out.append((number, {f: row[i] if i < len(row) else None for f, i in present}))
+            cells = {f: row[i] if i < len(row) else None for _h, f, i in present}
+            for h, f, _i in present:
+                value = cells[f]
+                if lost_digits(value, text=h in text):
+                    errors.append(digits_message(number, h, value))
+            out.append((number, cells))
+        if errors:
+            raise _digits_error(errors)
         return out
     finally:
         wb.close()

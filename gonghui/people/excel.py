@@ -21,6 +21,8 @@ COLUMNS = [
     ("工作区域代码", "work_district"),
 ]
 REQUIRED = {"姓名", "身份证号", "手机号", "所属工会代码"}
+# long digit strings: a number in these cells has lost digits (core/excel.py refuses it)
+TEXT_COLUMNS = {"身份证号", "统一社会信用代码"}
 FIELD_LABELS = {field: header for header, field in COLUMNS}
 __all__ = ["SheetError", "read_rows", "template_bytes"]
 FORM_BY_LABEL = {str(label): value for value, label in EmploymentForm.choices}
@@ -46,14 +48,16 @@ def template_bytes() -> bytes:
 def read_rows(upload) -> list[tuple[int, dict]]:
     """``(row_number, data)`` for each non-empty data row; raises ``SheetError``."""
     out = []
-    for number, cells in read_sheet(upload, columns=COLUMNS, required=REQUIRED):
+    for number, cells in read_sheet(
+        upload, columns=COLUMNS, required=REQUIRED, text_columns=TEXT_COLUMNS
+    ):
         data = {}
         for _header, field in COLUMNS:
             value = cells.get(field)
             if isinstance(value, str):
                 value = value.strip()
-            elif isinstance(value, (int, float)) and field in ("phone", "id_number"):
-                value = str(int(value))  # Excel turned the digits into a number
+            elif isinstance(value, (int, float)) and field == "phone":
+                value = str(int(value))  # 11 digits survive Excel's number format
             data[field] = value
         form = data.get("employment_form")
         if isinstance(form, str) and form in FORM_BY_LABEL:

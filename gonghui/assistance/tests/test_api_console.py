@@ -268,3 +268,20 @@ def today_plus_years(n):
     from gonghui.assistance.dates import add_years
 
     return add_years(timezone.localdate(), n)
+
+
+def test_import_refuses_id_numbers_excel_turned_into_numbers(client, orgs, hd_aid):
+    """An 18-digit number keeps only 15 significant digits in Excel: refused, row named."""
+    a, b = (make_worker(orgs["BJ-HD-ZGC-001"]) for _ in range(2))
+    client.force_login(hd_aid)
+    sheet = _sheet(
+        [
+            ["HD-001", float(f"{int(a.id_number):.15g}"), "低保户", 10000, None, None, None],
+            ["HD-002", b.id_number, "低保户", 10000, None, 1.10108198001011e17, None],
+        ]
+    )
+    r = client.post("/console/assistance/import/", {"file": sheet})
+    html = r.content.decode()
+    assert r.status_code == 400 and HardshipFile.objects.count() == 0
+    assert "第2行 职工身份证号：单元格是数字格式，Excel 只保留15位有效数字" in html
+    assert "第3行 家庭成员" in html and "请把该列设为文本格式后重新填写" in html

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from gonghui.assistance import bank_import, campaign_payments, campaigns
 from gonghui.assistance.models import BankImport, Payment
 from gonghui.assistance.services import Conflict
+from gonghui.core.excel import SheetError
 from gonghui.people.tests.factories import make_worker
 
 from .campaign_factories import (
@@ -187,3 +188,17 @@ def test_failed_payment_reissued_once_on_purpose(paid_setup):
     with pytest.raises(Conflict):  # a re-issue is not re-issued again
         campaign_payments.reissue(user=s["aid"], payment_id=new.pk, reason="第三次")
     assert Payment.objects.filter(beneficiary=p3.beneficiary).count() == 2
+
+
+def test_a_reconciliation_id_or_amount_excel_turned_into_a_long_number_is_refused(paid_setup):
+    s = paid_setup
+    rows = rows_for(s["pays"], ["paid", "paid", "paid"])
+    rows[1] = (1.23456789012345e17, *rows[1][1:])
+    with pytest.raises(SheetError) as exc:
+        run(s, bank_file(rows))
+    assert "第3行 对账编号：单元格是数字格式" in str(exc.value)
+    assert "请把该列设为文本格式后重新填写" in str(exc.value)
+    assert {p.status for p in Payment.objects.filter(pk__in=[p.pk for p in s["pays"]])} == {
+        s["pays"][0].status
+    }
+    assert not BankImport.objects.exists()

@@ -152,3 +152,27 @@ def test_import_template_roundtrips(client, orgs):
     r = client.get("/console/workers/import/template.xlsx")
     wb = load_workbook(io.BytesIO(r.content))
     assert [c.value for c in wb.active[1]][:5] == HEADER[:5]
+
+
+def test_excel_import_refuses_an_id_number_excel_turned_into_a_number(client, orgs):
+    """1.10105196002280E+17 used to become 110105196002280000, which passes the check digit:
+    the wrong person. Now the row is named and the sheet refused, nothing saved."""
+    user = make_staff("social", orgs["BJ-CY"], "social_worker")
+    client.force_login(user)
+    good = row(orgs["BJ-CY-WJ"])
+    typed = row(orgs["BJ-CY-WJ"], id_number="110105196002280094")
+    typed[1] = float(f"{int(typed[1]):.15g}")  # what Excel keeps of the typed number
+    code = row(orgs["BJ-CY-WJ"])
+    code[6] = 911101080000000000  # a credit code as a number
+    r = client.post("/console/workers/import/", {"file": xlsx([good, typed, code])})
+    assert r.status_code == 400
+    html = r.content.decode()
+    assert "第3行 身份证号：单元格是数字格式，Excel 只保留15位有效数字，已丢失末尾数字" in html
+    assert "第4行 统一社会信用代码" in html and "请把该列设为文本格式后重新填写" in html
+    assert Worker.objects.count() == 0
+    # typed as text, the same person is imported; a phone as a number still is fine
+    typed[1], code[6] = "110105196002280094", ""
+    good[2] = int(good[2])
+    r = client.post("/console/workers/import/", {"file": xlsx([good, typed, code])})
+    assert r.status_code == 200, r.content.decode()
+    assert Worker.objects.filter(id_number_hash__isnull=False).count() == 3

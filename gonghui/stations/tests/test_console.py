@@ -470,3 +470,13 @@ def test_station_page_photo_and_closure_dates(client, orgs, settings, tmp_path):
     other = make_staff("hd_mgr_photo", orgs["BJ-HD"], "station_manager")
     client.force_login(other)
     assert client.post(url, {"action": "photo", "file": good}).status_code == 404
+
+
+def test_import_refuses_a_number_excel_cut_to_15_digits(client, cy_manager):
+    """Any cell holding a number of 16 digits or more has lost digits in Excel (core/excel)."""
+    client.force_login(cy_manager)
+    rows = [import_row("甲驿站", 联系电话=1.06400000012345e16)]
+    r = client.post(f"{URL}import/", {"file": xlsx(rows)})
+    html = r.content.decode()
+    assert r.status_code == 400 and Station.objects.count() == 0
+    assert "第2行 联系电话：单元格是数字格式，Excel 只保留15位有效数字，已丢失末尾数字" in html
