@@ -1,4 +1,15 @@
-"""Staff roles and what each may do: the single table every permission check reads."""
+"""Staff roles and what each may do: the single table every permission check reads.
+
+Who may do what is ``PERMISSIONS`` below (permission -> roles); docs/roles.md explains it in
+words. Two rules keep the roles true to their names, and the tests in
+``people/tests/test_permission_table.py`` check them for every permission, so a new one is
+covered the day it is added:
+
+- a permission is a *read* (``READ_PERMISSIONS``: it lets one look, never change anything)
+  or a *write* (everything else);
+- a read-only role (``READ_ONLY_ROLES``: ``leader`` and any future ``*viewer*``) holds reads
+  only, and every API write answered to it is a 4xx.
+"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -70,7 +81,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     "services.manage": frozenset({Role.ADMIN, Role.SOCIAL_WORKER}),
     # publish / unpublish: held at an org strictly above the project's organiser
-    "services.review": frozenset({Role.ADMIN, Role.LEADER, Role.SOCIAL_WORKER}),
+    "services.review": frozenset({Role.ADMIN, Role.SOCIAL_WORKER}),
     # free health checks: programmes, quotas, hospitals and slots; completion at hospitals
     "health.view": frozenset({Role.ADMIN, Role.LEADER, Role.SOCIAL_WORKER, Role.HOSPITAL_STAFF}),
     "health.manage": frozenset({Role.ADMIN, Role.SOCIAL_WORKER}),
@@ -110,6 +121,30 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "socialwork.assign": frozenset({Role.ADMIN, Role.AID_OFFICER}),
     "socialwork.workload": frozenset({Role.ADMIN, Role.LEADER}),
 }
+
+# Roles that may look but never change anything (any role named "*viewer*" belongs here).
+READ_ONLY_ROLES = frozenset({Role.LEADER})
+
+# Permissions that only let one look. Every other permission changes something and must not
+# be held by a read-only role.
+READ_PERMISSIONS = frozenset(
+    {
+        "orgs.view",
+        "workers.view",
+        "hotline.view",
+        "hotline.metrics",
+        "stations.view",
+        "services.view",
+        "health.view",
+        "assistance.view",
+        "campaigns.view",
+        "partners.view",
+        "honors.view",
+        "plans.view",
+        "reports.view",
+        "socialwork.workload",
+    }
+)
 
 # Roles that must use TOTP as a second factor.
 TOTP_REQUIRED_ROLES = frozenset({Role.ADMIN})
