@@ -19,6 +19,12 @@ def _test_settings(settings):
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path_factory):
+    """Uploads written by tests go to a temporary folder, never the checkout's media/."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+
+
+@pytest.fixture(autouse=True)
 def _clear_sms_outbox():
     from gonghui.core import sms
 

@@ -7,6 +7,16 @@ class AppendOnlyError(Exception):
     """Raised when code tries to change or delete an audit row."""
 
 
+# Security events (logins, refusals) share the audit table with the reads of personal data.
+SECURITY_ACTIONS = ("login", "login_failed", "worker_login", "worker_login_failed", "denied")
+
+
+class AuditQuerySet(models.QuerySet):
+    def data_access(self):
+        """Rows about personal data and the acts on it, without logins and refusals."""
+        return self.exclude(action__in=SECURITY_ACTIONS)
+
+
 class AuditLog(models.Model):
     """Append-only record of every full read of personal data and other sensitive acts.
 
@@ -32,6 +42,8 @@ class AuditLog(models.Model):
     reason = models.CharField(_("事由"), max_length=500, blank=True)
     source = models.CharField(_("来源"), max_length=200, blank=True)
     ip_address = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
+
+    objects = AuditQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("审计日志")

@@ -156,13 +156,13 @@ def test_reveal_is_audited_and_needs_permission(client, orgs, hd_aid, hd_worker)
     assert (
         client.get(f"{API}/files/{file.pk}?reveal_full=true", **bearer(hd_aid)).status_code == 400
     )
-    before = AuditLog.objects.count()
+    before = AuditLog.objects.data_access().count()
     r = client.get(url, **bearer(hd_aid))
     assert r.status_code == 200
     assert r.json()["members"][0]["id_number"] == hd_worker.id_number
     assert r.json()["applications"][0]["annual_income"] == "12000.00"
-    assert AuditLog.objects.count() == before + 1
-    log = AuditLog.objects.latest("id")
+    assert AuditLog.objects.data_access().count() == before + 1
+    log = AuditLog.objects.data_access().latest("id")
     assert (log.action, log.reason, log.object_id) == ("reveal", "核实身份", str(file.pk))
 
 

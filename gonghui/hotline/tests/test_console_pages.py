@@ -55,7 +55,7 @@ def test_export_is_masked_unless_revealed_with_a_reason(client, dispatched):
     masked = load_workbook(io.BytesIO(client.get("/console/hotline/export.xlsx").content))
     phones = {row[9] for row in masked.active.iter_rows(min_row=2, values_only=True)}
     assert phones == {"138****5678"}
-    assert not AuditLog.objects.exists()
+    assert not AuditLog.objects.data_access().exists()
     assert client.get("/console/hotline/export.xlsx?full=1").status_code == 400
     full = client.get("/console/hotline/export.xlsx?full=1&reason=批量回访")
     rows = list(
@@ -73,7 +73,7 @@ def test_leader_export_stays_masked(client, orgs, dispatched):
     r = client.get("/console/hotline/export.xlsx?full=1&reason=看看")
     rows = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(min_row=2, values_only=True))
     assert {r[9] for r in rows} == {"138****5678"}
-    assert not AuditLog.objects.exists()
+    assert not AuditLog.objects.data_access().exists()
 
 
 def test_case_page_upload_checks_the_file(client, cy_handler, dispatched, settings, tmp_path):
@@ -104,8 +104,8 @@ def test_attachment_download_is_scoped_and_audited(
     url = f"/console/hotline/{appeals[0].pk}/attachments/{att.pk}/"
     client.force_login(hd_handler)
     assert client.get(url).status_code == 404
-    assert not AuditLog.objects.exists()
+    assert not AuditLog.objects.data_access().exists()
     client.force_login(cy_handler)
     r = client.get(url)
     assert r.status_code == 200 and b"".join(r.streaming_content).startswith(b"\x89PNG")
-    assert AuditLog.objects.get().action == "download"
+    assert AuditLog.objects.data_access().get().action == "download"

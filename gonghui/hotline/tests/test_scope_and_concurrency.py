@@ -161,14 +161,14 @@ def test_revealing_the_contact_is_audited(client, cy_handler, cy_appeal):
     plain = client.get(url, **h).json()
     assert plain["contact_phone"] == "138****1111"
     assert plain["revealed"] == []
-    assert not AuditLog.objects.exists()
+    assert not AuditLog.objects.data_access().exists()
 
     r = client.get(url, {"reveal": "contact_phone", "reason": "回访核实"}, **h)
     assert r.status_code == 200
     assert r.json()["contact_phone"] == "13800001111"
     assert r.json()["contact_name"] != "张三"  # only what was asked for
     assert r.json()["revealed"] == ["contact_phone"]
-    log = AuditLog.objects.get()
+    log = AuditLog.objects.data_access().get()
     assert log.actor == cy_handler
     assert log.actor_label == "cy_handler"
     assert log.action == "reveal"
@@ -179,7 +179,7 @@ def test_revealing_the_contact_is_audited(client, cy_handler, cy_appeal):
 
     both = client.get(url, {"reveal": "contact_phone,contact_name", "reason": "回访"}, **h)
     assert both.json()["contact_name"] == "张三"
-    assert AuditLog.objects.count() == 2
+    assert AuditLog.objects.data_access().count() == 2
 
 
 @pytest.mark.django_db
@@ -195,7 +195,7 @@ def test_reveal_needs_a_reason_and_a_known_field(client, cy_handler, cy_appeal, 
     r = client.get(f"{API}/appeals/{cy_appeal.pk}", query, **bearer(cy_handler))
     assert r.status_code == 400
     assert field in r.json()["errors"]
-    assert not AuditLog.objects.exists()
+    assert not AuditLog.objects.data_access().exists()
 
 
 @pytest.mark.django_db
@@ -208,7 +208,7 @@ def test_a_leader_may_not_reveal_the_contact(client, orgs, cy_appeal):
     )
     assert r.status_code == 403
     assert "13800001111" not in r.content.decode()
-    assert not AuditLog.objects.exists()
+    assert not AuditLog.objects.data_access().exists()
 
 
 @pytest.mark.django_db
@@ -219,7 +219,7 @@ def test_no_reveal_outside_the_scope(client, cy_handler, hd_appeal):
         **bearer(cy_handler),
     )
     assert r.status_code == 404
-    assert not AuditLog.objects.exists()
+    assert not AuditLog.objects.data_access().exists()
 
 
 # --- concurrency (PostgreSQL: SQLite serialises all writers) --------------------------------

@@ -51,7 +51,7 @@ def test_guessing_another_districts_worker_id_is_404(client, cy_handler, hd_work
     assert client.get(f"/console/workers/{hd_worker.pk}/").status_code == 404
     r = client.post(f"/console/workers/{hd_worker.pk}/", {"fields": ["phone"], "reason": "x"})
     assert r.status_code == 404
-    assert not AuditLog.objects.exists()
+    assert not AuditLog.objects.data_access().exists()
 
 
 def test_console_reveal_is_audited(client, cy_handler, cy_worker):
@@ -63,7 +63,7 @@ def test_console_reveal_is_audited(client, cy_handler, cy_worker):
     )
     html = r.content.decode()
     assert "13812345678" in html and cy_worker.id_number in html
-    log = AuditLog.objects.get()
+    log = AuditLog.objects.data_access().get()
     assert log.actor == cy_handler and log.source.startswith("POST /console/workers/")
 
 
@@ -71,7 +71,7 @@ def test_console_reveal_needs_a_reason(client, cy_handler, cy_worker):
     client.force_login(cy_handler)
     r = client.post(f"/console/workers/{cy_worker.pk}/", {"fields": ["phone"], "reason": ""})
     assert "13812345678" not in r.content.decode()
-    assert not AuditLog.objects.exists()
+    assert not AuditLog.objects.data_access().exists()
 
 
 def test_station_manager_sees_no_reveal_form(client, orgs, cy_worker):
@@ -80,7 +80,7 @@ def test_station_manager_sees_no_reveal_form(client, orgs, cy_worker):
     page = client.get(f"/console/workers/{cy_worker.pk}/").content.decode()
     assert "查看完整个人信息" not in page
     client.post(f"/console/workers/{cy_worker.pk}/", {"fields": ["phone"], "reason": "x"})
-    assert not AuditLog.objects.exists()
+    assert not AuditLog.objects.data_access().exists()
 
 
 def test_create_form_shows_chinese_field_errors_and_keeps_input(client, orgs, cy_handler):

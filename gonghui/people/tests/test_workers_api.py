@@ -141,7 +141,7 @@ def test_detail_is_masked_by_default_and_writes_no_audit(client, cy_handler, cy_
     assert r.status_code == 200
     assert r.json()["phone"] == "138****5678"
     assert r.json()["revealed"] == []
-    assert not AuditLog.objects.exists()
+    assert not AuditLog.objects.data_access().exists()
 
 
 def test_reveal_shows_full_values_and_is_audited(client, cy_handler, cy_worker):
@@ -155,7 +155,7 @@ def test_reveal_shows_full_values_and_is_audited(client, cy_handler, cy_worker):
     assert body["id_number"] == cy_worker.id_number
     assert body["phone"] == "13812345678"
     assert body["birth_date"] is not None
-    log = AuditLog.objects.get()
+    log = AuditLog.objects.data_access().get()
     assert (log.actor, log.action, log.object_id) == (cy_handler, "reveal", str(cy_worker.pk))
     assert log.fields == "id_number,phone"
     assert log.reason == "核实困难帮扶申请"
@@ -167,7 +167,7 @@ def test_reveal_without_reason_is_400_and_not_audited(client, cy_handler, cy_wor
     r = client.get(f"/api/v1/workers/{cy_worker.pk}", {"reveal": "phone"}, **bearer(cy_handler))
     assert r.status_code == 400
     assert "reason" in r.json()["errors"]
-    assert not AuditLog.objects.exists()
+    assert not AuditLog.objects.data_access().exists()
 
 
 @pytest.mark.parametrize(
@@ -192,7 +192,7 @@ def test_reveal_follows_the_role_table(client, orgs, cy_worker, role, field, all
         assert AuditLog.objects.filter(actor=user, fields=field).count() == 1
     else:
         assert r.status_code == 403
-        assert not AuditLog.objects.exists()
+        assert not AuditLog.objects.data_access().exists()
 
 
 def test_reveal_needs_the_role_at_the_workers_org(client, orgs, cy_worker):
