@@ -1,6 +1,7 @@
 """JSON API for the hardship registry (mounted at /api/v1/assistance). Thin: parse, call the
 services, shape. Errors are ``{"detail", "errors"}``; ``Conflict`` → 409 (a duplicate
-household also says where the existing file is, under ``errors.existing``)."""
+household says where the existing file is, under ``errors.existing``, only to staff who may
+see that file)."""
 
 import datetime
 
@@ -87,7 +88,8 @@ class ContactIn(Schema):
 
 
 def _conflict(exc: Conflict):
-    errors = {"existing": exc.where()} if isinstance(exc, DuplicateHousehold) else {}
+    detailed = isinstance(exc, DuplicateHousehold) and exc.detailed
+    errors = {"existing": exc.where()} if detailed else {}
     return ApiError(409, str(exc), errors)
 
 

@@ -15,7 +15,7 @@ from gonghui.people.worker_session import current_account, linked_worker, login_
 
 from . import documents, selectors
 from .models import Cause, ExclusionRule, ExpenseKind, HardshipFile, Relation
-from .services import Conflict, DuplicateHousehold, submit_entry
+from .services import Conflict, submit_entry
 
 MEMBER_ROWS = 5
 
@@ -97,8 +97,6 @@ def apply(request):
         ctx["errors"] = [
             m for ms in getattr(exc, "message_dict", {"": exc.messages}).values() for m in ms
         ]
-    except DuplicateHousehold as exc:
-        ctx["errors"], status = [str(exc)], 409
     except (Conflict, PermissionDenied) as exc:
         ctx["errors"], status = [str(exc)], 409
     return render(request, "assistance/h5/apply.html", ctx, status=status)

@@ -122,7 +122,14 @@ def file_out(file: HardshipFile, *, full: bool = False, detail: bool = False) ->
             for ev in file.events.all()
         ]
         out["duplicate_flags"] = [
-            {"at": f.created_at, "org": f.attempted_org.name, "by": f.attempted_by}
+            {
+                "at": f.created_at,
+                "org": f.attempted_org.name,
+                "by": f.attempted_by,
+                "held": f.attempted_file_id is not None,  # accepted, awaiting resolution
+            }
             for f in file.duplicate_flags.select_related("attempted_org")
         ]
+        # a worker's application with a member already in another live file (docs/hardship.md)
+        out["held_duplicate"] = file.members.filter(live=False).exists() and file.is_live
     return out

@@ -40,11 +40,14 @@ class Conflict(Exception):
 
 
 class DuplicateHousehold(Conflict):
-    """A member of the household is already in a live file (HTTP 409, with where it is)."""
+    """A member of the household is already in a live file (HTTP 409). ``detailed``: the
+    caller may see that file (``assistance.view`` over its union), so the message and
+    ``where()`` say where it is; otherwise they say only "elsewhere; ask the federation"."""
 
-    def __init__(self, message: str, existing: HardshipFile):
+    def __init__(self, message: str, existing: HardshipFile, *, detailed: bool = False):
         super().__init__(message)
         self.existing = existing
+        self.detailed = detailed
 
     def where(self) -> dict:
         f = self.existing
@@ -147,40 +150,72 @@ def clean_members(worker, raw, errors: FieldErrors) -> list[dict]:
 # --- duplicate households ---------------------------------------------------------------------
 
 
-def live_conflict(hashes) -> Member | None:
-    return (
+def live_conflicts(hashes) -> list[Member]:
+    """The live members (one per person) among these ID hashes, in any union."""
+    return list(
         Member.objects.filter(id_number_hash__in=list(hashes), live=True)
         .select_related("file__org")
-        .first()
+        .order_by("id")
     )
 
 
-def _flag_duplicate(member: Member, *, org, who: str) -> DuplicateHousehold:
+def record_duplicate(member: Member, *, org, who: str, held=None) -> None:
+    """Tell the union holding the live file: a flag and an event on its file page. ``held``:
+    the worker's application, accepted and held, also flagged on its own file."""
     existing = member.file
-    with transaction.atomic():
-        DuplicateFlag.objects.create(
-            existing_file=existing,
-            attempted_org=org,
-            attempted_by=who[:150],
-            member_hash=member.id_number_hash,
-        )
-        event(
-            existing,
-            "duplicate_attempt",
-            label=who,
-            note=_("%(org)s 提交的建档申请中有本户成员 %(name)s，已拦截")
-            % {"org": org.name, "name": member.masked_name},
-        )
+    DuplicateFlag.objects.create(
+        existing_file=existing,
+        attempted_file=held,
+        attempted_org=org,
+        attempted_by=who[:150],
+        member_hash=member.id_number_hash,
+    )
+    if held is None:
+        note = _("%(org)s 提交的建档申请中有本户成员 %(name)s，已拦截")
+    else:
+        note = _("%(org)s 的职工在线申请中有本户成员 %(name)s，申请已受理，待工会核实")
+    event(
+        existing,
+        "duplicate_attempt",
+        label=who,
+        note=note % {"org": org.name, "name": member.masked_name},
+    )
+
+
+def duplicate_message(user, member: Member, entered_name: str) -> tuple[str, bool]:
+    """What staff are told about a member already in a live file, and whether it says where:
+    only to those who may see that file (``assistance.view`` over its union); anyone else
+    learns "elsewhere; ask the federation" — never a name, union, number or status of it."""
+    existing = member.file
+    if user is not None and scope_for(user, "assistance.view").contains(existing.org):
+        message = _(
+            "家庭成员 %(name)s 已在 %(org)s 的困难职工档案 %(number)s（%(status)s）中，"
+            "一户只能建一份档案，请联系该工会"
+        ) % {
+            "name": member.masked_name,
+            "org": existing.org.name,
+            "number": existing.number,
+            "status": existing.get_status_display(),
+        }
+        return message, True
     message = _(
-        "家庭成员 %(name)s 已在 %(org)s 的困难职工档案 %(number)s（%(status)s）中，"
-        "一户只能建一份档案，请联系该工会"
-    ) % {
-        "name": member.masked_name,
-        "org": existing.org.name,
-        "number": existing.number,
-        "status": existing.get_status_display(),
-    }
-    return DuplicateHousehold(message, existing)
+        "家庭成员 %(name)s 已在其他工会的困难职工档案中，一户只能建一份档案。"
+        "请联系市总工会核实（对方工会已收到提示）"
+    ) % {"name": mask_name(entered_name)}
+    return message, False
+
+
+def _flag_duplicate(member: Member, *, org, who: str, user, entered: dict) -> DuplicateHousehold:
+    """Staff tried to open a second file: refused (409) with ``duplicate_message``; the
+    holding union is told (``record_duplicate``). ``entered``: the member as typed."""
+    with transaction.atomic():
+        record_duplicate(member, org=org, who=who)
+    message, detailed = duplicate_message(user, member, entered["name"])
+    return DuplicateHousehold(message, member.file, detailed=detailed)
+
+
+def _entered(members: list[dict], hashes: list[str], member: Member) -> dict:
+    return members[hashes.index(member.id_number_hash)]
 
 
 # --- entry applications -----------------------------------------------------------------------
@@ -214,8 +249,13 @@ def submit_entry(*, worker, data: dict, user=None, account=None) -> Application:
     ``user``: a staff member applying on the worker's behalf (assistance.apply over the
     worker's union, from a paper form); otherwise ``account`` is the worker's own H5 account,
     which must consent to the use of its income figures (``ValidationError`` on ``consent``).
-    A member already in a live file anywhere in the federation stops it with
-    ``DuplicateHousehold`` (409) and a ``DuplicateFlag`` on the existing file."""
+    A member already in a live file anywhere in the federation: a staff application stops
+    with ``DuplicateHousehold`` (409; where it is only for staff who may see that file) and a
+    ``DuplicateFlag`` on the existing file. A worker's own application learns nothing about
+    other people: it is accepted like any other and *held* — the clashing members are not
+    live, the flag is on both files, and the file cannot be verified or approved until the
+    clash is gone (``services_flow``) — docs/hardship.md. Only the worker themself being in a
+    live file already is refused (their own data)."""
     org = worker.union_org
     if user is not None and not scope_for(user, "assistance.apply").contains(org):
         raise PermissionDenied(_("该职工不在您的管辖范围内"))
@@ -238,46 +278,78 @@ def submit_entry(*, worker, data: dict, user=None, account=None) -> Application:
     )
     hashes = [id_number_hash(m["id_number"]) for m in members]
     who = actor_label(user) if user is not None else account.get_username()
-    clash = live_conflict(hashes)
-    if clash is not None:
-        raise _flag_duplicate(clash, org=org, who=who)
+    clashes = live_conflicts(hashes)
+    if clashes and user is not None:
+        raise _flag_duplicate(
+            clashes[0], org=org, who=who, user=user, entered=_entered(members, hashes, clashes[0])
+        )
     previous = (
         HardshipFile.objects.filter(members__id_number_hash__in=hashes, status=FileStatus.EXITED)
         .order_by("-closed_at", "-id")
         .first()
     )
-    try:
-        with transaction.atomic():
-            file = HardshipFile.objects.create(
-                number=_new_number(), primary_worker=worker, org=org, previous_file=previous
-            )
-            file.number = f"KN{today:%Y}{file.pk:07d}"
-            file.save(update_fields=["number"])
-            Member.objects.bulk_create(
-                [
-                    Member(file=file, id_number_hash=h, **m)
-                    for m, h in zip(members, hashes, strict=True)
-                ]
-            )
-            app = create_application(
+    new = {"worker": worker, "org": org, "previous": previous, "who": who, "user": user}
+    new.update(members=members, hashes=hashes, figures=figures, proposal=proposal, today=today)
+    for attempt in range(2):
+        try:
+            return _open_file(**new, clashes=clashes)
+        except IntegrityError:
+            # Another application took one of these members first (the partial unique index).
+            clashes = live_conflicts(hashes)
+            if not clashes or attempt:
+                raise
+            if user is not None:
+                entered = _entered(members, hashes, clashes[0])
+                raise _flag_duplicate(
+                    clashes[0], org=org, who=who, user=user, entered=entered
+                ) from None
+    raise AssertionError("unreachable")
+
+
+def _open_file(
+    *, worker, org, previous, who, user, members, hashes, figures, proposal, today, clashes
+) -> Application:
+    """The file, its members (those in another live file held: not live), the application."""
+    held = {m.id_number_hash for m in clashes}
+    if hashes[0] in held:
+        # the worker themself is in a live file already: their own data, no one else's
+        raise Conflict(
+            _("您已在一份办理中或已建档的困难职工档案中，请勿重复申请；详情请咨询所在工会")
+        )
+    with transaction.atomic():
+        file = HardshipFile.objects.create(
+            number=_new_number(), primary_worker=worker, org=org, previous_file=previous
+        )
+        file.number = f"KN{today:%Y}{file.pk:07d}"
+        file.save(update_fields=["number"])
+        Member.objects.bulk_create(
+            [
+                Member(file=file, id_number_hash=h, live=h not in held, **m)
+                for m, h in zip(members, hashes, strict=True)
+            ]
+        )
+        app = create_application(
+            file,
+            Kind.ENTRY,
+            figures,
+            proposal,
+            user=user,
+            by_worker=user is None,
+            members_count=len(members),
+        )
+        note = _("测算：%s") % (proposal.explanation["steps"][-1])
+        if previous is not None:
+            note += _("；再次申请，原档案 %s") % previous.number
+        event(file, "submit", user=user, label=who, application=app, note=note, to=app.state)
+        for clash in clashes:
+            record_duplicate(clash, org=org, who=who, held=file)
+            event(
                 file,
-                Kind.ENTRY,
-                figures,
-                proposal,
-                user=user,
-                by_worker=user is None,
-                members_count=len(members),
+                "duplicate_held",
+                label=who,
+                note=_("家庭成员 %s 已在另一份困难职工档案中：申请已受理，须核实后方可办理")
+                % mask_name(_entered(members, hashes, clash)["name"]),
             )
-            note = _("测算：%s") % (proposal.explanation["steps"][-1])
-            if previous is not None:
-                note += _("；再次申请，原档案 %s") % previous.number
-            event(file, "submit", user=user, label=who, application=app, note=note, to=app.state)
-    except IntegrityError:
-        # Another application took one of these members first (the partial unique index).
-        clash = live_conflict(hashes)
-        if clash is None:
-            raise
-        raise _flag_duplicate(clash, org=org, who=who) from None
     return app
 
 

@@ -6,7 +6,7 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -94,6 +94,26 @@ def _apply_outcome(app: Application, today: datetime.date) -> None:
     file.save()
 
 
+def _claim_held_members(file: HardshipFile) -> None:
+    """A held application (a worker's, with a member already in another live file) moves on
+    only once its members can all be live: the other file closed, or the clash was resolved.
+    Otherwise 409 — reject it, or ask the federation (docs/hardship.md)."""
+    held = file.members.filter(live=False)
+    if not held.exists():
+        return
+    try:
+        with transaction.atomic():
+            held.update(live=True)
+    except IntegrityError:
+        raise Conflict(
+            _(
+                "本户有家庭成员已在另一份困难职工档案中，核实清楚前不能继续办理："
+                "请联系市总工会核实，或驳回本申请"
+            )
+        ) from None
+    event(file, "duplicate_cleared", label="system", note=_("家庭成员重复已消除，可继续办理"))
+
+
 def transition(
     *,
     user,
@@ -117,6 +137,8 @@ def transition(
         target, where = move
         if not can(user, where, file):
             raise PermissionDenied(_("无权对该申请执行此操作"))
+        if action != "reject" and file.status == FileStatus.APPLYING:
+            _claim_held_members(file)
         now, today, source = timezone.now(), timezone.localdate(), app.state
         if action == "reject":
             if not note:

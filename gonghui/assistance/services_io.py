@@ -18,7 +18,14 @@ from gonghui.people.services import id_number_hash
 from . import rules
 from .dates import add_months
 from .models import Category, FileStatus, HardshipFile, Kind, Member, State
-from .services import clean_figures, clean_members, create_application, event
+from .services import (
+    clean_figures,
+    clean_members,
+    create_application,
+    duplicate_message,
+    event,
+    record_duplicate,
+)
 
 COLUMNS = [
     ("原档案编号", "legacy_number"),
@@ -99,6 +106,7 @@ def import_files(*, user, rows: list[tuple[int, dict]]) -> ImportReport:
         )
         if worker is None or not scope.contains(worker.union_org):
             errors.add("职工身份证号", _("职工不存在或不在您的管辖范围内（请先导入职工）"))
+            worker = None
         data = {
             "annual_income": raw.get("annual_income"),
             "expenses": {k: raw.get(k) for k in ("medical", "schooling", "other") if raw.get(k)},
@@ -123,12 +131,10 @@ def import_files(*, user, rows: list[tuple[int, dict]]) -> ImportReport:
             .select_related("file__org")
             .first()
         )
-        if live is not None:
-            errors.add(
-                "家庭成员",
-                _("%(name)s 已在 %(org)s 的档案 %(n)s 中")
-                % {"name": live.masked_name, "org": live.file.org.name, "n": live.file.number},
-            )
+        if live is not None:  # told where only if the importer may see that file
+            entered = members[hashes.index(live.id_number_hash)]["name"]
+            errors.add("家庭成员", duplicate_message(user, live, entered)[0])
+            record_duplicate(live, org=worker.union_org, who=user.get_username())
         row["errors"] = [f"{k}：{m}" for k, ms in errors.items() for m in ms]
         report.rows.append(row)
         if not row["errors"]:

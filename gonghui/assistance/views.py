@@ -141,6 +141,7 @@ def file_detail(request, file_id: int):
             "calls": file.calls.all(),
             "history": selectors.household_history(file),
             "flags": file.duplicate_flags.select_related("attempted_org"),
+            "held": file.status == FileStatus.APPLYING and file.members.filter(live=False).exists(),
             "categories": Category.choices[1:],
             "can_reveal": scope_for(user, "assistance.reveal").contains(file.org),
         },

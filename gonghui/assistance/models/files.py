@@ -145,10 +145,20 @@ class Member(models.Model):
 
 class DuplicateFlag(models.Model):
     """An attempt to open a second file for a household: who tried, where, and which live
-    file already holds one of its members. Shown to both unions; never silently dropped."""
+    file already holds one of its members. Shown to both unions; never silently dropped.
+    ``attempted_file``: a worker's own application, accepted and held (the clashing member
+    not live) until staff resolve it — see docs/hardship.md."""
 
     existing_file = models.ForeignKey(
         HardshipFile, on_delete=models.CASCADE, related_name="duplicate_flags"
+    )
+    attempted_file = models.ForeignKey(
+        HardshipFile,
+        verbose_name=_("待核实的申请档案"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="held_flags",
     )
     attempted_org = models.ForeignKey(
         "orgs.Org", verbose_name=_("申请工会"), on_delete=models.PROTECT, related_name="+"

@@ -78,9 +78,9 @@ def test_api_entry_flow_and_cross_district_duplicate(client, orgs, hd_aid, cy_ai
         cy_aid,
         {"worker_id": cy.pk, "annual_income": "1000", "members": [spouse]},
     )
-    assert r.status_code == 409
-    assert r.json()["errors"]["existing"]["org"] == "BJ-HD-ZGC-001"
-    assert "中关村" in r.json()["detail"]
+    assert r.status_code == 409  # 朝阳 may not see the 海淀 file: no where (issue 12, defect 3)
+    assert r.json()["errors"] == {} and "中关村" not in r.json()["detail"]
+    assert "已在其他工会的困难职工档案中" in r.json()["detail"]
 
 
 def test_scope_isolation_api_and_console(client, orgs, hd_aid, cy_aid, hd_worker):
