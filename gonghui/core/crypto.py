@@ -47,6 +47,25 @@ def decrypt_bytes(token: bytes) -> bytes:
         raise ValueError("cannot decrypt a stored file with the configured keys") from exc
 
 
+def under_first_key(token: bytes) -> bool:
+    """Whether ``token`` was made with the first (newest) key: its HMAC checks under that key
+    alone. Nothing is decrypted."""
+    try:
+        Fernet(settings.FIELD_ENCRYPTION_KEYS[0].encode()).extract_timestamp(token)
+    except InvalidToken:
+        return False
+    return True
+
+
+def rotate(token: bytes) -> bytes:
+    """``token`` re-encrypted under the first key (same plaintext and timestamp); opened with any
+    configured key. ``ValueError`` when no configured key opens it."""
+    try:
+        return _current().rotate(token)
+    except InvalidToken as exc:
+        raise ValueError("cannot decrypt a value with the configured keys") from exc
+
+
 def looks_encrypted(data: bytes) -> bool:
     """Whether ``data`` has the shape of a Fernet token (version byte 0x80, base64url), whether
     or not one of our keys opens it."""
