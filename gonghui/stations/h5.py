@@ -26,6 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gonghui.core import ratelimit
+from gonghui.core.csp import allow_map_tiles
 from gonghui.orgs.selectors import districts
 from gonghui.people.auth import totp_required
 from gonghui.people.scope import assignments
@@ -188,7 +189,7 @@ def finder(request):
         "tiles": {"url": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION},
         "messages": _messages(),
     }
-    return render(
+    response = render(
         request,
         "stations/finder.html",
         {
@@ -206,6 +207,7 @@ def finder(request):
         },
         status=400 if error else 200,
     )
+    return allow_map_tiles(response)  # Leaflet loads tiles from MAP_TILE_URL
 
 
 def _public_station(station_id: int) -> Station:

@@ -115,9 +115,14 @@ def test_cy_handler_logs_in_and_sees_only_cy_workers_masked(page, console_data):
     assert "13812345678" not in content
     assert console_data["cy_zhang"].id_number not in content
 
-    # Live search (htmx): typing pinyin initials swaps in the filtered rows, no page load.
+    # Live search (htmx, POST so an ID number or phone typed there stays out of URLs and
+    # access logs): typing pinyin initials swaps in the filtered rows, no page load.
     page.evaluate("window.__samePage = true")
-    with page.expect_response(lambda r: "/console/workers/?" in r.url and "q=zxm" in r.url) as r:
+    with page.expect_response(
+        lambda r: r.url.endswith("/console/workers/")
+        and r.request.method == "POST"
+        and "q=zxm" in (r.request.post_data or "")
+    ) as r:
         page.locator("#q").press_sequentially("zxm")
     assert r.value.status == 200
     assert r.value.request.headers.get("hx-request") == "true"

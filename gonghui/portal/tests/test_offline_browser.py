@@ -95,7 +95,7 @@ def test_shell_stations_and_check_in_codes_open_offline(browser, site):
         page.goto(f"{base}/me/")
         page.locator("form[data-logout] button").click()
         page.wait_for_function(
-            "caches.open('gh-pages').then(c => c.keys()).then(k => k.length === 0)"
+            "() => caches.open('gh-pages').then(c => c.keys()).then(k => k.length === 0)"
         )
     finally:
         context.close()
