@@ -52,7 +52,17 @@ def test_a_handler_cannot_list_read_or_act_on_another_districts_appeal(
     assert listed(client, h) == {cy_appeal.pk}
     assert listed(client, h, q=hd_appeal.number) == set()
     assert listed(client, h, q="海淀的诉求") == set()
-    assert listed(client, h, q="13900002222") == set()
+    # a phone goes in the body (POST /appeals/search), never in the URL
+    r = client.get(f"{API}/appeals", {"q": "13900002222"}, **h)
+    assert r.status_code == 400 and "q" in r.json()["errors"]
+    r = client.post(
+        f"{API}/appeals/search", {"q": "13900002222"}, content_type="application/json", **h
+    )
+    assert r.status_code == 200 and r.json()["results"] == []
+    r = client.post(
+        f"{API}/appeals/search", {"q": "13800001111"}, content_type="application/json", **h
+    )  # the 朝阳 appeal's contact (factory default) is found the same way
+    assert [a["id"] for a in r.json()["results"]] == [cy_appeal.pk]
     assert listed(client, h, org="BJ-HD") == set()
     assert listed(client, h, queue="handling") == {cy_appeal.pk}
 
