@@ -25,6 +25,21 @@ def _media_in_tmp(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _flushable_audit_log(request):
+    """Live-server and transactional tests are flushed afterwards; logins and refusals write
+    audit rows, which SQLite's append-only trigger would not let the flush delete. Depending on
+    ``transactional_db`` makes this teardown run first, and clears the audit rows."""
+    if not {"live_server", "transactional_db"} & set(request.fixturenames):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    from gonghui.core.testing import clear_audit_log
+
+    clear_audit_log()
+
+
+@pytest.fixture(autouse=True)
 def _clear_sms_outbox():
     from gonghui.core import sms
 

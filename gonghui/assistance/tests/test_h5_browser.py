@@ -104,12 +104,13 @@ def test_worker_applies_on_the_phone(phone, world, tmp_path):
     phone.click("#submit")
     expect(phone.locator("#errors")).to_contain_text("只接受 JPEG、PNG 图片或 PDF 文件")
 
-    # the same household again: stopped with where the existing file is
+    # the same worker again: stopped, told to ask their union, shown no file number or union
     phone.fill("#annual_income", "1000")
     phone.set_input_files("#documents", [])
     phone.click("#submit")
-    expect(phone.locator("#errors")).to_contain_text(app.file.number)
-    expect(phone.locator("#errors")).to_contain_text(orgs["BJ-HD-ZGC-001"].name)
+    expect(phone.locator("#errors")).to_contain_text("请勿重复申请")
+    expect(phone.locator("#errors")).not_to_contain_text(app.file.number)
+    expect(phone.locator("#errors")).not_to_contain_text(orgs["BJ-HD-ZGC-001"].name)
     assert Application.objects.count() == 1
 
     # 公示: the public list masks the name
