@@ -119,9 +119,11 @@ def test_cy_handler_logs_in_and_sees_only_cy_workers_masked(page, console_data):
     # access logs): typing pinyin initials swaps in the filtered rows, no page load.
     page.evaluate("window.__samePage = true")
     with page.expect_response(
-        lambda r: r.url.endswith("/console/workers/")
-        and r.request.method == "POST"
-        and "q=zxm" in (r.request.post_data or "")
+        lambda r: (
+            r.url.endswith("/console/workers/")
+            and r.request.method == "POST"
+            and "q=zxm" in (r.request.post_data or "")
+        )
     ) as r:
         page.locator("#q").press_sequentially("zxm")
     assert r.value.status == 200
