@@ -14,13 +14,13 @@ from django.utils.translation import gettext_lazy
 from gonghui.core import ratelimit
 from gonghui.core.validators import normalize_phone, validate_credit_code
 from gonghui.core.workdays import WorkdayCalendar, end_of_day, local_date
-from gonghui.notices.services import notify
 from gonghui.orgs.models import DISTRICT_TYPES, Org
 from gonghui.orgs.selectors import district_of, get_by_code
 from gonghui.people.scope import scope_for
 from gonghui.people.services import phone_hash
 
 from . import sla
+from .messages import notify_worker
 from .models import (
     Appeal,
     AppealEvent,
@@ -204,37 +204,6 @@ def _clean_intake(data: dict, *, actor, worker_account) -> dict:
     if errors:
         raise ValidationError(errors)
     return cleaned
-
-
-# The worker's messages for an appeal's timeline events (gonghui.notices), one per event row.
-NOTIFY_ON = {
-    "create": "appeal_received",
-    "dispatch": "appeal_dispatched",
-    "resolve": "appeal_resolved",
-    "direct_answer": "appeal_resolved",
-}
-
-
-def notify_worker(appeal, event: AppealEvent, notice_event: str = "", **params) -> None:
-    """Tell the appeal's contact phone about ``event`` (inbox + SMS after commit), once per
-    event row: a repeated call or a retried task with the same row sends nothing."""
-    notice_event = notice_event or NOTIFY_ON.get(event.action, "")
-    if not notice_event or not appeal.contact_phone:
-        return
-    notify(
-        notice_event,
-        phone=appeal.contact_phone,
-        params={
-            "number": appeal.number,
-            "title": appeal.content[:30],
-            "org": appeal.responsible_org.name if appeal.responsible_org_id else "",
-            "reply": event.note,
-            "days": settings.HOTLINE_RATING_DAYS,
-            **params,
-        },
-        dedupe_key=f"appeal-event:{event.pk}:{notice_event}",
-        link=f"/h5/appeals/{appeal.pk}/",
-    )
 
 
 def _anonymous_owner(data: dict) -> str:

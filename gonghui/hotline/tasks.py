@@ -54,7 +54,7 @@ def remind_callbacks() -> int:
     resolve event, so a rerun sends nothing and a 重办 → 办结 earns a new reminder."""
     from gonghui.notices.selectors import existing_keys
 
-    from .services import notify_worker
+    from .messages import notify_worker
 
     now = timezone.now()
     hours = settings.HOTLINE_CALLBACK_REMINDER_HOURS
