@@ -25,8 +25,8 @@ router = Router(tags=["campaigns"])
 
 
 def _conflict(exc: Conflict):
-    errors = {"existing": exc.where()} if isinstance(exc, campaigns.DuplicateBeneficiary) else {}
-    return ApiError(409, str(exc), errors)
+    where = exc.where() if isinstance(exc, campaigns.DuplicateBeneficiary) else {}
+    return ApiError(409, str(exc), {"existing": where} if where else {})
 
 
 def _user(request):
@@ -275,8 +275,9 @@ def conflicts(request, campaign_id: int):
     return {
         "results": [
             {
-                "name": x.existing.masked_name,
-                "listed_by": x.existing.org.code,
+                # the holding list only to those who may see it (no oracle)
+                "name": x.existing.masked_name if x.existing_visible else "",
+                "listed_by": x.existing.org.code if x.existing_visible else "",
                 "attempted_by": x.attempted_org.code,
                 "at": x.created_at,
             }

@@ -221,14 +221,18 @@ def candidates(campaign: Campaign, org: Org) -> list[dict]:
 # --- reports --------------------------------------------------------------------------------
 
 
-def list_conflicts(user, campaign: Campaign) -> QuerySet[ListConflict]:
+def list_conflicts(user, campaign: Campaign, *, limit: int = 50) -> list[ListConflict]:
     """Refused second listings of one person (two lists of the same campaign), visible to
-    either union."""
+    either union. ``existing_visible`` on each: whether the user may see the holding list
+    (the attempting union outside it learns only "another union")."""
     scope = scope_for(user, "campaigns.view")
     qs = ListConflict.objects.filter(campaign=campaign).select_related(
         "existing", "existing__org", "attempted_org"
     )
-    return qs.filter(scope.q("existing__org") | scope.q("attempted_org"))
+    rows = list(qs.filter(scope.q("existing__org") | scope.q("attempted_org"))[:limit])
+    for row in rows:
+        row.existing_visible = scope.contains(row.existing.org)
+    return rows
 
 
 def cross_campaign_duplicates(user, *, kind: str, year: int) -> list[dict]:

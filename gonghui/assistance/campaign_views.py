@@ -86,7 +86,7 @@ def campaign_detail(request, campaign_id: int):
             "actions": campaigns.allowed_actions(user, c),
             "recon": sel.reconciliation(user, c),
             "page": Paginator(bens, 50).get_page(request.GET.get("page")),
-            "conflicts": sel.list_conflicts(user, c)[:50],
+            "conflicts": sel.list_conflicts(user, c),
             "payments": sel.visible_payments(user, c).order_by("-id")[:50],
             "batches": campaign_payments.visible_batches(user, c),
             "manage_orgs": manage_orgs,

@@ -48,13 +48,18 @@ MAX_TEXT = 200
 
 
 class DuplicateBeneficiary(Conflict):
-    """The person is already on a list of this campaign (HTTP 409, with where)."""
+    """The person is already on a list of this campaign (HTTP 409). ``detailed``: the message
+    (and ``where``) names the list, because the user may see it; otherwise it says only
+    "another union's list", so a typed 身份证号 is never an oracle (same rule as files)."""
 
-    def __init__(self, message: str, existing: Beneficiary):
+    def __init__(self, message: str, existing: Beneficiary, *, detailed: bool = False):
         super().__init__(message)
         self.existing = existing
+        self.detailed = detailed
 
     def where(self) -> dict:
+        if not self.detailed:
+            return {}
         b = self.existing
         return {"org": b.org.code, "org_name": b.org.name, "status": b.status}
 
@@ -341,6 +346,8 @@ def _insert(campaign, org, person: dict, user, standard: Standard | None) -> Ben
 
 
 def _duplicate(existing: Beneficiary, org: Org, user) -> DuplicateBeneficiary:
+    """Refuse a second listing; a list other than ``org``'s is reported (``ListConflict``, seen
+    by both unions). Only a user who may see the holding list learns which one it is."""
     if existing.org_id != org.pk:
         ListConflict.objects.create(
             campaign_id=existing.campaign_id,
@@ -348,8 +355,18 @@ def _duplicate(existing: Beneficiary, org: Org, user) -> DuplicateBeneficiary:
             attempted_org=org,
             attempted_by=user.get_username() if user else "system",
         )
+    if user is None or scope_for(user, "campaigns.view").contains(existing.org):
+        return DuplicateBeneficiary(
+            _("此人已在本活动%(org)s的名单中，同一活动每人只能享受一次")
+            % {"org": existing.org.name},
+            existing,
+            detailed=True,
+        )
     return DuplicateBeneficiary(
-        _("此人已在本活动%(org)s的名单中，同一活动每人只能享受一次") % {"org": existing.org.name},
+        _(
+            "此人已在本活动其他工会的名单中，同一活动每人只能享受一次。"
+            "请联系活动组织工会核实（对方工会已收到提示）"
+        ),
         existing,
     )
 

@@ -280,3 +280,28 @@ def test_bad_input_is_4xx(client, orgs, world):
 def test_posts_never_500(client, world, path, body):
     r = post(client, path.format(c=world["c"].pk), world["hd"], body)
     assert r.status_code < 500, (path, body, r.content)
+
+
+def test_duplicate_listing_is_not_an_oracle_across_districts(client, orgs):
+    """朝阳 typing a 身份证号 already on 海淀's list of a city campaign is refused, learns no
+    union, status or name (issue 12, the class of defect 3); 海淀 sees the report."""
+    city = officer(orgs["BJ"], "bj_aid")
+    c = make_campaign(city, orgs["BJ"])
+    opened(c, city)
+    hd_aid = aid_officer(orgs["BJ-HD"], "hd_aid")
+    cy_aid = aid_officer(orgs["BJ-CY"], "cy_aid")
+    target = make_worker(orgs["BJ-HD-ZGC-001"], name="张海淀")
+    body = {"org": "BJ-HD", "worker_id": target.pk, "standard": "deep"}
+    assert post(client, f"/{c.pk}/beneficiaries", hd_aid, body).status_code == 201
+    typed = {"org": "BJ-CY", "name": "某某", "id_number": target.id_number}
+    r = post(client, f"/{c.pk}/beneficiaries", cy_aid, typed)
+    text = json.dumps(r.json(), ensure_ascii=False)
+    assert r.status_code == 409 and "existing" not in r.json().get("errors", {})
+    for secret in ("BJ-HD", orgs["BJ-HD"].name, orgs["BJ-HD-ZGC-001"].name, "张*", "status"):
+        assert secret not in text
+    seen_by_cy = get(client, f"/{c.pk}/conflicts", cy_aid).json()["results"]
+    assert [(x["name"], x["listed_by"], x["attempted_by"]) for x in seen_by_cy] == [
+        ("", "", "BJ-CY")
+    ]
+    seen_by_hd = get(client, f"/{c.pk}/conflicts", hd_aid).json()["results"]
+    assert [(x["name"], x["listed_by"]) for x in seen_by_hd] == [("张**", "BJ-HD")]

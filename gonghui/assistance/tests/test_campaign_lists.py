@@ -158,18 +158,33 @@ def test_same_person_is_refused_anywhere_in_the_federation_and_reported(orgs, pe
         campaign_id=c.pk,
         data={"org": "BJ-HD", "worker_id": target.pk, "standard": "deep"},
     )
-    # the same person, typed in by ID number on the 朝阳 list: refused with where, reported
+    # the same person, typed in by ID number on the 朝阳 list: refused and reported, but 朝阳
+    # (outside 海淀) learns nothing about the 海淀 list: no union, status or name
     with pytest.raises(campaigns.DuplicateBeneficiary) as exc:
         campaigns.add_beneficiary(
             user=people["cy_aid"],
             campaign_id=c.pk,
             data={"org": "BJ-CY", "name": target.name, "id_number": target.id_number},
         )
-    assert exc.value.where()["org"] == "BJ-HD"
+    assert exc.value.where() == {} and "其他工会" in str(exc.value)
+    assert orgs["BJ-HD"].name not in str(exc.value)
     conflict = ListConflict.objects.get()
     assert (conflict.existing_id, conflict.attempted_org.code) == (b.pk, "BJ-CY")
-    assert list(sel.list_conflicts(people["cy_aid"], c)) == [conflict]
-    assert list(sel.list_conflicts(people["hd_aid"], c)) == [conflict]
+    assert [(x, x.existing_visible) for x in sel.list_conflicts(people["cy_aid"], c)] == [
+        (conflict, False)
+    ]
+    assert [(x, x.existing_visible) for x in sel.list_conflicts(people["hd_aid"], c)] == [
+        (conflict, True)
+    ]
+    # the federation's officer, who sees every list, is told where
+    with pytest.raises(campaigns.DuplicateBeneficiary) as exc:
+        campaigns.add_beneficiary(
+            user=city,
+            campaign_id=c.pk,
+            data={"org": "BJ-CY", "name": target.name, "id_number": target.id_number},
+        )
+    assert exc.value.where()["org"] == "BJ-HD"
+    ListConflict.objects.exclude(pk=conflict.pk).delete()
     # generating the 朝阳 list never takes them either (they are not in 朝阳's registry anyway)
     # and the same list twice is refused without a cross-list report
     with pytest.raises(campaigns.DuplicateBeneficiary):
