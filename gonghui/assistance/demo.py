@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from gonghui.orgs.models import DISTRICT_TYPES, Org
 
+from .dates import publicity_window
 from .models import (
     Application,
     ExclusionEffect,
@@ -92,7 +93,20 @@ def load_hardship() -> int:
             continue
         services_flow.transition(user=aid, application_id=app.pk, action="approve")
         if stage == "registered":
-            yesterday = timezone.localdate() - datetime.timedelta(days=1)
-            Application.objects.filter(pk=app.pk).update(publicity_end=yesterday)
+            # the demo's 公示 ran in the past: a whole window that ended before today
+            app.refresh_from_db()
+            start, end = _past_window(app.policy.publicity_working_days)
+            Application.objects.filter(pk=app.pk).update(publicity_start=start, publicity_end=end)
             services_flow.conclude_expired_publicity()
     return made
+
+
+def _past_window(working_days: int) -> tuple[datetime.date, datetime.date]:
+    """A 公示 window (``publicity_window``) that ended before today."""
+    today = timezone.localdate()
+    start = today - datetime.timedelta(days=working_days)
+    while True:
+        start, end = publicity_window(start, working_days)
+        if end < today:
+            return start, end
+        start -= datetime.timedelta(days=1)

@@ -87,7 +87,7 @@ def file_out(file: HardshipFile, *, full: bool = False, detail: bool = False) ->
         "status": file.status,
         "status_label": file.get_status_display(),
         "category": file.category,
-        "category_label": file.get_category_display() if file.category else "",
+        "category_label": file.category_label,
         "org": file.org.code,
         "org_name": file.org.name,
         "primary_worker": worker.name if full else mask_name(worker.name),

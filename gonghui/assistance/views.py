@@ -99,7 +99,7 @@ def file_export(request):
                 mask_id_number(f.primary_worker.id_number),
                 f.org.name,
                 f.get_status_display(),
-                f.get_category_display() if f.category else "",
+                f.category_label,
                 f.contact.get_username() if f.contact_id else "",
                 f.registered_on,
                 f.visit_due_on,

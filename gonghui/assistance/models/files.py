@@ -97,6 +97,12 @@ class HardshipFile(models.Model):
     def is_live(self) -> bool:
         return self.status in LIVE_STATUSES
 
+    @property
+    def category_label(self) -> str:
+        """The decided 困难类别, "" until one is decided: a file has no category while it is
+        applied for (the choice "" reads 不符合, which is a proposal's result, not a file's)."""
+        return self.get_category_display() if self.category else ""
+
 
 class Relation(models.TextChoices):
     SELF = "self", _("本人")

@@ -285,3 +285,19 @@ def test_import_refuses_id_numbers_excel_turned_into_numbers(client, orgs, hd_ai
     assert r.status_code == 400 and HardshipFile.objects.count() == 0
     assert "第2行 职工身份证号：单元格是数字格式，Excel 只保留15位有效数字" in html
     assert "第3行 家庭成员" in html and "请把该列设为文本格式后重新填写" in html
+
+
+def test_file_without_a_decided_category_reads_pending_not_ineligible(client, orgs, hd_aid):
+    """The list showed 不符合 (the label of the empty choice) for files still applied for,
+    while the file page showed the proposal: an undecided file reads 待认定 everywhere."""
+    worker = make_worker(orgs["BJ-HD-ZGC-001"], name="钱待定")
+    app = apply(worker, hd_aid, income="12000")
+    assert app.file.category == "" and app.file.category_label == ""
+    client.force_login(hd_aid)
+    page = client.get("/console/assistance/").content.decode()
+    table = page[page.index('<table id="files"') :]
+    row = table[table.index(app.file.number) :]
+    row = row[: row.index("</tr>")]
+    assert "待认定" in row and "不符合" not in row
+    body = client.get(f"{API}/files/{app.file_id}", **bearer(hd_aid)).json()
+    assert body["category_label"] == ""
