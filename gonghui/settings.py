@@ -268,6 +268,8 @@ LOGGING = {
 TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 
 X_FRAME_OPTIONS = "DENY"
+# A refused CSRF check gets the Chinese 403 page too (the error handlers are in gonghui/urls.py).
+CSRF_FAILURE_VIEW = "gonghui.core.error_views.csrf_failure"
 
 
 # Content-Security-Policy on every response (Django's middleware, decision D17): scripts only

@@ -110,3 +110,9 @@ urlpatterns = [
     path("", include("gonghui.people.worker_urls")),  # /login/, /logout/ (the one SMS login)
     path("", include("gonghui.portal.urls")),  # the worker app: /, /hub/, /me/, /sw.js …
 ]
+
+# Chinese error pages in the console's or the worker app's look (core/error_views.py).
+handler400 = "gonghui.core.error_views.bad_request"
+handler403 = "gonghui.core.error_views.permission_denied"
+handler404 = "gonghui.core.error_views.page_not_found"
+handler500 = "gonghui.core.error_views.server_error"
