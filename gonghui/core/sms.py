@@ -39,15 +39,16 @@ class BaseSmsBackend:
 
 
 class ConsoleSmsBackend(BaseSmsBackend):
-    """Development: prints the kind and the *masked* phone; with ``DEBUG`` on also the text
-    (so a developer can read the login code), itself with ID and phone numbers masked.
+    """Development: prints the kind and the *masked* phone; with ``SMS_CONSOLE_SHOW_TEXT`` on
+    (``DEBUG``, and ``make run``) also the text (so a developer or a newcomer trying the demo
+    worker can read the login code), itself with ID and phone numbers masked.
     The full phone number is never printed or logged."""
 
     def send(self, phone: str, message: str, *, kind: str = NOTICE, params=None) -> None:
         from .logmask import mask_text
 
         label = KIND_LABELS.get(kind, KIND_LABELS[NOTICE])
-        if settings.DEBUG:
+        if getattr(settings, "SMS_CONSOLE_SHOW_TEXT", settings.DEBUG):
             print(f"[SMS] {label} → {mask_phone(phone)}: {mask_text(message)}", flush=True)
             return
         logger.info("SMS %s → %s", label, mask_phone(phone))

@@ -3,6 +3,7 @@
 import datetime
 import random
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from stdnum.cn import ric
 
@@ -28,6 +29,21 @@ DEMO_STAFF = [
     ("hd_aid", "海淀帮扶干部", "BJ-HD", [Role.AID_OFFICER]),
     ("city_social", "市总社工", "BJ", [Role.SOCIAL_WORKER]),
 ]
+
+# The worker a newcomer logs in as on the worker pages (README): a confirmed member, a courier
+# (a new employment form, so the free health check and the riders' projects are open to them)
+# working in 朝阳, where the demo health programme has a quota.
+DEMO_WORKER_PHONE = "13812351000"
+DEMO_WORKER = {
+    "name": "李小满",
+    "id_number": "110105199203150011",
+    "phone": DEMO_WORKER_PHONE,
+    "employment_form": EmploymentForm.COURIER,
+    "union_org": "BJ-CY-WJ-001",
+    "work_district": "BJ-CY",
+    "employer_name": "顺丰速运（北京）有限公司",
+    "member_since": "2021-05-01",
+}
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志强海燕红梅"
@@ -56,8 +72,6 @@ def load_staff():
 
 def load_workers(count: int = 120):
     """Create ``count`` synthetic workers spread over the grassroots unions (idempotent)."""
-    from django.contrib.auth import get_user_model
-
     rng = random.Random(12351)  # noqa: S311 - demo data, not security
     admin = get_user_model().objects.get(username="admin")
     grassroots = list(Org.objects.filter(type=OrgType.GRASSROOTS).order_by("code"))
@@ -92,3 +106,16 @@ def load_workers(count: int = 120):
         workers.append(_build_worker(cleaned, admin))
     Worker.objects.bulk_create(workers)
     return len(workers)
+
+
+def load_demo_worker() -> Worker:
+    """The README's demo worker (``DEMO_WORKER_PHONE``), registered and eligible (idempotent)."""
+    from .services import id_number_hash
+
+    found = Worker.objects.filter(id_number_hash=id_number_hash(DEMO_WORKER["id_number"]))
+    if found.exists():
+        return found.get()
+    admin = get_user_model().objects.get(username="admin")
+    worker = _build_worker(clean_worker_data(dict(DEMO_WORKER), user=admin), admin)
+    worker.save()
+    return worker

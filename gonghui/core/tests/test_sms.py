@@ -127,8 +127,9 @@ def test_aliyun_needs_its_keys(settings):
         sms.send_sms(PHONE, "x")
 
 
-def test_console_masks_phone_and_hides_text_without_debug(settings, capsys, caplog):
+def test_console_masks_phone_and_hides_text_unless_asked(settings, capsys, caplog):
     settings.DEBUG = False
+    settings.SMS_CONSOLE_SHOW_TEXT = False
     settings.SMS_BACKEND = "gonghui.core.sms.ConsoleSmsBackend"
     caplog.set_level(logging.DEBUG)
     sms.send_sms(PHONE, "验证码是654321", kind=sms.LOGIN_CODE, params={"code": "654321"})
@@ -138,11 +139,15 @@ def test_console_masks_phone_and_hides_text_without_debug(settings, capsys, capl
         assert PHONE not in text and "654321" not in text
 
 
-def test_console_prints_code_with_debug(settings, capsys):
-    settings.DEBUG = True
+def test_console_prints_code_when_asked_never_the_phone(settings, capsys):
+    """Development and ``make run`` (DEBUG off, SMS_CONSOLE_SHOW_TEXT on: the demo worker's
+    login code must be readable in the terminal)."""
+    settings.DEBUG = False
+    settings.SMS_CONSOLE_SHOW_TEXT = True
     settings.SMS_BACKEND = "gonghui.core.sms.ConsoleSmsBackend"
     sms.send_sms(PHONE, "验证码是654321", kind=sms.LOGIN_CODE, params={"code": "654321"})
-    assert "654321" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "654321" in out and PHONE not in out
 
 
 @pytest.mark.django_db

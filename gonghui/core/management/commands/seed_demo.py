@@ -7,7 +7,7 @@ from gonghui.honors.demo import load_honors
 from gonghui.hotline.demo import load_appeals
 from gonghui.orgs.demo import load_orgs
 from gonghui.partners.demo import load_partners
-from gonghui.people.demo import DEMO_PASSWORD, load_staff, load_workers
+from gonghui.people.demo import DEMO_PASSWORD, load_demo_worker, load_staff, load_workers
 from gonghui.plans.demo import load_plans
 from gonghui.services.demo import load_projects
 from gonghui.services.health_demo import seed_health_demo
@@ -23,6 +23,7 @@ class Command(BaseCommand):
             orgs = load_orgs()
             load_staff()
             added = load_workers()
+            load_demo_worker()
             appeals = load_appeals()
             stations = load_stations()
             projects = load_projects()
