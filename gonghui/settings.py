@@ -182,6 +182,9 @@ FIELD_HASH_KEY = env("FIELD_HASH_KEY", DEV_FIELD_HASH_KEY)
 
 # --- SMS ----------------------------------------------------------------------------------------
 SMS_BACKEND = env("SMS_BACKEND", "gonghui.core.sms.ConsoleSmsBackend")
+# the console backend prints the message text (the login code) only where this is on: in
+# development, and under `make run` so a newcomer can log in as the demo worker
+SMS_CONSOLE_SHOW_TEXT = env_bool("SMS_CONSOLE_SHOW_TEXT", DEBUG)
 # AliyunSmsBackend (docs/operations.md "短信"): keys, approved sign name, one template per kind.
 SMS_ACCESS_KEY_ID = env("SMS_ACCESS_KEY_ID")
 SMS_ACCESS_KEY_SECRET = env("SMS_ACCESS_KEY_SECRET")
