@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ProgramKind(models.TextChoices):
@@ -83,7 +84,10 @@ class ProgramQuota(models.Model):
 
     program = models.ForeignKey(AwardProgram, on_delete=models.CASCADE, related_name="quotas")
     org = models.ForeignKey(
-        "orgs.Org", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+"
+        "orgs.Org",
+        verbose_name=pgettext_lazy("organisation", "单位"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     quota = models.PositiveSmallIntegerField(_("名额"))
 

@@ -10,6 +10,7 @@ partner-donation budget in its reconciliation.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gonghui.core.fields import EncryptedTextField
 from gonghui.core.masking import mask_phone
@@ -100,7 +101,7 @@ class Pledge(models.Model):
     quantity = models.DecimalField(
         _("数量"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    unit = models.CharField(_("单位"), max_length=20, blank=True)
+    unit = models.CharField(pgettext_lazy("measure", "单位"), max_length=20, blank=True)
     year = models.PositiveSmallIntegerField(_("年度"))
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -132,7 +133,7 @@ class Contribution(models.Model):
     quantity = models.DecimalField(
         _("数量"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    unit = models.CharField(_("单位"), max_length=20, blank=True)
+    unit = models.CharField(pgettext_lazy("measure", "单位"), max_length=20, blank=True)
     description = models.CharField(_("说明"), max_length=200, blank=True)
     contributed_on = models.DateField(_("日期"))
     project = models.ForeignKey(

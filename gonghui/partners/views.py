@@ -17,7 +17,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from gonghui.core.files import IMAGES_AND_PDF, check_upload, file_response
@@ -281,7 +281,7 @@ class _AmountForm(forms.Form):
     )
     quantity = forms.CharField(label=gettext_lazy("数量"), max_length=20, required=False)
     unit = forms.CharField(
-        label=gettext_lazy("单位"),
+        label=pgettext_lazy("measure", "单位"),
         max_length=20,
         required=False,
         help_text=gettext_lazy("如 人次、箱、份"),

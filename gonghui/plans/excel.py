@@ -5,6 +5,7 @@ import io
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -27,8 +28,9 @@ def plan_bytes(plan, progresses: list[selectors.Progress]) -> bytes:
     )
     ws["A1"].font = Font(bold=True)
     months = [_("%(m)s月") % {"m": m} for m in range(1, 13)]
-    header = [_("事项"), _("主题"), _("责任单位"), _("完成时限"), _("指标"), _("单位"),
-              _("目标"), _("完成"), _("完成率"), _("进度"), *months]  # fmt: skip
+    header = [_("事项"), _("主题"), _("责任单位"), _("完成时限"), _("指标"),
+              pgettext("measure", "单位"), _("目标"), _("完成"), _("完成率"), _("进度"),
+              *months]  # fmt: skip
     ws.append(header)
     for cell in ws[2]:
         cell.font = Font(bold=True)

@@ -4,6 +4,7 @@ orgs, manual figures with evidence, and the revision history of a published plan
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PlanStatus(models.TextChoices):
@@ -69,7 +70,7 @@ class PlanItem(models.Model):
     deadline = models.DateField(_("完成时限"))
     indicator = models.CharField(_("指标"), max_length=40, blank=True)
     manual_name = models.CharField(_("人工填报指标名称"), max_length=100, blank=True)
-    manual_unit = models.CharField(_("单位"), max_length=10, blank=True)
+    manual_unit = models.CharField(pgettext_lazy("measure", "单位"), max_length=10, blank=True)
     target = models.DecimalField(_("目标值"), max_digits=16, decimal_places=4)
     sort_order = models.PositiveIntegerField(default=0)
 

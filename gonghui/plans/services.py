@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gonghui.core import audit
 from gonghui.core.files import check_upload
@@ -129,7 +130,9 @@ def _clean_item(data: dict, plan: Plan, user, errors: FieldErrors, partial=False
             out["manual_name"] = _text(
                 data, "manual_name", errors, _("人工填报指标名称"), max_length=100
             )
-            out["manual_unit"] = _text(data, "manual_unit", errors, _("单位"), max_length=10)
+            out["manual_unit"] = _text(
+                data, "manual_unit", errors, pgettext("measure", "单位"), max_length=10
+            )
     if not partial or "target" in data:
         out["target"] = _decimal(data.get("target"), errors, "target", _("目标值"))
         code = out.get("indicator")

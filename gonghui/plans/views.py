@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.core import audit
@@ -61,7 +61,9 @@ class ItemForm(forms.Form):
     manual_name = forms.CharField(
         label=gettext_lazy("人工填报指标名称"), max_length=100, required=False
     )
-    manual_unit = forms.CharField(label=gettext_lazy("单位"), max_length=10, required=False)
+    manual_unit = forms.CharField(
+        label=pgettext_lazy("measure", "单位"), max_length=10, required=False
+    )
     target = forms.CharField(
         label=gettext_lazy("目标值"),
         max_length=20,

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gonghui.core.numbers import format_figure
 from gonghui.hotline import selectors as hotline_selectors
@@ -172,6 +173,11 @@ def _month_labels() -> list[str]:
     return [_("%(m)s月") % {"m": m} for m in range(1, 13)]
 
 
+def _org_column() -> str:
+    """The first column of per-org tables: 单位 as organisation (not a unit of measure)."""
+    return pgettext("organisation", "单位")
+
+
 def _header(ind) -> str:
     return ind.name if ind.kind == "rate" else f"{ind.name}（{ind.unit}）"
 
@@ -186,7 +192,8 @@ def _fmt(ind) -> str:
 def chart_kpis(org: Org, year: int) -> Chart:
     ind = _indicators()
     values = ind.values(list(KPI_CODES), org, year)
-    chart = Chart("kpis", _("年度主要指标"), "kpi", [_("指标"), _("数值"), _("单位")], [])
+    header = [_("指标"), _("数值"), pgettext("measure", "单位")]
+    chart = Chart("kpis", _("年度主要指标"), "kpi", header, [])
     chart.formats = ["text", "num", "text"]
     for code in KPI_CODES:
         i = ind.get(code)
@@ -254,7 +261,7 @@ def _by_child_chart(key, title, kind, org, year, codes) -> Chart:
         columns.append({child.pk: plain(v) for child, v in pairs})
     rows = [[c.name, *(col.get(c.pk) for col in columns)] for c in children]
     chart = Chart(
-        key, title, kind, [_("单位"), *(_header(i) for i in inds)],
+        key, title, kind, [_org_column(), *(_header(i) for i in inds)],
         ["text", *(_fmt(i) for i in inds)], rows,
     )  # fmt: skip
     chart.extra["orgs"] = [c.code for c in children]
@@ -289,7 +296,7 @@ def chart_districts(org: Org, year: int, figure: str) -> Chart:
     else:
         i = ind.get(figure)
         chart = Chart(
-            "districts", title, "choropleth", [_("单位"), _header(i)], ["text", _fmt(i)],
+            "districts", title, "choropleth", [_org_column(), _header(i)], ["text", _fmt(i)],
             [[org.name, plain(ind.value(figure, org, year))]],
         )  # fmt: skip
         chart.extra["orgs"], chart.extra["regions"] = [org.code], map_regions(org)[:1]
@@ -309,7 +316,7 @@ def chart_targets(org: Org, year: int) -> Chart:
         "targets",
         _("驿站建设目标与完成"),
         "bar",
-        [_("单位"), _("类型"), _("目标（家）"), _("已建成（家）"), _("完成率")],
+        [_org_column(), _("类型"), _("目标（家）"), _("已建成（家）"), _("完成率")],
         ["text", "text", "int", "int", "rate"],
         rows,
     )
