@@ -221,6 +221,7 @@ STATICFILES_DIRS = [
     ("vendor/htmx", BASE_DIR / "node_modules/htmx.org/dist"),
     ("vendor/echarts", BASE_DIR / "node_modules/echarts/dist"),
     ("vendor/leaflet", BASE_DIR / "node_modules/leaflet/dist"),
+    ("vendor/tom-select", BASE_DIR / "node_modules/tom-select/dist"),
     # district outlines for the dashboards' maps (echarts@4 shipped them as GeoJSON)
     ("vendor/maps", BASE_DIR / "node_modules/echarts-maps4/map/json/province"),
 ]

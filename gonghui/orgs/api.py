@@ -1,11 +1,14 @@
 """API routes for the organisation tree."""
 
-from ninja import Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
 
-from gonghui.core.api import staff_user
+from gonghui.core.api import ApiError, staff_user
+from gonghui.people.roles import PERMISSIONS
 from gonghui.people.scope import scope_for
 
 from .models import Org
+from .selectors import SEARCH_LIMIT, orgs_for, search_orgs
 
 router = Router(tags=["orgs"])
 
@@ -39,4 +42,43 @@ def list_orgs(request, under: str = ""):
             "depth": o.depth,
         }
         for o in qs.order_by("path")
+    ]
+
+
+class OrgHit(Schema):
+    code: str
+    name: str
+    type_name: str
+    parent_name: str
+    pinyin: str
+    initials: str
+    depth: int
+
+
+class SearchParams(Schema):
+    q: str = Field("", max_length=100, description="name, full pinyin, initials or code")
+    permission: str = Field("orgs.view", max_length=60, description="e.g. partners.manage")
+    limit: int = Field(SEARCH_LIMIT, ge=1, le=SEARCH_LIMIT)
+
+
+@router.get("/search", response=list[OrgHit], url_name="orgs-search")
+def search(request, params: Query[SearchParams]):
+    """Orgs in the caller's scope for ``permission`` matching ``q`` (exact, then prefix), for
+    the console's org pickers; at most 20."""
+    user = staff_user(request)
+    if params.permission not in PERMISSIONS:
+        raise ApiError(400, _("请求参数有误"), {"permission": [_("取值无效")]})
+    hits = search_orgs(orgs_for(user, params.permission), params.q, params.limit)
+    scope = scope_for(user, params.permission)  # a parent outside it stays unnamed
+    return [
+        {
+            "code": o.code,
+            "name": o.name,
+            "type_name": o.get_type_display(),
+            "parent_name": o.parent.name if o.parent and scope.contains(o.parent) else "",
+            "pinyin": o.name_pinyin,
+            "initials": o.name_initials,
+            "depth": o.depth,
+        }
+        for o in hits
     ]

@@ -4,6 +4,7 @@ from django.db import models, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
+from pypinyin import Style, lazy_pinyin
 
 
 class OrgType(models.TextChoices):
@@ -19,6 +20,19 @@ class OrgType(models.TextChoices):
 
 # Levels at which an org counts as "the district" of a place (区总工会 and 经开区).
 DISTRICT_TYPES = (OrgType.DISTRICT, OrgType.ZONE)
+
+
+def pinyin_keys(text: str) -> tuple[str, str]:
+    """Full pinyin and initials, lower case, letters and digits only, for the org pickers
+    (``朝阳区总工会`` -> ``chaoyangquzonggonghui``, ``cyqzgh``)."""
+
+    def squash(parts):
+        return "".join(ch for ch in "".join(parts).lower() if ch.isascii() and ch.isalnum())
+
+    return squash(lazy_pinyin(text))[:400], squash(lazy_pinyin(text, style=Style.FIRST_LETTER))[
+        :100
+    ]
+
 
 code_validator = RegexValidator(
     r"^[A-Z0-9]+(-[A-Z0-9]+)*$", _("代码只能包含大写字母、数字和连字符")
@@ -53,6 +67,13 @@ class Org(models.Model):
     depth = models.PositiveSmallIntegerField(_("层级"), default=0, editable=False)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
+    # Kept by ``save`` from ``name``: the pickers match them by prefix (indexed) or substring.
+    name_pinyin = models.CharField(
+        _("名称拼音"), max_length=400, blank=True, db_index=True, editable=False
+    )
+    name_initials = models.CharField(
+        _("名称首字母"), max_length=100, blank=True, db_index=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("工会组织")
@@ -68,6 +89,7 @@ class Org(models.Model):
         if self._would_cycle():
             raise ValidationError({"parent": _("不能把组织移到它自己或它的下级之下")})
         self.path = new_path
+        self.name_pinyin, self.name_initials = pinyin_keys(self.name)
         self.depth = new_path.count("/") - 2
         with transaction.atomic():
             super().save(*args, **kwargs)

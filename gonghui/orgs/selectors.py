@@ -1,6 +1,8 @@
 """Reads of the organisation tree. A subtree is always one indexed prefix query."""
 
-from django.db.models import Q, QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Case, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
 
 from .models import DISTRICT_TYPES, Org
 
@@ -41,3 +43,87 @@ def district_of(org: Org) -> Org | None:
 
 def children(org: Org | None) -> QuerySet[Org]:
     return Org.objects.filter(parent=org).order_by("sort_order", "code")
+
+
+# --- choosing an org by name (the console's org pickers) ----------------------------------------
+
+SEARCH_LIMIT = 20
+
+
+def _key(text: str) -> str:
+    """What a typed pinyin is compared with: lower case, letters and digits only."""
+    return "".join(ch for ch in text.lower() if ch.isascii() and ch.isalnum())
+
+
+def orgs_for(user, permission: str | None, types=None) -> QuerySet[Org]:
+    """Active orgs a picker offers: those in ``user``'s scope for ``permission`` (every active
+    org when ``permission`` is None, e.g. a place's district), optionally of ``types``."""
+    from gonghui.people.scope import scope_for  # people builds on orgs; read it lazily
+
+    qs = Org.objects.filter(is_active=True)
+    if permission is not None:
+        qs = scope_for(user, permission).filter(qs)
+    if types:
+        qs = qs.filter(type__in=list(types))
+    return qs
+
+
+def search_orgs(qs: QuerySet[Org], q: str, limit: int = SEARCH_LIMIT) -> list[Org]:
+    """Orgs of ``qs`` matching ``q`` by name, full pinyin, initials or code: exact matches
+    first, then prefixes, then the rest; higher levels before lower ones; at most ``limit``."""
+    q = (q or "").strip()[:100]
+    key = _key(q)
+    limit = max(1, min(limit, SEARCH_LIMIT))
+    qs = qs.select_related("parent")
+    if not q:
+        return list(qs.order_by("depth", "sort_order", "path")[:limit])
+    match = Q(name__icontains=q) | Q(code__istartswith=q)
+    exact = Q(name=q) | Q(code__iexact=q)
+    prefix = Q(name__startswith=q)
+    if key:
+        match |= Q(name_pinyin__contains=key) | Q(name_initials__contains=key)
+        exact |= Q(name_pinyin=key) | Q(name_initials=key)
+        prefix |= Q(name_pinyin__startswith=key) | Q(name_initials__startswith=key)
+    rank = Case(When(exact, then=Value(0)), When(prefix, then=Value(1)), default=Value(2))
+    return list(
+        qs.filter(match).annotate(rank=rank).order_by("rank", "depth", "sort_order", "path")[:limit]
+    )
+
+
+def resolve_in(qs: QuerySet[Org], text: str) -> Org:
+    """The one org of ``qs`` that ``text`` names: its code, its exact name, its full pinyin or
+    initials, else the only name/pinyin starting with it, else the only name containing it.
+    Raises ``ValidationError`` (a field message) when none or several match."""
+    text = (text or "").strip()[:100]
+    key = _key(text)
+    if not text:
+        raise ValidationError(_("请选择工会组织"), code="required")
+    by_code = qs.filter(code=text.upper()).first()
+    if by_code is not None:
+        return by_code
+    tiers = [Q(name=text), Q(name__startswith=text), Q(name__contains=text)]
+    if key:
+        tiers[0] |= Q(name_pinyin=key) | Q(name_initials=key)
+        tiers[1] |= Q(name_pinyin__startswith=key) | Q(name_initials__startswith=key)
+    for tier in tiers:
+        found = list(qs.filter(tier).order_by("depth", "sort_order", "path")[:6])
+        if len(found) == 1:
+            return found[0]
+        if found:
+            names = "、".join(o.name for o in found[:5]) + ("等" if len(found) > 5 else "")
+            raise ValidationError(
+                _("“%(text)s”对应多个工会组织：%(names)s。请在列表中选择，或输入完整名称")
+                % {"text": text, "names": names},
+                code="ambiguous",
+            )
+    # The same answer for "no such org" and "not yours": nothing leaks about other subtrees.
+    raise ValidationError(
+        _("找不到“%(text)s”对应的工会组织，或它不在您的管辖范围内") % {"text": text},
+        code="not_found",
+    )
+
+
+def resolve_org(user, text: str, permission: str | None, *, types=None) -> Org:
+    """The org ``user`` means by ``text`` (name, pinyin, initials or code), within their scope
+    for ``permission``; the rule every org field of the console uses."""
+    return resolve_in(orgs_for(user, permission, types), text)
