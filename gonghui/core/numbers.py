@@ -11,9 +11,15 @@ The rule (reproduces every figure of the federation's published reviews, docs/an
 
 Rounding is 四舍五入 (half up). A value that rounds up into the next unit moves there
 (99,999,999 is ``1亿``, not ``10000万``). ``None`` gives an empty string.
+
+Time to a deadline (``format_time_left``) is written in its two largest units, cut down (never
+rounded up): ``剩余 2天3小时``, ``剩余 45分钟``, ``已超期 1天``, ``已超期 3小时20分钟``.
 """
 
+import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
 
 WAN = Decimal(10_000)
 YI = Decimal(100_000_000)
@@ -117,3 +123,26 @@ def format_figure(value, kind: str = "count", unit: str = "") -> str:
     if kind == "money":
         return format_money(value)
     return format_wan(value) + (unit or "")
+
+
+def format_time_left(delta: datetime.timedelta | None) -> str:
+    """Time to a deadline: ``剩余 2天3小时`` / ``剩余 45分钟`` while it is ahead (or exactly
+    now), ``已超期 1天`` / ``已超期 3小时`` once it has passed. Two units at most, cut down
+    to the minute; under a minute ``不足1分钟``. ``None`` (no deadline) gives ``""``."""
+    if delta is None:
+        return ""
+    seconds = delta.total_seconds()
+    minutes_total = int(abs(seconds)) // 60
+    days, rest = divmod(minutes_total, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        text = _("%(d)d天%(h)d小时") % {"d": days, "h": hours} if hours else _("%d天") % days
+    elif hours:
+        text = (
+            _("%(h)d小时%(m)d分钟") % {"h": hours, "m": minutes} if minutes else _("%d小时") % hours
+        )
+    elif minutes:
+        text = _("%d分钟") % minutes
+    else:
+        text = _("不足1分钟")
+    return (_("已超期 %s") if seconds < 0 else _("剩余 %s")) % text

@@ -40,3 +40,14 @@ def percent_cn(value):
         return format_percent(value)
     except TypeError:
         return ""
+
+
+@register.filter
+def time_left(value):
+    """``{{ delta|time_left }}``: 剩余 2天3小时 / 已超期 1天 (a timedelta to a deadline)."""
+    from gonghui.core.numbers import format_time_left
+
+    try:
+        return format_time_left(value)
+    except (TypeError, AttributeError):
+        return ""
