@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from gonghui.core import audit
 from gonghui.core.api import (
     ApiError,
     ConsoleSessionAuth,
@@ -17,16 +16,14 @@ from gonghui.core.api import (
     refuse_personal_query,
     staff_user,
 )
-from gonghui.core.bounds import Id
+from gonghui.core.bounds import Id, IsoDate, IsoDateTime
 from gonghui.core.validators import normalize_phone
-from gonghui.orgs.selectors import get_by_code
 from gonghui.people import auth as people_auth
-from gonghui.people.scope import scope_for
 
-from . import attachments, metrics, selectors, services
+from . import attachments, metrics, rating, selectors, services
 from .models import Appeal, Category
 from .models import Status as AppealStatus
-from .states import allowed_actions
+from .states import ACTION_LABELS, allowed_actions
 
 router = Router(tags=["hotline"])
 PAGE_SIZE = 20
@@ -82,7 +79,7 @@ class AppealIn(Schema):
     employer_name: str | None = None
     employer_credit_code: str | None = None
     worker: Id | None = Field(None, description="worker id, when known")
-    received_at: datetime.datetime | None = Field(None, description="hotline operators only")
+    received_at: IsoDateTime | None = Field(None, description="hotline operators only")
     direct_answer: str | None = Field(None, description="直接答复: close a consultation at intake")
 
 
@@ -107,9 +104,11 @@ class AppealOut(Schema):
     channel: str
     content: str
     district: str
+    district_name: str
     status: str
     status_name: str
     responsible_org: str | None
+    responsible_org_name: str | None
     contact_name: str
     contact_phone: str
     employer_name: str
@@ -118,7 +117,7 @@ class AppealOut(Schema):
     response_due: datetime.datetime
     resolve_due: datetime.datetime
     callback_due: datetime.datetime | None
-    overdue: bool
+    overdue: bool = Field(description="past a deadline now (Appeal.is_overdue), no job needed")
     supervised: bool
     version: int
     merged_into: str | None = None
@@ -147,9 +146,11 @@ def appeal_out(appeal: Appeal, *, timeline=False, internal=True, revealed=None) 
         "channel": appeal.channel,
         "content": appeal.content,
         "district": appeal.district.code,
+        "district_name": appeal.district.name,
         "status": appeal.status,
         "status_name": str(AppealStatus(appeal.status).label),
         "responsible_org": appeal.responsible_org.code if appeal.responsible_org else None,
+        "responsible_org_name": appeal.responsible_org.name if appeal.responsible_org else None,
         "contact_name": revealed.get("contact_name") or appeal.masked_contact_name,
         "contact_phone": revealed.get("contact_phone") or appeal.masked_contact_phone,
         "employer_name": appeal.employer_name,
@@ -158,7 +159,7 @@ def appeal_out(appeal: Appeal, *, timeline=False, internal=True, revealed=None) 
         "response_due": _local(appeal.response_due),
         "resolve_due": _local(appeal.resolve_due),
         "callback_due": _local(appeal.callback_due),
-        "overdue": appeal.overdue,
+        "overdue": appeal.is_overdue(timezone.now()),
         "supervised": appeal.supervised,
         "version": appeal.version,
         "merged_into": appeal.merged_into.number if appeal.merged_into_id else None,
@@ -177,7 +178,7 @@ def appeal_out(appeal: Appeal, *, timeline=False, internal=True, revealed=None) 
         out["timeline"] = [
             {
                 "action": e.action,
-                "action_name": str(services.ACTION_LABELS.get(e.action, e.action)),
+                "action_name": str(ACTION_LABELS.get(e.action, e.action)),
                 "from_status": e.from_status,
                 "to_status": e.to_status,
                 "actor": e.actor_label if internal else "",
@@ -219,8 +220,8 @@ class AppealFilters(Schema):
     overdue: bool | None = None
     q: str = Field("", max_length=100)
     queue: str = Field("", pattern="^(|new|returned|handling|callback|overdue|supervised)$")
-    date_from: datetime.date | None = Field(None, alias="from")
-    date_to: datetime.date | None = Field(None, alias="to")
+    date_from: IsoDate | None = Field(None, alias="from")
+    date_to: IsoDate | None = Field(None, alias="to")
     page: int = Field(1, ge=1, le=100000)
 
 
@@ -271,25 +272,9 @@ def get_appeal(request, appeal_id: int, reveal: str = "", reason: str = ""):
     appeal = selectors.get_visible_appeal(user, appeal_id)
     revealed = {}
     if reveal:
-        fields = [f.strip() for f in reveal.split(",") if f.strip()]
-        if not set(fields) <= {"contact_phone", "contact_name"}:
-            raise ApiError(
-                400, _("请求参数有误"), {"reveal": [_("只能查看：contact_phone, contact_name")]}
-            )
-        if not reason.strip():
-            raise ApiError(400, _("请求参数有误"), {"reason": [_("查看完整个人信息须填写事由")]})
-        if not (
-            scope_for(user, "hotline.reveal_contact").contains(appeal.district)
-            or (
-                appeal.responsible_org
-                and scope_for(user, "hotline.reveal_contact").contains(appeal.responsible_org)
-            )
-        ):
-            raise PermissionDenied(_("您的角色无权查看诉求人完整联系方式"))
-        audit.record(
-            actor=user, action="reveal", obj=appeal, fields=fields, reason=reason, request=request
+        revealed = services.reveal_contact(
+            user=user, appeal=appeal, fields=reveal.split(","), reason=reason, request=request
         )
-        revealed = {f: getattr(appeal, f) for f in fields}
     return appeal_out(appeal, timeline=True, revealed=revealed)
 
 
@@ -362,32 +347,30 @@ def upload_attachment(request, appeal_id: int, file: File[UploadedFile]):
 
 class MetricsFilters(Schema):
     org: str = Field("", max_length=40)
-    date_from: datetime.date | None = Field(None, alias="from")
-    date_to: datetime.date | None = Field(None, alias="to")
+    date_from: IsoDate | None = Field(None, alias="from")
+    date_to: IsoDate | None = Field(None, alias="to")
 
 
 @router.get("/metrics", response={200: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
 def hotline_metrics(request, filters: Query[MetricsFilters]):
     """三率, 办结率, overdue and breakdowns for an org subtree and a date range."""
     user = staff_user(request)
-    scope = scope_for(user, "hotline.metrics")
-    if not scope:
-        raise PermissionDenied(_("您的角色无权查看热线统计"))
-    org = (
-        get_by_code(filters.org) if filters.org else scope.orgs().order_by("depth", "path").first()
-    )
-    if org is None or not scope.contains(org):
-        raise ApiError(404, _("未找到"), {"org": [_("组织不存在或不在您的管辖范围内")]})
-    today = timezone.localdate()
-    date_to = filters.date_to or today
-    date_from = filters.date_from or (date_to - datetime.timedelta(days=29))
-    if date_from > date_to:
-        raise ApiError(400, _("请求参数有误"), {"from": [_("开始日期不能晚于结束日期")]})
-    qs = metrics.appeals_for(Appeal.objects.all(), org, date_from, date_to)
+    try:
+        window = selectors.metrics_window(
+            user, org=filters.org, date_from=filters.date_from, date_to=filters.date_to
+        )
+    except ValidationError as exc:
+        errors = {"from" if k == "date_from" else k: v for k, v in exc.message_dict.items()}
+        not_found = any(e.code == "not_found" for e in exc.error_dict.get("org", []))
+        if not_found:
+            raise ApiError(404, _("未找到"), errors) from None
+        raise ApiError(400, _("请求参数有误"), errors) from None
+    qs = metrics.appeals_for(Appeal.objects.all(), window.org, window.date_from, window.date_to)
     return {
-        "org": org.code,
-        "from": date_from.isoformat(),
-        "to": date_to.isoformat(),
+        "org": window.org.code,
+        "org_name": window.org.name,
+        "from": window.date_from.isoformat(),
+        "to": window.date_to.isoformat(),
         **metrics.metrics(qs),
     }
 
@@ -434,7 +417,7 @@ def rate(request, appeal_id: int, payload: RateIn):
     """The worker's own callback answer once the appeal is resolved."""
     account = _worker(request)
     try:
-        appeal = services.worker_rate(account=account, appeal_id=appeal_id, data=payload.dict())
+        appeal = rating.worker_rate(account=account, appeal_id=appeal_id, data=payload.dict())
     except services.Conflict as exc:
         raise ApiError(409, str(exc)) from None
     return appeal_out(appeal, timeline=True, internal=False)

@@ -198,7 +198,7 @@ def _history_row(rng, cal, sla, seq, received, category, district, code) -> Appe
         response_due=received + 24 * hours,
         resolve_due=resolve_due,
         callback_due=sla.callback_due(resolved, 3, cal),
-        overdue=resolved > resolve_due,
+        overdue_notified=resolved > resolve_due,  # the task would have sent its notice
         resolution_note="已协调相关单位处理，诉求人认可。",
         callback_contacted=answered,
         callback_resolved=rng.choices(["resolved", "partly", "unresolved"], [80, 14, 6])[0]

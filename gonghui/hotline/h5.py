@@ -19,7 +19,7 @@ from gonghui.people import auth, worker_session
 from gonghui.people.services import phone_hash
 from gonghui.people.worker_session import current_account, login_url
 
-from . import selectors, services
+from . import rating, selectors, services
 from .forms import category_choices
 from .models import Appeal, AppealType, ResolvedResult, Satisfaction, Status
 
@@ -96,7 +96,7 @@ def appeal(request, appeal_id: int):
     if request.method == "POST":
         answers = {k: request.POST.get(k, "") for k in ("resolved", "satisfaction", "comment")}
         try:
-            item = services.worker_rate(account=account, appeal_id=item.pk, data=answers)
+            item = rating.worker_rate(account=account, appeal_id=item.pk, data=answers)
         except services.Conflict as exc:
             error = str(exc)
             item.refresh_from_db()

@@ -1,4 +1,6 @@
-"""三率 and the other hotline figures (formulas in docs/hotline-metrics.md)."""
+"""三率 and the other hotline figures (formulas in docs/hotline-metrics.md). 超期 is
+``selectors.overdue_q``, the rule the queues and the API use. Breakdown rows carry the
+category / org code (for API clients) and its name (for people)."""
 
 import datetime
 
@@ -12,6 +14,7 @@ from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import subtree_q
 
 from .models import ResolvedResult, Satisfaction, Status
+from .selectors import overdue_q
 
 DONE = [Status.RESOLVED, Status.CALLBACK_DONE, Status.CLOSED]
 
@@ -40,12 +43,7 @@ def _counts(now) -> dict:
             "id", filter=called & Q(callback_satisfaction=Satisfaction.UNSATISFIED)
         ),
         "done": Count("id", filter=Q(status__in=DONE)),
-        "overdue": Count(
-            "id",
-            filter=Q(overdue=True)
-            | Q(resolved_at__gt=F("resolve_due"))
-            | Q(resolved_at__isnull=True, resolve_due__lt=now),
-        ),
+        "overdue": Count("id", filter=overdue_q(now)),
     }
 
 
@@ -106,14 +104,31 @@ def metrics(qs: QuerySet, now=None) -> dict:
     out = _rates(qs.aggregate(**counts))
     out["avg_handling_working_hours"] = average_working_hours(qs)
     by_category = (
-        qs.annotate(top=Coalesce("category__parent__code", "category__code"))
-        .values("top")
+        qs.annotate(
+            top=Coalesce("category__parent__code", "category__code"),
+            top_name=Coalesce("category__parent__name", "category__name"),
+        )
+        .values("top", "top_name")
         .annotate(**counts)
         .order_by("top")
     )
-    out["by_category"] = [{"category": row["top"], **_rates(row)} for row in by_category]
-    by_org = qs.values("responsible_org__code").annotate(**counts).order_by("responsible_org__code")
-    out["by_org"] = [{"org": row["responsible_org__code"], **_rates(row)} for row in by_org]
+    out["by_category"] = [
+        {"category": row["top"], "category_name": row["top_name"], **_rates(row)}
+        for row in by_category
+    ]
+    by_org = (
+        qs.values("responsible_org__code", "responsible_org__name")
+        .annotate(**counts)
+        .order_by("responsible_org__code")
+    )
+    out["by_org"] = [
+        {
+            "org": row["responsible_org__code"],
+            "org_name": row["responsible_org__name"],
+            **_rates(row),
+        }
+        for row in by_org
+    ]
     return out
 
 

@@ -172,7 +172,11 @@ class Appeal(models.Model):
     extension_reason = models.CharField(max_length=500, blank=True)
 
     supervised = models.BooleanField(_("督办"), default=False, db_index=True)
-    overdue = models.BooleanField(_("超期"), default=False, db_index=True)
+    # Set once by the overdue task when it has sent the 督办 notice (cleared when an extension
+    # or a 重办 gives a new clock). Never read as "is overdue": that is ``is_overdue``.
+    overdue_notified = models.BooleanField(
+        _("已发超期督办"), default=False, db_index=True, db_column="overdue"
+    )
     reopen_count = models.PositiveIntegerField(default=0)
     direct_answer = models.TextField(_("直接答复"), blank=True)
     resolution_note = models.TextField(_("办理结果"), blank=True)
@@ -210,13 +214,21 @@ class Appeal(models.Model):
         return self.number
 
     def is_overdue(self, now) -> bool:
-        """Still waiting past a deadline: not contacted after the response deadline, or not
-        resolved after the resolution deadline (resolved late also counts). A contact that
-        came late is already in the 响应率; it does not make the appeal overdue by itself."""
-        waiting_for_contact = self.contacted_at is None and self.status not in CLOSED_STATES
-        late_response = waiting_for_contact and now > self.response_due
-        late_resolve = (self.resolved_at or now) > self.resolve_due
-        return late_response or late_resolve
+        """The one definition of 超期 (``selectors.overdue_q`` is the same rule as a filter):
+
+        - still open (not resolved, closed or merged), not contacted and past ``response_due``;
+        - or still open and past ``resolve_due``;
+        - or resolved after ``resolve_due`` (it stays overdue in the 三率 once done late).
+
+        A contact that came late is already in the 响应率; it does not make a contacted appeal
+        overdue by itself. A merged appeal is never overdue (its main appeal is). Deadlines
+        are met at the instant itself: overdue only strictly after it."""
+        if self.status == Status.MERGED:
+            return False
+        if self.status not in CLOSED_STATES:
+            late_response = self.contacted_at is None and now > self.response_due
+            return late_response or now > self.resolve_due
+        return self.resolved_at is not None and self.resolved_at > self.resolve_due
 
     @property
     def masked_contact_phone(self) -> str:

@@ -1,15 +1,25 @@
-"""Reads for the hotline: scoped appeal queries, queues and search."""
+"""Reads for the hotline: scoped appeal queries, queues and search.
+
+超期 (overdue) has one definition: ``Appeal.is_overdue(now)`` for one appeal and
+``overdue_q(now)`` as a filter, both computed from the deadlines, so they are right without any
+periodic job. The 超期 queue and the console home count are the open ones; the API's
+``overdue`` field and filter and the 三率 超期 count use the rule as it is (an appeal resolved
+late stays overdue). The overdue task only sends the 督办 notice (``overdue_notified``).
+"""
 
 import datetime
 import re
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gonghui.core.validators import normalize_phone
+from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import get_by_code, subtree_q
 from gonghui.people.scope import scope_for
 from gonghui.people.services import phone_hash
@@ -35,18 +45,34 @@ def get_visible_appeal(user, appeal_id) -> Appeal:
         raise Http404("appeal") from None
 
 
+def overdue_q(now=None) -> Q:
+    """``Appeal.is_overdue(now)`` as a filter: the same rule, kept in step by a property test
+    (tests/test_overdue.py). Open and past a deadline, or resolved after ``resolve_due``."""
+    now = now or timezone.now()
+    still_open = ~Q(status__in=CLOSED_STATES)
+    late_while_open = Q(contacted_at__isnull=True, response_due__lt=now) | Q(resolve_due__lt=now)
+    # resolved_at IS NOT NULL first: the rule must be false, not NULL, so that it negates
+    done_late = Q(resolved_at__isnull=False, resolved_at__gt=F("resolve_due")) & ~Q(
+        status=Status.MERGED
+    )
+    return (still_open & late_while_open) | (~still_open & done_late)
+
+
+OPEN = ~Q(status__in=CLOSED_STATES)
+
+# Each queue as a filter at ``now`` (the overdue one is computed, never a stored flag).
 QUEUES = {
     # operators: new appeals waiting for dispatch
-    "new": Q(status=Status.RECEIVED),
+    "new": lambda now: Q(status=Status.RECEIVED),
     # dispatchers: returned (退单) for re-dispatch
-    "returned": Q(status=Status.RETURNED),
+    "returned": lambda now: Q(status=Status.RETURNED),
     # handlers: in hand at my org
-    "handling": Q(status__in=[Status.DISPATCHED, Status.ACCEPTED, Status.CONTACTED]),
+    "handling": lambda now: Q(status__in=[Status.DISPATCHED, Status.ACCEPTED, Status.CONTACTED]),
     # callback desk
-    "callback": Q(status=Status.RESOLVED),
-    # supervisors
-    "overdue": Q(overdue=True) & ~Q(status__in=CLOSED_STATES),
-    "supervised": Q(supervised=True) & ~Q(status__in=CLOSED_STATES),
+    "callback": lambda now: Q(status=Status.RESOLVED),
+    # supervisors: still open and overdue (a late resolution is over; it stays in the 三率)
+    "overdue": lambda now: OPEN & overdue_q(now),
+    "supervised": lambda now: OPEN & Q(supervised=True),
 }
 
 
@@ -61,10 +87,14 @@ def search_appeals(
     queue: str = "",
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
+    now: datetime.datetime | None = None,
 ) -> QuerySet[Appeal]:
+    """Appeals in ``user``'s scope by queue and filters; ``overdue`` is ``Appeal.is_overdue``
+    at ``now``. An unknown queue name matches nothing."""
+    now = now or timezone.now()
     qs = visible_appeals(user)
     if queue:
-        qs = qs.filter(QUEUES[queue])
+        qs = qs.filter(QUEUES[queue](now)) if queue in QUEUES else qs.none()
     if queue == "handling":
         # Handlers see what sits with their own org; the hotline sees everything in hand.
         handle = scope_for(user, "hotline.handle")
@@ -83,7 +113,7 @@ def search_appeals(
             else qs.none()
         )
     if overdue is not None:
-        qs = qs.filter(overdue=overdue)
+        qs = qs.filter(overdue_q(now)) if overdue else qs.exclude(overdue_q(now))
     if date_from:
         qs = qs.filter(received_at__date__gte=date_from)
     if date_to:
@@ -103,23 +133,39 @@ def search_appeals(
     return qs.order_by("resolve_due", "id") if queue == "handling" else qs
 
 
-def remaining(appeal: Appeal, now=None) -> datetime.timedelta | None:
-    """Time left to the deadline that matters now (negative when overdue)."""
-    now = now or timezone.now()
-    waiting = (Status.RECEIVED, Status.DISPATCHED, Status.ACCEPTED)
-    if appeal.status in waiting and appeal.contacted_at is None and now < appeal.response_due:
-        return appeal.response_due - now
-    if appeal.status in (
-        Status.RECEIVED,
-        Status.DISPATCHED,
-        Status.ACCEPTED,
-        Status.CONTACTED,
-        Status.RETURNED,
-    ):
-        return appeal.resolve_due - now
+def deadline(appeal: Appeal) -> tuple[str, datetime.datetime] | None:
+    """The deadline that matters now: ``("response", due)`` while an open appeal waits for
+    its first contact, ``("resolve", due)`` while it is open, ``("callback", due)`` while it
+    waits for the callback; None once there is nothing left to meet."""
+    if appeal.status not in CLOSED_STATES:
+        if appeal.contacted_at is None and appeal.response_due < appeal.resolve_due:
+            return "response", appeal.response_due
+        return "resolve", appeal.resolve_due
     if appeal.status == Status.RESOLVED and appeal.callback_due:
-        return appeal.callback_due - now
+        return "callback", appeal.callback_due
     return None
+
+
+def remaining(appeal: Appeal, now=None) -> datetime.timedelta | None:
+    """Time left to ``deadline(appeal)``, negative once it has passed. For an open appeal it
+    is negative exactly when ``appeal.is_overdue(now)``."""
+    found = deadline(appeal)
+    return None if found is None else found[1] - (now or timezone.now())
+
+
+def clocks(appeal: Appeal, now=None) -> dict[str, datetime.timedelta]:
+    """Every deadline still running, with the time left to it (negative once passed):
+    ``response`` and ``resolve`` while the appeal is open (``response`` until the first
+    contact), ``callback`` while it waits for the callback."""
+    now = now or timezone.now()
+    out = {}
+    if appeal.status not in CLOSED_STATES:
+        if appeal.contacted_at is None:
+            out["response"] = appeal.response_due - now
+        out["resolve"] = appeal.resolve_due - now
+    elif appeal.status == Status.RESOLVED and appeal.callback_due:
+        out["callback"] = appeal.callback_due - now
+    return out
 
 
 def worker_appeals(account) -> QuerySet[Appeal]:
@@ -153,7 +199,8 @@ def queue_counts(user) -> dict[str, int]:
     """Open items per queue for the console home page (the org's 待办 and 督办 notices)."""
     if not scope_for(user, "hotline.view"):
         return {}
-    return {name: search_appeals(user, queue=name).count() for name in QUEUES}
+    now = timezone.now()
+    return {name: search_appeals(user, queue=name, now=now).count() for name in QUEUES}
 
 
 # --- per-person handling (read by the socialwork app) ---------------------------------------
@@ -182,11 +229,44 @@ def handled_appeals(viewer, *, handler=None) -> QuerySet[Appeal]:
     return qs.order_by("resolve_due", "id")
 
 
-def overdue_q(now=None) -> Q:
-    """``Appeal.is_overdue`` as a filter, for appeals still open: not contacted after the
-    response deadline, or past the resolution deadline."""
-    now = now or timezone.now()
-    return Q(contacted_at__isnull=True, response_due__lt=now) | Q(resolve_due__lt=now)
+# --- the 三率 page and API --------------------------------------------------------------------
+
+METRICS_DAYS = 30  # the default window: the last 30 days, today included
+
+
+@dataclass(frozen=True)
+class MetricsWindow:
+    org: Org
+    date_from: datetime.date
+    date_to: datetime.date
+
+
+def metrics_window(
+    user,
+    *,
+    org: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    today: datetime.date | None = None,
+) -> MetricsWindow:
+    """What the 三率 page and ``GET /hotline/metrics`` count: ``org`` (default: the topmost
+    org of the user's ``hotline.metrics`` scope) and the days ``date_from``..``date_to``
+    (default: the 30 days up to today). Raises ``PermissionDenied`` without the permission
+    and ``ValidationError`` for an org outside the scope (code ``not_found``) or
+    ``date_from`` after ``date_to``."""
+    scope = scope_for(user, "hotline.metrics")
+    if not scope:
+        raise PermissionDenied(_("您的角色无权查看热线统计"))
+    chosen = get_by_code(org) if org else scope.orgs().order_by("depth", "path").first()
+    if chosen is None or not scope.contains(chosen):
+        raise ValidationError(
+            {"org": [ValidationError(_("组织不存在或不在您的管辖范围内"), code="not_found")]}
+        )
+    date_to = date_to or today or timezone.localdate()
+    date_from = date_from or date_to - datetime.timedelta(days=METRICS_DAYS - 1)
+    if date_from > date_to:
+        raise ValidationError({"date_from": [_("开始日期不能晚于结束日期")]})
+    return MetricsWindow(chosen, date_from, date_to)
 
 
 def category_months(org, year: int, top: int = 5) -> dict:
@@ -195,7 +275,6 @@ def category_months(org, year: int, top: int = 5) -> dict:
     summed as "其他". ``{"categories": [name…], "months": [[n per category…] × 12]}``."""
     from django.db.models import Count
     from django.db.models.functions import Coalesce, ExtractMonth
-    from django.utils.translation import gettext as _
 
     from gonghui.core.workdays import SHANGHAI
 

@@ -2,18 +2,17 @@
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from gonghui.core import ratelimit
+from gonghui.core import audit, ratelimit
+from gonghui.core.models import AuditLog
 from gonghui.core.validators import normalize_phone, validate_credit_code
-from gonghui.core.workdays import WorkdayCalendar, end_of_day, local_date
+from gonghui.core.workdays import local_date
 from gonghui.orgs.models import DISTRICT_TYPES, Org
 from gonghui.orgs.selectors import district_of, get_by_code
 from gonghui.people.scope import scope_for
@@ -22,6 +21,7 @@ from gonghui.people.services import phone_hash
 from . import sla
 from .messages import notify_worker
 from .models import (
+    CLOSED_STATES,
     Appeal,
     AppealEvent,
     AppealType,
@@ -35,7 +35,7 @@ from .models import (
     Status,
     Urgency,
 )
-from .states import TRANSITIONS
+from .states import ACTION_LABELS, TRANSITIONS
 
 
 class Conflict(Exception):
@@ -423,13 +423,11 @@ def _approve_extension(appeal, actor, params):
     if not appeal.extension_requested_days:
         raise Conflict(_("没有待审批的延期申请"))
     days = appeal.extension_requested_days
-    calendar = WorkdayCalendar()
-    # The due moment is 24:00 of a working day; extend from that day.
-    due_day = local_date(appeal.resolve_due - datetime.timedelta(seconds=1))
-    appeal.resolve_due = end_of_day(calendar.add_working_days(due_day, days))
+    appeal.resolve_due = sla.extend(appeal.resolve_due, days)
     appeal.extension_days += days
     appeal.extension_requested_days = 0
-    appeal.overdue = appeal.is_overdue(timezone.now())
+    if not appeal.is_overdue(timezone.now()):
+        appeal.overdue_notified = False  # a new clock: a notice again if it is missed too
     return None, _("批准延期%(d)d个工作日") % {"d": days}, False
 
 
@@ -474,6 +472,7 @@ def _reopen(appeal, actor, params):
     appeal.dispatched_at = now
     appeal.resolve_due = sla.resolve_due(now, limits.resolve_working_days)
     appeal.extension_days = appeal.extension_requested_days = 0
+    appeal.overdue_notified = False
     return appeal.responsible_org, _("重办：") + reason, False
 
 
@@ -499,61 +498,72 @@ def _supervise(appeal, actor, params):
     return None, str(params.get("note") or _("督办")), True
 
 
-def _clean_rating(data: dict) -> dict:
-    """The worker's answers: both choices required (no default answer), comment ≤ 500 chars."""
-    errors: dict[str, list[str]] = {}
-    resolved = str(data.get("resolved") or "").strip()
-    satisfaction = str(data.get("satisfaction") or "").strip()
-    comment = str(data.get("comment") or "").strip()
-    if not resolved:
-        errors["resolved"] = [_("请选择问题是否解决")]
-    elif resolved not in ResolvedResult.values:
-        errors["resolved"] = [_("解决情况应为：%s") % ", ".join(ResolvedResult.values)]
-    if not satisfaction:
-        errors["satisfaction"] = [_("请选择满意度")]
-    elif satisfaction not in Satisfaction.values:
-        errors["satisfaction"] = [_("满意度应为：%s") % ", ".join(Satisfaction.values)]
-    if len(comment) > 500:
-        errors["comment"] = [_("意见不能超过500字")]
-    if errors:
-        raise ValidationError(errors)
-    return {"resolved": resolved, "satisfaction": satisfaction, "comment": comment}
+# --- the overdue notice (the task's side effect; 超期 itself is ``Appeal.is_overdue``) --------
 
 
-def worker_rate(*, account, appeal_id, data: dict) -> Appeal:
-    """The worker answers the callback themselves (contacted = yes): once per appeal, within
-    ``HOTLINE_RATING_DAYS`` of the resolution; checked under the appeal's row lock."""
-    from .selectors import rating_state, worker_appeals
-
+def flag_overdue(*, appeal_id, now: datetime.datetime) -> bool:
+    """Send the 督办 notice for an open appeal that is overdue at ``now`` and has not had one:
+    督办 set, an internal timeline entry the handling org sees. Once per clock, under the row
+    lock (a concurrent run or a retried task sends nothing). True when it did."""
     with transaction.atomic():
-        appeal = worker_appeals(account).select_for_update().filter(pk=appeal_id).first()
-        if appeal is None:
-            raise Http404("appeal")
-        state = rating_state(appeal, timezone.now())
-        if state == "rated":
-            raise Conflict(_("您已评价过该诉求，每件诉求只能评价一次"))
-        if state == "not_yet":
-            raise Conflict(_("诉求办结后才能评价"))
-        if state == "expired":
-            raise Conflict(_("已超过评价期限（办结后%d天内可评价）") % settings.HOTLINE_RATING_DAYS)
-        answers = _clean_rating(data)
-        before = appeal.status
-        _callback(appeal, None, {**answers, "contacted": True})
-        appeal.status = TRANSITIONS["callback"].target
-        appeal.worker_rated_at = appeal.callback_at
-        appeal.worker_rated_by = account.get_username()[:100]
-        appeal.worker_comment = answers["comment"]
+        appeal = Appeal.objects.select_for_update().filter(pk=appeal_id).first()
+        if (
+            appeal is None
+            or appeal.overdue_notified
+            or appeal.status in CLOSED_STATES
+            or not appeal.is_overdue(now)
+        ):
+            return False
+        appeal.overdue_notified = True
+        appeal.supervised = True
         appeal.version += 1
-        appeal.save()
-        AppealEvent.objects.create(
-            appeal=appeal,
-            action="callback",
-            from_status=before,
-            to_status=appeal.status,
-            actor_label=account.get_username(),
-            note=_("职工自评：%s") % Satisfaction(appeal.callback_satisfaction).label,
-        )
-    return appeal
+        appeal.save(update_fields=["overdue_notified", "supervised", "version"])
+        late = _("办结") if appeal.resolve_due < now else _("响应")
+        note = _("超过%s时限，自动督办") % late
+        _event(appeal, "overdue", None, from_status=appeal.status, org=appeal.responsible_org,
+               note=note, internal=True)  # fmt: skip
+    return True
+
+
+# --- the contact (personal data): seen in full only with a reason, always audited -----------
+
+CONTACT_FIELDS = ("contact_name", "contact_phone")
+
+
+def can_reveal_contact(user, appeal: Appeal) -> bool:
+    """Roles that call workers back, where the appeal happened or is handled."""
+    return _in_scope(user, "hotline.reveal_contact", appeal, "appeal")
+
+
+def reveal_contact(*, user, appeal: Appeal, fields=CONTACT_FIELDS, reason: str, request=None):
+    """The full contact for a user whose role needs it; audited (as
+    ``people.services.reveal_worker_fields``). Raises ``ValidationError`` for unknown fields
+    or a missing reason and ``PermissionDenied`` outside the role's scope."""
+    fields = [f.strip() for f in fields if f.strip()]
+    if not fields or not set(fields) <= set(CONTACT_FIELDS):
+        raise ValidationError({"reveal": [_("只能查看：%s") % ", ".join(CONTACT_FIELDS)]})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("查看完整个人信息须填写事由")]})
+    if not can_reveal_contact(user, appeal):
+        raise PermissionDenied(_("您的角色无权查看诉求人完整联系方式"))
+    audit.record(
+        actor=user, action="reveal", obj=appeal, fields=fields, reason=reason, request=request
+    )
+    return {f: getattr(appeal, f) for f in fields}
+
+
+def record_contact_export(*, user, appeals, reason: str, request=None) -> None:
+    """One audit row per appeal whose full contact went into an export."""
+    if not appeals:
+        return
+    source = f"{request.method} {request.path}"[:200] if request is not None else "export"
+    AuditLog.objects.bulk_create(
+        AuditLog(actor=user, actor_label=user.get_username(), action="export",
+                 object_type="hotline.appeal", object_id=str(a.pk), fields=",".join(CONTACT_FIELDS),
+                 reason=reason[:500], source=source, ip_address=audit.client_ip(request))
+        for a in appeals
+    )  # fmt: skip
 
 
 HANDLERS = {
@@ -569,23 +579,4 @@ HANDLERS = {
     "close": _close,
     "merge": _merge,
     "supervise": _supervise,
-}
-
-ACTION_LABELS = {  # lazy: evaluated in the request's language
-    "create": gettext_lazy("受理"),
-    "direct_answer": gettext_lazy("直接答复"),
-    "dispatch": gettext_lazy("派单"),
-    "accept": gettext_lazy("签收"),
-    "contact": gettext_lazy("联系诉求人"),
-    "resolve": gettext_lazy("办结"),
-    "return": gettext_lazy("退单"),
-    "request_extension": gettext_lazy("申请延期"),
-    "approve_extension": gettext_lazy("批准延期"),
-    "callback": gettext_lazy("回访"),
-    "reopen": gettext_lazy("重办"),
-    "close": gettext_lazy("归档"),
-    "merge": gettext_lazy("合并"),
-    "merged_in": gettext_lazy("被合并"),
-    "supervise": gettext_lazy("督办"),
-    "overdue": gettext_lazy("超期"),
 }

@@ -56,3 +56,13 @@ def resolve_due(
 
 
 callback_due = resolve_due  # same rule, counted from the resolution
+
+
+def extend(
+    due: datetime.datetime, working_days: int, calendar: WorkdayCalendar | None = None
+) -> datetime.datetime:
+    """An approved 延期: ``working_days`` more working days after the day ``due`` falls on.
+    A due moment is 24:00 of a working day, so the day counted from is the one it ends."""
+    calendar = calendar or WorkdayCalendar()
+    due_day = local_date(due - datetime.timedelta(seconds=1))
+    return end_of_day(calendar.add_working_days(due_day, working_days))

@@ -6,6 +6,8 @@ action -> (statuses it may start from, resulting status or None to keep the stat
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy
+
 from .models import Status as S
 
 ACTIVE = frozenset({S.RECEIVED, S.DISPATCHED, S.ACCEPTED, S.CONTACTED, S.RETURNED})
@@ -50,3 +52,24 @@ ACTIONS = tuple(TRANSITIONS)
 
 def allowed_actions(status: str) -> list[str]:
     return [a for a, t in TRANSITIONS.items() if status in t.sources]
+
+
+# What each action (and timeline event) is called on pages and in the API.
+ACTION_LABELS = {  # lazy: evaluated in the request's language
+    "create": gettext_lazy("受理"),
+    "direct_answer": gettext_lazy("直接答复"),
+    "dispatch": gettext_lazy("派单"),
+    "accept": gettext_lazy("签收"),
+    "contact": gettext_lazy("联系诉求人"),
+    "resolve": gettext_lazy("办结"),
+    "return": gettext_lazy("退单"),
+    "request_extension": gettext_lazy("申请延期"),
+    "approve_extension": gettext_lazy("批准延期"),
+    "callback": gettext_lazy("回访"),
+    "reopen": gettext_lazy("重办"),
+    "close": gettext_lazy("归档"),
+    "merge": gettext_lazy("合并"),
+    "merged_in": gettext_lazy("被合并"),
+    "supervise": gettext_lazy("督办"),
+    "overdue": gettext_lazy("超期"),
+}

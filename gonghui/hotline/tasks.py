@@ -4,46 +4,25 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
 
-from .models import CLOSED_STATES, Appeal, AppealEvent, Status
+from .models import Appeal, AppealEvent, Status
+from .selectors import OPEN, overdue_q
+from .services import flag_overdue
 
 
 @task()
 def mark_overdue_appeals() -> int:
-    """Flag appeals past a deadline as overdue and 督办, and tell the handling org (an event
-    on the timeline that its queue shows). Run every few minutes: `manage.py hotline_tick`."""
+    """Send the 督办 notice for each open appeal that is overdue (``selectors.overdue_q``) and
+    has not had one: 督办 and an internal timeline entry the handling org sees. Whether an
+    appeal is overdue never waits for this task. Run every few minutes: `manage.py hotline_tick`."""
     now = timezone.now()
-    candidates = (
-        Appeal.objects.filter(overdue=False)
-        .exclude(status__in=CLOSED_STATES)
-        .filter(Q(resolve_due__lt=now) | Q(contacted_at__isnull=True, response_due__lt=now))
+    candidates = Appeal.objects.filter(OPEN & overdue_q(now), overdue_notified=False)
+    return sum(
+        flag_overdue(appeal_id=pk, now=now)
+        for pk in candidates.values_list("pk", flat=True).iterator()
     )
-    flagged = 0
-    for pk in candidates.values_list("pk", flat=True).iterator():
-        with transaction.atomic():
-            appeal = Appeal.objects.select_for_update().get(pk=pk)
-            if appeal.overdue or appeal.status in CLOSED_STATES or not appeal.is_overdue(now):
-                continue
-            appeal.overdue = True
-            appeal.supervised = True
-            appeal.version += 1
-            appeal.save(update_fields=["overdue", "supervised", "version"])
-            late = "办结" if appeal.resolve_due < now else "响应"
-            AppealEvent.objects.create(
-                appeal=appeal,
-                action="overdue",
-                from_status=appeal.status,
-                to_status=appeal.status,
-                actor_label="system",
-                org=appeal.responsible_org,
-                note=f"超过{late}时限，自动督办",
-                internal=True,
-            )
-            flagged += 1
-    return flagged
 
 
 @task()

@@ -1,8 +1,8 @@
 """Console pages for the 12351 hotline: queues, intake, case page, export, metrics."""
 
-import datetime
 import io
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -15,16 +15,14 @@ from openpyxl import Workbook
 from gonghui.core import audit
 from gonghui.core.files import file_response
 from gonghui.core.logmask import is_personal_query, search_term
-from gonghui.core.models import AuditLog
-from gonghui.core.validators import error_text
-from gonghui.orgs.selectors import get_by_code
+from gonghui.core.validators import error_text, errors_to_form
 from gonghui.people.decorators import staff_required
 from gonghui.people.scope import scope_for
 
 from . import attachments, metrics, selectors, services
 from .forms import ActionForm, IntakeForm, MetricsForm, SearchForm
-from .models import Appeal
-from .states import TRANSITIONS, allowed_actions
+from .models import Appeal, Status
+from .states import ACTION_LABELS, TRANSITIONS, allowed_actions
 
 QUEUE_LABELS = [
     ("", _("全部")),
@@ -60,13 +58,42 @@ def _filtered(request):
     return form, queue, qs
 
 
-def _decorate(appeals):
-    now = timezone.now()
+DEADLINE_LABELS = {"response": _("响应"), "resolve": _("办结"), "callback": _("回访")}
+
+
+def _decorate(appeals, now=None):
+    """Each appeal's deadline that matters now, the time left to it and the 超期 flag (the
+    one rule, ``Appeal.is_overdue``)."""
+    now = now or timezone.now()
     for a in appeals:
-        left = selectors.remaining(a, now)
-        a.remaining_hours = None if left is None else round(left.total_seconds() / 3600, 1)
-        a.late = a.overdue or (left is not None and left.total_seconds() < 0)
+        found = selectors.deadline(a)
+        a.deadline_label = DEADLINE_LABELS[found[0]] if found else ""
+        a.time_left = selectors.remaining(a, now)
+        a.late = a.is_overdue(now)
     return appeals
+
+
+def _done_message(action: str, appeal: Appeal) -> str:
+    """What the console says after an action went through."""
+    org = appeal.responsible_org.name if appeal.responsible_org_id else ""
+    due = timezone.localtime(appeal.resolve_due).strftime("%Y-%m-%d %H:%M")
+    texts = {
+        "dispatch": _("已派单至 %(org)s"),
+        "accept": _("已签收，请尽快联系诉求人"),
+        "contact": _("已记录联系诉求人"),
+        "resolve": _("已办结，等待回访"),
+        "return": _("已退单，等待热线改派"),
+        "request_extension": _("已申请延期 %(days)d 个工作日，等待热线审批"),
+        "approve_extension": _("已批准延期，办结时限延至 %(due)s"),
+        "callback": _("已记录回访结果"),
+        "reopen": _("已重办，交回 %(org)s 办理，办结时限 %(due)s"),
+        "close": _("已归档"),
+        "merge": _("已合并到 %(number)s"),
+        "supervise": _("已督办，承办单位会在超期/督办队列中看到"),
+    }
+    number = appeal.merged_into.number if appeal.merged_into_id else ""
+    values = {"org": org, "due": due, "number": number, "days": appeal.extension_requested_days}
+    return texts.get(action, _("已完成")) % values
 
 
 @staff_required
@@ -111,12 +138,18 @@ def appeal_new(request):
         try:
             appeal, _created = services.create_appeal(actor=request.user, data=form.cleaned_data)
         except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                for message in messages:
-                    form.add_error(field if field in form.fields else None, message)
+            errors_to_form(form, exc.message_dict)
         else:
+            if appeal.status == Status.CLOSED:
+                done = _("已受理诉求 %(number)s，已直接答复并办结")
+            else:
+                done = _("已受理诉求 %(number)s，请派单")
+            messages.success(request, done % {"number": appeal.number})
             return redirect("console:appeal-detail", appeal_id=appeal.pk)
-    return render(request, "console/hotline/new.html", {"form": form})
+    if form.errors:
+        messages.error(request, _("请检查填写内容"))
+    status = 400 if form.errors else 200
+    return render(request, "console/hotline/new.html", {"form": form}, status=status)
 
 
 def _can(user, action, appeal) -> bool:
@@ -124,77 +157,103 @@ def _can(user, action, appeal) -> bool:
     return services._in_scope(user, t.permission, appeal, t.at)
 
 
+FIELD_LABELS = {name: field.label for name, field in ActionForm.base_fields.items()}
+
+
+def _field_errors(errors: dict) -> list[str]:
+    """``{field: [messages]}`` as lines that name the field: "理由：请填写退单理由"."""
+    return [
+        f"{FIELD_LABELS[field]}：{m}" if FIELD_LABELS.get(field) else str(m)
+        for field, msgs in errors.items()
+        for m in msgs
+    ]
+
+
+def _post_action(request, appeal):
+    """One state-machine action from the case page: ``(status, failed action, field errors)``;
+    status 302 when it went through (the message is set)."""
+    form = ActionForm(request.POST)
+    action = request.POST.get("action", "")
+    if not form.is_valid():
+        messages.error(request, _("请检查填写内容"))
+        return 400, action, _field_errors(form.errors)
+    params = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+    action = params.pop("action")
+    try:
+        done = services.perform_action(
+            actor=request.user,
+            appeal_id=appeal.pk,
+            action=action,
+            params=params,
+            visible=selectors.visible_appeals(request.user),
+        )
+    except services.Conflict as exc:
+        messages.error(request, str(exc))
+        return 409, action, []
+    except ValidationError as exc:
+        messages.error(request, _("请检查填写内容"))
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+        return 400, action, _field_errors(errors)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("无权进行此操作"))
+        return 403, action, []
+    messages.success(request, _done_message(action, done))
+    return 302, action, []
+
+
 @staff_required
 @require_http_methods(["GET", "POST"])
 def appeal_detail(request, appeal_id: int):
     appeal = selectors.get_visible_appeal(request.user, appeal_id)
-    error = ""
-    status = 400  # for errors: bad input; a forbidden transition answers 409
-    revealed = {}
+    status, failed, field_errors, revealed = 200, "", [], {}
+    can_attach = _can(request.user, "dispatch", appeal) or _can(request.user, "accept", appeal)
     if request.method == "POST" and request.FILES.get("file"):
-        if not (_can(request.user, "dispatch", appeal) or _can(request.user, "accept", appeal)):
+        if not can_attach:
             raise PermissionDenied
         try:
-            attachments.attach(appeal, request.FILES["file"])
+            att = attachments.attach(appeal, request.FILES["file"])
         except ValidationError as exc:
-            error = error_text(exc)
+            messages.error(request, error_text(exc))
+            status = 400
         else:
+            messages.success(request, _("已上传附件 %s") % att.original_name)
             return redirect("console:appeal-detail", appeal_id=appeal.pk)
     elif request.method == "POST" and request.POST.get("reveal"):
-        reason = request.POST.get("reason", "").strip()
-        scope = scope_for(request.user, "hotline.reveal_contact")
-        if not (scope.contains(appeal.district) or scope.contains(appeal.responsible_org)):
-            raise PermissionDenied
-        if not reason:
-            error = _("查看完整个人信息须填写事由")
-        else:
-            fields = ["contact_name", "contact_phone"]
-            audit.record(actor=request.user, action="reveal", obj=appeal, fields=fields,
-                         reason=reason, request=request)  # fmt: skip
-            revealed = {f: getattr(appeal, f) for f in fields}
+        try:
+            revealed = services.reveal_contact(
+                user=request.user,
+                appeal=appeal,
+                reason=request.POST.get("reason", ""),
+                request=request,
+            )
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+            status = 400
     elif request.method == "POST":
-        form = ActionForm(request.POST)
-        if form.is_valid():
-            params = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
-            action = params.pop("action")
-            try:
-                services.perform_action(
-                    actor=request.user,
-                    appeal_id=appeal.pk,
-                    action=action,
-                    params=params,
-                    visible=selectors.visible_appeals(request.user),
-                )
-            except services.Conflict as exc:
-                error, status = str(exc), 409
-            except ValidationError as exc:
-                error = error_text(exc)
-            except PermissionDenied as exc:
-                error, status = str(exc) or _("无权进行此操作"), 403
-            else:
-                return redirect("console:appeal-detail", appeal_id=appeal.pk)
-        else:
-            error = _("请检查填写内容")
+        status, failed, field_errors = _post_action(request, appeal)
+        if status == 302:
+            return redirect("console:appeal-detail", appeal_id=appeal.pk)
         appeal.refresh_from_db()
     actions = [a for a in allowed_actions(appeal.status) if _can(request.user, a, appeal)]
-    scope = scope_for(request.user, "hotline.reveal_contact")
-    _decorate([appeal])
+    now = timezone.now()
+    _decorate([appeal], now)
     return render(
         request,
         "console/hotline/detail.html",
         {
             "appeal": appeal,
+            "clocks": selectors.clocks(appeal, now),
             "events": appeal.events.select_related("org").order_by("created_at", "id"),
             "actions": actions,
-            "labels": services.ACTION_LABELS,
-            "error": error,
+            "labels": ACTION_LABELS,
+            "failed": failed,
+            "field_errors": field_errors,
             "revealed": revealed,
-            "can_reveal": scope.contains(appeal.district) or scope.contains(appeal.responsible_org),
+            "can_reveal": services.can_reveal_contact(request.user, appeal),
             "attachments": appeal.attachments.all(),
-            "can_attach": _can(request.user, "dispatch", appeal)
-            or _can(request.user, "accept", appeal),
+            "can_attach": can_attach,
         },
-        status=status if error else 200,
+        status=status,
     )
 
 
@@ -217,7 +276,7 @@ def appeal_export(request):
     full = data.get("full") == "1"
     if full and not reason:
         return HttpResponse(_("导出完整联系方式须填写事由"), status=400)
-    reveal_scope = scope_for(request.user, "hotline.reveal_contact")
+    now = timezone.now()
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("诉求")
     ws.append(["编号", "受理时间", "类型", "分类", "发生地", "承办单位", "状态", "紧急",
@@ -225,9 +284,7 @@ def appeal_export(request):
                "职工评价意见", "职工评价时间"])  # fmt: skip
     audited = []
     for a in qs.iterator(chunk_size=2000):
-        show = full and (
-            reveal_scope.contains(a.district) or reveal_scope.contains(a.responsible_org)
-        )
+        show = full and services.can_reveal_contact(request.user, a)
         if show:
             audited.append(a)
         ws.append([
@@ -238,19 +295,13 @@ def appeal_export(request):
             a.contact_name if show else a.masked_contact_name,
             a.contact_phone if show else a.masked_contact_phone,
             timezone.localtime(a.resolve_due).strftime("%Y-%m-%d %H:%M"),
-            "是" if a.overdue else "", _cell(a.content[:500]), _cell(a.worker_comment),
+            "是" if a.is_overdue(now) else "", _cell(a.content[:500]), _cell(a.worker_comment),
             timezone.localtime(a.worker_rated_at).strftime("%Y-%m-%d %H:%M")
             if a.worker_rated_at else "",
         ])  # fmt: skip
-    if audited:
-        source = f"GET {request.path}"[:200]
-        AuditLog.objects.bulk_create(
-            AuditLog(actor=request.user, actor_label=request.user.get_username(),
-                     action="export", object_type="hotline.appeal", object_id=str(a.pk),
-                     fields="contact_name,contact_phone", reason=reason[:500], source=source,
-                     ip_address=audit.client_ip(request))
-            for a in audited
-        )  # fmt: skip
+    services.record_contact_export(
+        user=request.user, appeals=audited, reason=reason, request=request
+    )
     buf = io.BytesIO()
     wb.save(buf)
     response = HttpResponse(
@@ -264,30 +315,33 @@ def appeal_export(request):
 
 @staff_required
 def metrics_page(request):
-    scope = scope_for(request.user, "hotline.metrics")
-    if not scope:
-        raise PermissionDenied
     form = MetricsForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    org = get_by_code(data.get("org") or "") or scope.orgs().order_by("depth", "path").first()
-    if org is None or not scope.contains(org):
-        raise Http404
-    date_to = data.get("date_to") or timezone.localdate()
-    date_from = data.get("date_from") or date_to - datetime.timedelta(days=29)
-    qs = metrics.appeals_for(Appeal.objects.all(), org, date_from, date_to)
-    figures = metrics.metrics(qs)
-    trend = metrics.daily_trend(qs)
+    status, window, figures, trend = 200, None, None, []
+    if form.is_bound and not form.is_valid():
+        status = 400
+    else:
+        data = form.cleaned_data if form.is_bound else {}
+        try:
+            window = selectors.metrics_window(
+                request.user,
+                org=data.get("org") or "",
+                date_from=data.get("date_from"),
+                date_to=data.get("date_to"),
+            )
+        except ValidationError as exc:
+            errors_to_form(form, exc.message_dict)
+            status = 400
+    if status == 400:
+        messages.error(request, _("请检查统计条件"))
+    if window is not None:
+        qs = metrics.appeals_for(Appeal.objects.all(), window.org, window.date_from, window.date_to)
+        figures = metrics.metrics(qs)
+        trend = metrics.daily_trend(qs)
     return render(
         request,
         "console/hotline/metrics.html",
-        {
-            "form": form,
-            "org": org,
-            "date_from": date_from,
-            "date_to": date_to,
-            "m": figures,
-            "trend": trend,
-        },
+        {"form": form, "window": window, "m": figures, "trend": trend},
+        status=status,
     )
 
 
@@ -300,6 +354,7 @@ def run_overdue_check(request):
     from .tasks import mark_overdue_appeals
 
     mark_overdue_appeals.enqueue()
+    messages.success(request, _("已开始超期检查：超期且未督办的诉求将自动督办并通知承办单位"))
     return redirect(f"{request.build_absolute_uri('/console/hotline/')}?queue=overdue")
 
 

@@ -28,18 +28,21 @@ def known_set(clock, operator, cy_handler, hd_handler):
     """Eleven appeals with hand-computed outcomes (see the table in each comment), one merged
     duplicate and one received before the window. Evaluated at ``NOW``.
 
-    key  top       handler  contacted  in time  callback           done  overdue
+    key  top       handler  contacted  in time  callback           done  overdue at NOW
     a1   LABOR     BJ-CY    yes        yes      resolved/satisf.   yes   -
     a2   LABOR     BJ-CY    yes        yes      partly/basically   yes   -
     a3   LABOR     BJ-HD    yes        no       unresolved/unsat.  yes   resolved late
     a4   LEGAL     BJ-HD    yes        yes      not reached        yes   -
-    a5   LEGAL     BJ-CY    yes        no       -                  no    past due, open
-    a6   HARDSHIP  -        no, due    no       -                  no    -
+    a5   LEGAL     BJ-CY    yes        no       -                  no    past resolve due, open
+    a6   HARDSHIP  -        no, due    no       -                  no    past response due
     a7   HARDSHIP  -        not yet due         -                  no    -
     a8   OTHER     -        direct answer yes   -                  yes   -
-    a9   LABOR     BJ-HD    no, due    no       -                  no    flagged by the tick
+    a9   LABOR     BJ-HD    no, due    no       -                  no    past response due
     a10  LEGAL     BJ-CY    yes        yes      resolved/satisf.   yes   -
-    a11  LABOR     - (returned) no, due no      -                  no    -
+    a11  LABOR     - (returned) no, due no      -                  no    past response due
+
+    The tick ran on Oct 17 12:00 (before a6's and a11's response deadlines): 超期 is computed
+    at NOW all the same, whatever the tick saw.
     """
     op, cy, hd = operator, cy_handler, hd_handler
     s = {}
@@ -148,10 +151,10 @@ def known_set(clock, operator, cy_handler, hd_handler):
     # received before the window
     s["old"] = intake(clock, op, at(2025, 9, 20, 10))
 
-    # the tick at Fri Oct 17 12:00 flags a9 (response late) and the old appeal — nothing else
+    # the tick at Fri Oct 17 12:00 notifies a9 (response late) and the old appeal — nothing else
     clock.set(at(2025, 10, 17, 12))
     assert mark_overdue_appeals.call() == 2
-    assert set(Appeal.objects.filter(overdue=True).values_list("pk", flat=True)) == {
+    assert set(Appeal.objects.filter(overdue_notified=True).values_list("pk", flat=True)) == {
         s["a9"].pk,
         s["old"].pk,
     }
@@ -209,22 +212,32 @@ def test_metrics_on_the_known_set(client, known_set, operator):
     # response: contacted or due = a1 a2 a3 a4 a5 a6 a8 a9 a10 a11 (10); in time a1 a2 a4 a8 a10
     # callbacks reached: a1 resolved, a2 partly, a3 unresolved, a10 resolved → (2 + 0.5) / 4
     # satisfaction: satisfied 2 + basically 1 → 3 / 4
-    # done: a1 a2 a3 a4 a8 a10 → 6 / 11; overdue: a3 (late), a5 (past due), a9 (flag)
-    assert {k: body[k] for k in _rates(0, 0, 0, 0, 0, 0)} == _rates(11, 0.5, 0.625, 0.75, 0.5455, 3)
+    # done: a1 a2 a3 a4 a8 a10 → 6 / 11
+    # overdue: a3 (resolved late), a5 (open past resolve due), a6 a9 a11 (not contacted, past
+    # response due) — a6 and a11 although the tick never saw them overdue
+    assert {k: body[k] for k in _rates(0, 0, 0, 0, 0, 0)} == _rates(11, 0.5, 0.625, 0.75, 0.5455, 5)
     # working hours to resolution: a1 30, a2 72, a3 182, a4 51, a8 0, a10 30 → 365 / 6
     assert body["avg_handling_working_hours"] == 60.83
+    # rows carry the code (for API clients) and the name (for people)
     assert body["by_category"] == [
-        {"category": "HARDSHIP", **_rates(2, 0.0, None, None, 0.0, 0)},
-        {"category": "LABOR", **_rates(5, 0.4, 0.5, 0.6667, 0.6, 2)},
-        {"category": "LEGAL", **_rates(3, 0.6667, 1.0, 1.0, 0.6667, 1)},
-        {"category": "OTHER", **_rates(1, 1.0, None, None, 1.0, 0)},
+        {"category": "HARDSHIP", "category_name": "困难帮扶", **_rates(2, 0.0, None, None, 0.0, 1)},
+        {"category": "LABOR", "category_name": "劳动关系", **_rates(5, 0.4, 0.5, 0.6667, 0.6, 3)},
+        {
+            "category": "LEGAL",
+            "category_name": "法律援助",
+            **_rates(3, 0.6667, 1.0, 1.0, 0.6667, 1),
+        },
+        {"category": "OTHER", "category_name": "其他", **_rates(1, 1.0, None, None, 1.0, 0)},
     ]
     # NULL sorts first on SQLite and last on PostgreSQL: compare by org
     by_org = {row.pop("org"): row for row in body["by_org"]}
     assert by_org == {
-        "BJ-CY": _rates(4, 0.75, 0.8333, 1.0, 0.75, 1),  # a1 a2 a5 a10
-        "BJ-HD": _rates(3, 0.3333, 0.0, 0.0, 0.6667, 2),  # a3 a4 a9
-        None: _rates(4, 0.3333, None, None, 0.25, 0),  # a6 a7 a8 a11 (not handled anywhere)
+        "BJ-CY": {
+            "org_name": "朝阳区总工会",
+            **_rates(4, 0.75, 0.8333, 1.0, 0.75, 1),
+        },  # a1 a2 a5 a10
+        "BJ-HD": {"org_name": "海淀区总工会", **_rates(3, 0.3333, 0.0, 0.0, 0.6667, 2)},  # a3 a4 a9
+        None: {"org_name": None, **_rates(4, 0.3333, None, None, 0.25, 2)},  # a6 a7 a8 a11
     }
 
 

@@ -238,7 +238,7 @@ def test_tick_flags_overdue_appeals_and_is_idempotent(tick_set, orgs):
     state = {k: Appeal.objects.get(pk=a.pk) for k, a in tick_set.items()}
     for key in ("late_resolve", "late_response"):
         a = state[key]
-        assert (a.overdue, a.supervised) == (True, True), key
+        assert (a.overdue_notified, a.supervised) == (True, True), key
         assert a.version == versions[key] + 1
         (event,) = a.events.filter(action="overdue")
         assert event.internal is True
@@ -249,7 +249,7 @@ def test_tick_flags_overdue_appeals_and_is_idempotent(tick_set, orgs):
     assert "响应" in state["late_response"].events.get(action="overdue").note
     for key in ("on_time", "contacted", "resolved_late"):
         a = state[key]
-        assert (a.overdue, a.supervised, a.version) == (False, False, versions[key]), key
+        assert (a.overdue_notified, a.supervised, a.version) == (False, False, versions[key]), key
         assert not a.events.filter(action="overdue").exists()
 
     # again: nothing new
@@ -260,10 +260,12 @@ def test_tick_flags_overdue_appeals_and_is_idempotent(tick_set, orgs):
     )
 
 
-def test_tick_shows_the_overdue_appeal_in_the_supervisors_queues(tick_set, operator):
-    mark_overdue_appeals.call()
+def test_overdue_queue_needs_no_tick_and_the_tick_adds_the_supervision(tick_set, operator):
     overdue = selectors.search_appeals(operator, queue="overdue")
     assert {a.pk for a in overdue} == {tick_set["late_resolve"].pk, tick_set["late_response"].pk}
+    assert not selectors.search_appeals(operator, queue="supervised").exists()
+    mark_overdue_appeals.call()
+    assert set(selectors.search_appeals(operator, queue="overdue")) == set(overdue)
     supervised = selectors.search_appeals(operator, queue="supervised")
     assert set(supervised) == set(overdue)
 
@@ -282,7 +284,7 @@ def test_hotline_tick_command_enqueues(tick_set):
     out = io.StringIO()
     call_command("hotline_tick", stdout=out)  # the immediate backend runs it right away
     assert out.getvalue().startswith("enqueued ")
-    assert set(Appeal.objects.filter(overdue=True).values_list("pk", flat=True)) == {
+    assert set(Appeal.objects.filter(overdue_notified=True).values_list("pk", flat=True)) == {
         tick_set["late_resolve"].pk,
         tick_set["late_response"].pk,
     }
@@ -291,4 +293,4 @@ def test_hotline_tick_command_enqueues(tick_set):
 def test_tick_before_the_deadline_flags_nothing(tick_set, clock):
     clock.set(at(2025, 10, 17, 12))  # before 24:00 Oct 17 and before Oct 18 09:00
     assert mark_overdue_appeals.call() == 0
-    assert not Appeal.objects.filter(overdue=True).exists()
+    assert not Appeal.objects.filter(overdue_notified=True).exists()
