@@ -7,7 +7,7 @@ from gonghui.core.api import ApiError, staff_user
 from gonghui.people.roles import PERMISSIONS
 from gonghui.people.scope import scope_for
 
-from .models import Org
+from .models import Org, OrgType
 from .selectors import SEARCH_LIMIT, orgs_for, search_orgs
 
 router = Router(tags=["orgs"])
@@ -58,6 +58,8 @@ class OrgHit(Schema):
 class SearchParams(Schema):
     q: str = Field("", max_length=100, description="name, full pinyin, initials or code")
     permission: str = Field("orgs.view", max_length=60, description="e.g. partners.manage")
+    types: str = Field("", max_length=200, description="org types, comma-separated")
+    under: str = Field("", max_length=40, description="only orgs strictly below this org (code)")
     limit: int = Field(SEARCH_LIMIT, ge=1, le=SEARCH_LIMIT)
 
 
@@ -68,7 +70,17 @@ def search(request, params: Query[SearchParams]):
     user = staff_user(request)
     if params.permission not in PERMISSIONS:
         raise ApiError(400, _("请求参数有误"), {"permission": [_("取值无效")]})
-    hits = search_orgs(orgs_for(user, params.permission), params.q, params.limit)
+    types = [t for t in params.types.split(",") if t]
+    if any(t not in OrgType.values for t in types):
+        raise ApiError(400, _("请求参数有误"), {"types": [_("取值无效")]})
+    under = None
+    if params.under:
+        under = scope_for(user, "orgs.view").filter(Org.objects.filter(code=params.under.upper()))
+        under = under.first()
+        if under is None:  # an org the caller cannot see has nothing below it for them
+            return []
+    qs = orgs_for(user, params.permission, types, under=under)
+    hits = search_orgs(qs, params.q, params.limit)
     scope = scope_for(user, params.permission)  # a parent outside it stays unnamed
     return [
         {

@@ -37,6 +37,10 @@ class OrgPicker(forms.Widget):
         if field.permission:
             attrs["data-permission"] = field.permission
             attrs["data-search-url"] = reverse("api:orgs-search")
+            if field.types:
+                attrs["data-types"] = ",".join(field.types)
+            if field.under is not None:
+                attrs["data-under"] = field.under.code
         value = str(value or "").strip()
         candidates = field.candidates()
         orgs = list(candidates.order_by("path")[: SELECT_MAX + 1])
@@ -84,7 +88,8 @@ class OrgPicker(forms.Widget):
 
 class OrgField(forms.CharField):
     """An org in ``user``'s scope for ``permission`` (any active org when None), optionally of
-    ``types``; bind the user with ``bind_orgs(form, user)``. Cleans to the org's code."""
+    ``types`` and strictly below the org ``under`` (set by the view); bind the user with
+    ``bind_orgs(form, user)``. Cleans to the org's code."""
 
     def __init__(self, *, permission, types=None, empty_label=None, **kwargs):
         kwargs.setdefault("max_length", 100)
@@ -93,6 +98,7 @@ class OrgField(forms.CharField):
         self.types = tuple(types) if types else None
         self.empty_label = empty_label or gettext_lazy("请选择")
         self.user = None
+        self.under = None
         self.widget.field = self
 
     def __deepcopy__(self, memo):
@@ -104,7 +110,7 @@ class OrgField(forms.CharField):
     def candidates(self):
         if self.user is None:
             raise RuntimeError("OrgField needs bind_orgs(form, user) before use")
-        return orgs_for(self.user, self.permission, self.types)
+        return orgs_for(self.user, self.permission, self.types, under=self.under)
 
     def clean(self, value):
         value = super().clean(value)

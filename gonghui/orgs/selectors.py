@@ -55,9 +55,12 @@ def _key(text: str) -> str:
     return "".join(ch for ch in text.lower() if ch.isascii() and ch.isalnum())
 
 
-def orgs_for(user, permission: str | None, types=None) -> QuerySet[Org]:
+def orgs_for(
+    user, permission: str | None, types=None, *, under: Org | None = None
+) -> QuerySet[Org]:
     """Active orgs a picker offers: those in ``user``'s scope for ``permission`` (every active
-    org when ``permission`` is None, e.g. a place's district), optionally of ``types``."""
+    org when ``permission`` is None, e.g. a place's district), optionally of ``types`` and
+    strictly below ``under``."""
     from gonghui.people.scope import scope_for  # people builds on orgs; read it lazily
 
     qs = Org.objects.filter(is_active=True)
@@ -65,6 +68,8 @@ def orgs_for(user, permission: str | None, types=None) -> QuerySet[Org]:
         qs = scope_for(user, permission).filter(qs)
     if types:
         qs = qs.filter(type__in=list(types))
+    if under is not None:
+        qs = qs.filter(path__startswith=under.path).exclude(pk=under.pk)
     return qs
 
 
@@ -123,7 +128,7 @@ def resolve_in(qs: QuerySet[Org], text: str) -> Org:
     )
 
 
-def resolve_org(user, text: str, permission: str | None, *, types=None) -> Org:
+def resolve_org(user, text: str, permission: str | None, *, types=None, under=None) -> Org:
     """The org ``user`` means by ``text`` (name, pinyin, initials or code), within their scope
     for ``permission``; the rule every org field of the console uses."""
-    return resolve_in(orgs_for(user, permission, types), text)
+    return resolve_in(orgs_for(user, permission, types, under=under), text)

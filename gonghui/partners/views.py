@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from gonghui.core.files import IMAGES_AND_PDF, check_upload, file_response
 from gonghui.core.validators import errors_to_form
+from gonghui.orgs.forms import OrgField, bind_orgs
 from gonghui.people.decorators import staff_required
 from gonghui.people.scope import require_scope, scope_for
 
@@ -67,16 +68,16 @@ class FilterForm(forms.Form):
         required=False,
         choices=[("", gettext_lazy("全部状态")), *PartnerStatus.choices],
     )
-    union_org = forms.CharField(
+    union_org = OrgField(
         label=gettext_lazy("签约工会"),
-        max_length=40,
+        permission="partners.view",
         required=False,
-        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("签约工会代码，如 BJ-CY")}),
+        empty_label=gettext_lazy("全部签约工会"),
     )
 
 
 def _filtered(request):
-    form = FilterForm(request.GET)
+    form = bind_orgs(FilterForm(request.GET), request.user)
     form.is_valid()
     data = form.cleaned_data  # an invalid filter is ignored
     qs = selectors.visible_partners(request.user)
@@ -86,7 +87,7 @@ def _filtered(request):
         qs = qs.filter(type=type_)
     if status := data.get("status"):
         qs = qs.filter(status=status)
-    if org := data.get("union_org", "").strip().upper():
+    if org := data.get("union_org"):
         qs = qs.filter(union_org__path__contains=f"/{org}/")
     qs = selectors.with_totals(qs)
     return form, qs.order_by("-joined_on", "-id")
@@ -135,13 +136,7 @@ class PartnerForm(forms.Form):
     credit_code = forms.CharField(
         label=gettext_lazy("统一社会信用代码"), max_length=30, required=False
     )
-    union_org = forms.CharField(
-        label=gettext_lazy("签约工会代码"),
-        max_length=40,
-        required=False,
-        widget=forms.TextInput(attrs={"list": "org-codes"}),
-        help_text=gettext_lazy("须在您的管辖范围内，如 BJ-CY"),
-    )
+    union_org = OrgField(label=gettext_lazy("签约工会"), permission="partners.manage")
     contact_name = forms.CharField(label=gettext_lazy("联系人"), max_length=50, required=False)
     contact_phone = forms.CharField(
         label=gettext_lazy("联系电话"),
@@ -188,6 +183,7 @@ def _initial(partner: Partner | None, user) -> dict:
 
 def _partner_form_page(request, partner: Partner | None):
     form = PartnerForm(request.POST or None, initial=_initial(partner, request.user))
+    bind_orgs(form, request.user)
     if partner is None:
         del form.fields["status"]
     status = 200
@@ -208,14 +204,7 @@ def _partner_form_page(request, partner: Partner | None):
             else:
                 messages.success(request, _("已保存"))
                 return redirect("console-partners:detail", partner_id=saved.pk)
-    org_codes = (
-        scope_for(request.user, "partners.manage")
-        .orgs()
-        .filter(is_active=True)
-        .order_by("path")
-        .values_list("code", "name")[:500]
-    )
-    context = {"form": form, "partner": partner, "org_codes": org_codes}
+    context = {"form": form, "partner": partner}
     return render(request, "console/partners/form.html", context, status=status)
 
 

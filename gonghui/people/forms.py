@@ -1,6 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.orgs.forms import OrgField
+from gonghui.orgs.models import DISTRICT_TYPES
+
 from .models import EmploymentForm
 
 
@@ -33,7 +36,7 @@ class WorkerForm(forms.Form):
     employment_form = forms.ChoiceField(
         label=_("用工形式"), choices=EmploymentForm.choices, initial=EmploymentForm.STANDARD
     )
-    union_org = forms.CharField(label=_("所属工会代码"), max_length=40, required=False)
+    union_org = OrgField(label=_("所属工会"), permission="workers.create")
     employer_name = forms.CharField(label=_("用人单位"), max_length=200, required=False)
     employer_credit_code = forms.CharField(
         label=_("统一社会信用代码"), max_length=30, required=False
@@ -43,8 +46,12 @@ class WorkerForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    work_district = forms.CharField(
-        label=_("工作区域代码"), max_length=40, required=False, help_text=_("留空则按所属工会推定")
+    work_district = OrgField(
+        label=_("工作区域"),
+        permission=None,  # where the worker works may lie outside the user's scope
+        types=DISTRICT_TYPES,
+        required=False,
+        empty_label=_("按所属工会推定"),
     )
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from gonghui.core.logmask import is_personal_query, search_term
+from gonghui.orgs.forms import bind_orgs
 from gonghui.orgs.selectors import districts
 
 from . import excel, selectors, services
@@ -84,7 +85,7 @@ def worker_detail(request, worker_id: int):
 def worker_create(request):
     if not scope_for(request.user, "workers.create"):
         raise PermissionDenied
-    form = WorkerForm(request.POST or None)
+    form = bind_orgs(WorkerForm(request.POST or None), request.user)
     if request.method == "POST" and form.is_valid():
         try:
             worker = services.create_worker(actor=request.user, data=form.cleaned_data)

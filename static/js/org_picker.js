@@ -1,8 +1,9 @@
 /* Org pickers (Content-Security-Policy: script-src 'self', so no inline script).
    gonghui/orgs/forms.py renders <select data-org-picker> (few orgs: every option carries
    data-name/data-pinyin/data-initials, searched here) or <input data-org-picker
-   data-search-url data-permission> (many: each keystroke asks GET /api/v1/orgs/search, which
-   matches name, full pinyin and initials in the user's scope and ranks exact/prefix first).
+   data-search-url data-permission [data-types data-under]> (many: each keystroke asks
+   GET /api/v1/orgs/search, which matches name, full pinyin and initials in the user's scope and
+   ranks exact/prefix first).
    Either way the submitted value is the org's code and the page shows only names; without
    JavaScript the same fields work as a plain <select> or a text box resolved by the server. */
 (function () {
@@ -58,7 +59,10 @@
       },
       load: function (query, callback) {
         const self = this;
-        const url = el.dataset.searchUrl + "?" + new URLSearchParams({q: query, permission: el.dataset.permission || ""});
+        const params = {q: query, permission: el.dataset.permission || ""};
+        if (el.dataset.types) params.types = el.dataset.types;
+        if (el.dataset.under) params.under = el.dataset.under;
+        const url = el.dataset.searchUrl + "?" + new URLSearchParams(params);
         fetch(url, {credentials: "same-origin", headers: {Accept: "application/json"}})
           .then(function (r) { return r.ok ? r.json() : []; })
           .then(function (rows) { self.clearOptions(); callback(rows); })
@@ -73,7 +77,8 @@
       maxItems: 1,
       create: false,
       allowEmptyOption: !el.required,
-      searchField: ["name", "pinyin", "initials"],
+      // "text" also lets a plain <select data-org-picker> of names be searched by name
+      searchField: ["text", "pinyin", "initials"],
       maxOptions: null,
       render: renderFor(el),
     });

@@ -137,3 +137,14 @@ def test_field_is_a_text_box_showing_the_name_when_the_scope_is_large(city_admin
 def test_superuser_picks_any_active_org(orgs):
     root = superuser()
     assert resolve_org(root, "北京市总工会", "partners.manage").type == OrgType.CITY
+
+
+def test_search_by_type_and_below_an_org(client, city_admin, cy_handler):
+    auth = bearer(city_admin)
+    rows = client.get(SEARCH, {"q": "chaoyang", "types": "district,zone"}, **auth).json()
+    assert [o["code"] for o in rows] == ["BJ-CY"]
+    below = names(client.get(SEARCH, {"q": "", "under": "BJ-CY"}, **auth))
+    assert below and "朝阳区总工会" not in below and "望京街道工会" in below
+    assert client.get(SEARCH, {"types": "planet"}, **auth).status_code == 400
+    # below an org the caller cannot see: nothing
+    assert names(client.get(SEARCH, {"under": "BJ-HD"}, **bearer(cy_handler))) == []

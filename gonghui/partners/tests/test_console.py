@@ -178,3 +178,24 @@ def test_detail_page_and_add_forms(client, cy_aid, partners):
     agreement = Agreement.objects.get(partner=cy, title="合作协议")
     r = client.get(f"{URL}agreements/{agreement.pk}/file/")
     assert r.status_code == 200 and b"".join(r.streaming_content).startswith(b"%PDF")
+
+
+def test_signing_union_is_chosen_and_shown_by_name(client, cy_aid, partners, orgs):
+    client.force_login(cy_aid)
+    page = client.get(f"{URL}new/").content.decode()
+    assert "data-org-picker" in page and ">\u3000望京街道工会</option>" in page
+    form = {"name": "某平台", "type": "platform", "credit_code": credit_code(),
+            "contact_phone": "13912345678", "joined_on": "2025-02-01"}  # fmt: skip
+    r = client.post(f"{URL}new/", {**form, "union_org": "wangjing"})
+    assert r.status_code == 400 and "对应多个工会组织" in r.content.decode()  # 街道 and 物流站
+    r = client.post(f"{URL}new/", {**form, "union_org": "望京街道工会"})
+    assert r.status_code == 302
+    partner = Partner.objects.get(name="某平台")
+    assert partner.union_org == orgs["BJ-CY-WJ"]
+    detail = client.get(r["Location"]).content.decode()
+    assert "望京街道工会" in detail and "BJ-CY-WJ" not in detail
+    # the list filter takes the name too, and a district's subtree is the whole district
+    rows = client.get(URL, {"union_org": "朝阳区总工会"}).content.decode()
+    assert "某平台" in rows and "朝阳伙伴" in rows
+    rows = client.get(URL, {"union_org": "BJ-CY-WJ"}).content.decode()
+    assert "某平台" in rows and "朝阳伙伴" not in rows

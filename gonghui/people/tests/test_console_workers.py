@@ -176,3 +176,26 @@ def test_excel_import_refuses_an_id_number_excel_turned_into_a_number(client, or
     r = client.post("/console/workers/import/", {"file": xlsx([good, typed, code])})
     assert r.status_code == 200, r.content.decode()
     assert Worker.objects.filter(id_number_hash__isnull=False).count() == 3
+
+
+def test_create_form_takes_orgs_by_name(client, orgs, cy_handler):
+    client.force_login(cy_handler)
+    page = client.get("/console/workers/new/").content.decode()
+    assert "data-org-picker" in page and ">\u3000望京街道工会</option>" in page
+    data = worker_data(orgs["BJ-CY-WJ"], name="赵六")
+    data.update(union_org="望京街道工会", work_district="海淀")
+    r = client.post("/console/workers/new/", data)
+    assert r.status_code == 302, r.content.decode()
+    worker = Worker.objects.get()
+    assert (worker.union_org.code, worker.work_district.code) == ("BJ-CY-WJ", "BJ-HD")
+    detail = client.get(r["Location"]).content.decode()
+    assert "望京街道工会" in detail and "BJ-CY-WJ" not in detail
+
+
+def test_create_form_refuses_an_org_outside_the_scope_by_name(client, orgs, cy_handler):
+    client.force_login(cy_handler)
+    data = worker_data(orgs["BJ-CY-WJ"], name="赵六")
+    data["union_org"] = "中关村街道工会"
+    r = client.post("/console/workers/new/", data)
+    assert r.status_code == 200 and not Worker.objects.exists()
+    assert "找不到“中关村街道工会”对应的工会组织" in r.content.decode()
