@@ -40,8 +40,25 @@ migrate: install
 seed: migrate
 	$(PY) manage.py seed_demo
 
-run: seed
-	$(PY) manage.py runserver 127.0.0.1:8000
+# `make run` serves what users get: DEBUG off, static files collected and served by WhiteNoise,
+# the task worker and the periodic tasks beside the server (Ctrl-C stops all three). On this
+# machine only (LOCAL_DEMO: 127.0.0.1, the development keys; docs/decisions.md D22).
+# `make run DEBUG=1` for development (tracebacks, static files straight from the source).
+DEBUG ?= 0
+PORT ?= 8000
+RUN_ENV := LOCAL_DEMO=1 SMS_CONSOLE_SHOW_TEXT=1 DEBUG=$(DEBUG)
+STATIC_SOURCES := $(shell find static -type f 2>/dev/null)
+
+staticfiles/staticfiles.json: $(STATIC_SOURCES) gonghui/settings.py node_modules/.stamp-assets $(VENV)/.stamp-runtime
+	DEBUG=0 $(PY) manage.py collectstatic --noinput --clear -v0
+	touch $@
+
+run: seed $(if $(filter 1 true yes on True,$(DEBUG)),,staticfiles/staticfiles.json)
+	@echo "Gonghui on http://127.0.0.1:$(PORT) (DEBUG=$(DEBUG)); Ctrl-C stops the server, worker and ticker"
+	@trap 'kill $$worker $$ticker 2>/dev/null; wait' EXIT; trap 'exit 130' INT TERM; \
+	$(RUN_ENV) $(PY) manage.py db_worker --no-reload -v0 & worker=$$!; \
+	$(RUN_ENV) $(PY) manage.py run_periodic & ticker=$$!; \
+	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The whole suite on SQLite, then again on PostgreSQL when DATABASE_URL is set.
 test: install-dev browser

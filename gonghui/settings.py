@@ -5,6 +5,7 @@ defaults; see docs/operations.md for the production list.
 """
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -25,7 +26,13 @@ def env_bool(name: str, default: bool) -> bool:
 DEV_SECRET_KEY = "dev-insecure-gonghui-secret-key-change-me"  # noqa: S105 - dev default only
 SECRET_KEY = env("SECRET_KEY", DEV_SECRET_KEY)
 DEBUG = env_bool("DEBUG", True)
+# `make run` sets LOCAL_DEMO: the demo on this machine only, served with DEBUG off like
+# production but with the public development keys (decision D22). It answers only to the
+# loopback names, and `check --deploy` refuses it.
+LOCAL_DEMO = env_bool("LOCAL_DEMO", False)
 ALLOWED_HOSTS = [h for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+if LOCAL_DEMO:
+    ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 CSRF_TRUSTED_ORIGINS = [o for o in env("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
@@ -58,6 +65,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # static files with DEBUG off too (hashed, compressed, cached for ever); DEBUG on: finders
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "gonghui.core.nostore.NoStoreAuditedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -204,6 +213,16 @@ SMS_RATE_PER_IP = (20, timedelta(hours=1))
 
 # --- Background tasks (django.tasks; database backend from django-tasks-db) ---------------------
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# The periodic tasks: (dotted path, every N seconds, keyword arguments). `manage.py run_periodic`
+# (started by `make run`) enqueues each on its interval; production may use it too or cron with
+# the *_tick commands on the same intervals (docs/operations.md).
+PERIODIC_TASKS = [
+    ("gonghui.hotline.tasks.mark_overdue_appeals", 5 * 60, {}),
+    ("gonghui.hotline.tasks.remind_callbacks", 5 * 60, {}),
+    ("gonghui.notices.tasks.retry_undelivered", 10 * 60, {"older_than_minutes": 10}),
+    ("gonghui.services.health_tasks.send_health_reminders", 60 * 60, {}),
+    ("gonghui.assistance.tasks.hardship_tick", 24 * 60 * 60, {}),
+]
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -233,9 +252,17 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
 # Uploads are Fernet-encrypted under FIELD_ENCRYPTION_KEYS and stored under random names
 # (core/storage.py); they have no public URL.
+# With DEBUG off, static files are served by WhiteNoise from STATIC_ROOT under hashed names
+# (`collectstatic` first; `make run` does it). Tests render pages without collectstatic, so
+# under pytest the names stay plain (pytest's live server serves them from the finders).
+STATIC_MANIFEST = not DEBUG and "pytest" not in sys.modules
 STORAGES = {
     "default": {"BACKEND": "gonghui.core.storage.EncryptedFileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
 
 # Every handler masks 身份证号 and mobile numbers (gonghui/core/logmask.py): personal data must

@@ -1,5 +1,6 @@
 """System checks that refuse development secrets whenever DEBUG is off (every command,
-including runserver/migrate, and ``check --deploy``)."""
+including runserver/migrate, and ``check --deploy``), except for ``LOCAL_DEMO`` (``make run``:
+this machine only, decision D21), which ``check --deploy`` refuses in turn."""
 
 from django.conf import settings
 from django.core.checks import Error, Warning, register
@@ -16,7 +17,19 @@ def dev_secrets_in_production(app_configs, **kwargs):
         errors.append(Error("FIELD_ENCRYPTION_KEYS 仍为开发默认值", id="gonghui.E002"))
     if settings.FIELD_HASH_KEY == settings.DEV_FIELD_HASH_KEY:
         errors.append(Error("FIELD_HASH_KEY 仍为开发默认值", id="gonghui.E003"))
+    if errors and getattr(settings, "LOCAL_DEMO", False):
+        hint = "LOCAL_DEMO：仅供本机演示（只应答 127.0.0.1 / localhost），不得用于部署"
+        return [Warning("使用开发默认密钥", hint=hint, id="gonghui.W002")]
     return errors
+
+
+@register(deploy=True)
+def local_demo_not_deployed(app_configs, **kwargs):
+    """``check --deploy`` refuses ``LOCAL_DEMO``, which lets the development keys through."""
+    if getattr(settings, "LOCAL_DEMO", False):
+        message = "LOCAL_DEMO 已开启（本机演示模式，允许开发密钥），不得用于部署"
+        return [Error(message, id="gonghui.E005")]
+    return []
 
 
 @register()
