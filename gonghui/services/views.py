@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.core.files import IMAGES, check_upload, file_response
 from gonghui.core.validators import error_text, errors_to_form
+from gonghui.orgs.forms import OrgField, bind_orgs
 from gonghui.orgs.selectors import districts
 from gonghui.people.decorators import staff_required
 from gonghui.people.models import EmploymentForm, Sex
@@ -155,12 +156,10 @@ class ProjectForm(forms.Form):
     """Console form for a project; ``services.clean_project`` does the real validation."""
 
     title = forms.CharField(label=gettext_lazy("项目名称"), max_length=100, required=False)
-    organiser = forms.CharField(
-        label=gettext_lazy("主办工会代码"),
-        max_length=40,
-        required=False,
-        widget=forms.TextInput(attrs={"list": "org-codes"}),
-        help_text=gettext_lazy("须在您的管辖范围内，如 BJ-CY；由其上级工会审核发布"),
+    organiser = OrgField(
+        label=gettext_lazy("主办工会"),
+        permission="services.manage",
+        help_text=gettext_lazy("由其上级工会审核发布"),
     )
     category = forms.ChoiceField(label=gettext_lazy("类别"), required=False)
     campaign = forms.ChoiceField(
@@ -258,6 +257,7 @@ def _initial_for(project: Project | None, user) -> dict:
 
 def _project_form_page(request, project: Project | None):
     form = ProjectForm(request.POST or None, initial=_initial_for(project, request.user))
+    bind_orgs(form, request.user)
     status = 200
     if request.method == "POST":
         status = 400
@@ -277,18 +277,11 @@ def _project_form_page(request, project: Project | None):
             else:
                 messages.success(request, _("已保存"))
                 return redirect("console-services:detail", project_id=saved.pk)
-    org_codes = (
-        scope_for(request.user, "services.manage")
-        .orgs()
-        .filter(is_active=True)
-        .order_by("path")
-        .values_list("code", "name")[:500]
-    )
     sessions = project.sessions.order_by("starts_at", "id") if project else []
     return render(
         request,
         "console/services/form.html",
-        {"form": form, "project": project, "org_codes": org_codes, "sessions": sessions},
+        {"form": form, "project": project, "sessions": sessions},
         status=status,
     )
 

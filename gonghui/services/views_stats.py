@@ -1,14 +1,18 @@
 """Person-times (人次) and distinct persons (人数) for an org subtree and period:
-/console/services/stats/?org=CODE&from=YYYY-MM-DD&to=YYYY-MM-DD, with its Excel export."""
+/console/services/stats/?org=NAME-OR-CODE&from=YYYY-MM-DD&to=YYYY-MM-DD, with its Excel export."""
 
 import datetime
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from gonghui.orgs.forms import OrgField, bind_orgs
 from gonghui.orgs.models import Org
-from gonghui.orgs.selectors import get_by_code
+from gonghui.orgs.selectors import resolve_org
 from gonghui.people.decorators import staff_required
 from gonghui.people.scope import require_scope, scope_for
 
@@ -17,6 +21,21 @@ from .models import Campaign
 from .views import xlsx_response
 
 MAX_CHILDREN = 40  # orgs directly under the chosen one, each with its own totals
+
+
+class OrgForm(forms.Form):
+    """Only renders the org picker; ``_params`` resolves what was sent."""
+
+    org = OrgField(
+        label=gettext_lazy("组织"),
+        permission="services.view",
+        required=False,
+        empty_label=gettext_lazy("默认"),
+    )
+
+
+def org_picker(request, value: str):
+    return bind_orgs(OrgForm(initial={"org": value}), request.user)["org"]
 
 
 class StatsError(Exception):
@@ -38,14 +57,16 @@ def _date(value: str, default: datetime.date, label: str) -> datetime.date:
 def _params(request) -> tuple[Org, datetime.date, datetime.date]:
     """The org (in the user's ``services.view`` scope) and the period asked for."""
     scope = require_scope(request.user, "services.view")
-    code = request.GET.get("org", "").strip()[:40]
-    org = get_by_code(code) if code else scope.orgs().order_by("depth", "path").first()
-    if org is None or not scope.contains(org):
-        raise StatsError(
-            _("组织“%s”不存在或不在您的管辖范围内，不能查看其统计") % code if code
-            else _("您没有可查看统计的组织"),
-            403,
-        )  # fmt: skip
+    text = request.GET.get("org", "").strip()[:100]
+    if text:  # a name, pinyin, initials or code (the picker sends the code)
+        try:
+            org = resolve_org(request.user, text, "services.view")
+        except ValidationError as exc:
+            raise StatsError(exc.messages[0], 400 if exc.code == "ambiguous" else 403) from None
+    else:
+        org = scope.orgs().order_by("depth", "path").first()
+    if org is None:
+        raise StatsError(_("您没有可查看统计的组织"), 403)
     today = timezone.localdate()
     date_from = _date(request.GET.get("from"), today.replace(month=1, day=1), _("开始日期"))
     date_to = _date(request.GET.get("to"), today, _("结束日期"))
@@ -92,17 +113,21 @@ def compute(request) -> dict:
     return result
 
 
+def _error_page(request, exc: StatsError):
+    context = {
+        "error": str(exc),
+        "params": request.GET,
+        "org_field": org_picker(request, request.GET.get("org", "")),
+    }
+    return render(request, "console/services/stats.html", context, status=exc.status)
+
+
 @staff_required
 def stats_page(request):
     try:
         result = compute(request)
     except StatsError as exc:
-        return render(
-            request,
-            "console/services/stats.html",
-            {"error": str(exc), "params": request.GET},
-            status=exc.status,
-        )
+        return _error_page(request, exc)
     chart = [
         {"name": r.name, "person_times": r.person_times, "persons": r.persons}
         for r in result["by_category"]
@@ -113,7 +138,13 @@ def stats_page(request):
     return render(
         request,
         "console/services/stats.html",
-        {"s": result, "chart": chart, "query": query.urlencode(), "params": request.GET},
+        {
+            "s": result,
+            "chart": chart,
+            "query": query.urlencode(),
+            "params": request.GET,
+            "org_field": org_picker(request, result["org"]),
+        },
     )
 
 
@@ -122,11 +153,6 @@ def stats_export(request):
     try:
         result = compute(request)
     except StatsError as exc:
-        return render(
-            request,
-            "console/services/stats.html",
-            {"error": str(exc), "params": request.GET},
-            status=exc.status,
-        )
+        return _error_page(request, exc)
     filename = f"services-stats-{result['org']}-{result['from']:%Y%m%d}-{result['to']:%Y%m%d}.xlsx"
     return xlsx_response(excel.stats_bytes(result), filename)

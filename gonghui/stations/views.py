@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from gonghui.core.validators import error_text, errors_to_form
+from gonghui.orgs.forms import OrgField, bind_orgs
 from gonghui.orgs.selectors import district_of, districts
 from gonghui.people.decorators import staff_required
 from gonghui.people.scope import require_scope, scope_for
@@ -200,13 +201,7 @@ class StationForm(forms.Form):
         required=False,
         help_text=gettext_lazy("启用（运营中）或关闭站点须在站点页提交审核"),
     )
-    org = forms.CharField(
-        label=gettext_lazy("负责工会代码"),
-        max_length=40,
-        required=False,
-        widget=forms.TextInput(attrs={"list": "org-codes"}),
-        help_text=gettext_lazy("须在您的管辖范围内，如 BJ-CY-WJ"),
-    )
+    org = OrgField(label=gettext_lazy("负责工会"), permission="stations.manage")
     district = forms.ChoiceField(label=gettext_lazy("所在区"), required=False)
     address = forms.CharField(label=gettext_lazy("地址"), max_length=200, required=False)
     coord_system = forms.ChoiceField(
@@ -317,23 +312,16 @@ def _save(request, form, station: Station | None) -> Station | None:
 
 def _station_form_page(request, station: Station | None):
     initial = _initial_for(station, request.user)
-    form = StationForm(request.POST or None, initial=initial)
+    form = bind_orgs(StationForm(request.POST or None, initial=initial), request.user)
     if request.method == "POST" and form.is_valid():
         saved = _save(request, form, station)
         if saved is not None:
             messages.success(request, _("已保存"))
             return redirect("console-stations:detail", station_id=saved.pk)
-    org_codes = (
-        scope_for(request.user, "stations.manage")
-        .orgs()
-        .filter(is_active=True)
-        .order_by("path")
-        .values_list("code", "name")[:500]
-    )
     return render(
         request,
         "console/stations/form.html",
-        {"form": form, "station": station, "org_codes": org_codes},
+        {"form": form, "station": station},
         status=400 if request.method == "POST" else 200,
     )
 

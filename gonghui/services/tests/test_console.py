@@ -148,16 +148,19 @@ def test_read_only_roles_see_but_cannot_act(client, orgs, projects):
 def test_create_form_shows_service_errors_and_saves_nothing(client, cy_sw):
     client.force_login(cy_sw)
     assert client.get(f"{URL}new/").status_code == 200
+    # the organiser is resolved first (by name, pinyin or code, within the scope)
+    r = client.post(f"{URL}new/", project_data("海淀区总工会", title="x"))
+    assert r.status_code == 400
+    assert "找不到“海淀区总工会”对应的工会组织，或它不在您的管辖范围内" in r.content.decode()
     r = client.post(
         f"{URL}new/",
-        {"title": "", "organiser": "BJ-HD", "category": "", "starts_on": "2026-13-01",
+        {"title": "", "organiser": "BJ-CY", "category": "", "starts_on": "2026-13-01",
          "ends_on": "", "budget": "abc", "employer_codes": "123"},
     )  # fmt: skip
     assert r.status_code == 400
     html = r.content.decode()
     for message in (
         "此字段为必填项",
-        "主办工会不存在或不在您的管辖范围内",
         "类别无效",
         "日期格式应为 YYYY-MM-DD",
         "预算应为不小于0的金额",
@@ -165,6 +168,29 @@ def test_create_form_shows_service_errors_and_saves_nothing(client, cy_sw):
     ):
         assert message in html, message
     assert not Project.objects.exists()
+
+
+def test_organiser_is_chosen_by_name_and_shown_by_name(client, orgs, cy_sw):
+    client.force_login(cy_sw)
+    page = client.get(f"{URL}new/").content.decode()
+    assert 'name="organiser"' in page and ">\u3000望京街道工会</option>" in page
+    r = client.post(f"{URL}new/", project_data("望京街道", title="按名称选择主办工会"))
+    assert r.status_code == 302, r.content.decode()
+    project = Project.objects.get()
+    assert project.organiser == orgs["BJ-CY-WJ"]
+    html = client.get(f"{URL}{project.pk}/").content.decode()
+    assert "望京街道工会" in html and "BJ-CY-WJ" not in html
+
+
+def test_stats_org_is_taken_by_name_or_pinyin(client, cy_sw, stats_data):
+    client.force_login(cy_sw)
+    for text in ("朝阳区总工会", "chaoyang", "BJ-CY"):
+        r = client.get(f"{URL}stats/", {**STATS, "org": text})
+        assert r.status_code == 200 and r.context["s"]["org"] == "BJ-CY", text
+    r = client.get(f"{URL}stats/", {**STATS, "org": "朝外"})  # 街道 and its grassroots unions
+    assert r.status_code == 400 and "对应多个工会组织" in r.content.decode()
+    page = client.get(f"{URL}stats/", STATS).content.decode()
+    assert "组织代码" not in page and "data-org-picker" in page
 
 
 def test_create_and_edit_a_project(client, orgs, cy_sw):

@@ -196,24 +196,39 @@ def form_data(**overrides):
 def test_create_form_shows_every_service_error_and_saves_nothing(client, cy_manager):
     client.force_login(cy_manager)
     assert client.get(f"{URL}new/").status_code == 200
+    # the responsible union is resolved first (name, pinyin or code, within the scope)
+    r = client.post(f"{URL}new/", form_data(org="海淀区总工会"))
+    assert r.status_code == 400 and set(r.context["form"].errors) == {"org"}
+    assert "找不到“海淀区总工会”对应的工会组织，或它不在您的管辖范围内" in r.content.decode()
     r = client.post(
         f"{URL}new/",
-        form_data(name="", org="BJ-HD", lat="116.4807", lng="39.9967", hours='{"mon": 8-20}'),
+        form_data(name="", lat="116.4807", lng="39.9967", hours='{"mon": 8-20}'),
     )
     assert r.status_code == 400
     html = r.content.decode()
     assert "此字段为必填项" in html
-    assert "负责工会不存在或不在您的管辖范围内" in html
     assert "坐标不在中国境内" in html
     assert "开放时间格式有误" in html
     assert "未保存任何内容" in html
     form = r.context["form"]
-    assert {"name", "org", "lat", "hours"} <= set(form.errors)
+    assert {"name", "lat", "hours"} <= set(form.errors)
     r = client.post(f"{URL}new/", form_data(status="open", hours='{"someday": []}'))
     assert r.status_code == 400
     assert set(r.context["form"].errors) == {"status", "hours"}
     assert "启用或关闭站点须提交审核" in r.content.decode()
     assert not Station.objects.exists()
+
+
+def test_responsible_union_is_chosen_and_shown_by_name(client, orgs, cy_manager):
+    client.force_login(cy_manager)
+    page = client.get(f"{URL}new/").content.decode()
+    assert ">\u3000望京街道工会</option>" in page and "负责工会代码" not in page
+    r = client.post(f"{URL}new/", form_data(org="wjjdgh"))  # 望京街道工会's initials
+    assert r.status_code == 302, r.content.decode()
+    station = Station.objects.get()
+    assert station.org == orgs["BJ-CY-WJ"]
+    detail = client.get(r["Location"]).content.decode()
+    assert "望京街道工会" in detail and "BJ-CY-WJ" not in detail
 
 
 def test_create_converts_map_coordinates_and_saves(client, cy_manager):
