@@ -3,15 +3,18 @@ campaign's page (budget, standards, reconciliation, actions, lists by union with
 people, conflicts, payments and batches), list generation and editing, issuing payments,
 the masked batch export, the bank result import with its row report, and statistics."""
 
+from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.core.excel import XLSX, SheetError
 from gonghui.core.validators import error_text
+from gonghui.orgs.forms import OrgField, bind_orgs
 from gonghui.orgs.selectors import get_by_code
 from gonghui.people.decorators import staff_required
 from gonghui.people.scope import require_scope, scope_for
@@ -201,18 +204,28 @@ def bank_results(request, campaign_id: int):
     return render(request, "console/assistance/campaigns/bank.html", ctx, status=status)
 
 
+class StatsOrgForm(forms.Form):
+    org = OrgField(
+        label=gettext_lazy("工会"),
+        permission="campaigns.view",
+        required=False,
+        empty_label=gettext_lazy("全部工会"),
+    )
+
+
 @staff_required
 def campaign_stats(request):
     _view_scope(request.user)
     g = request.GET
-    org = get_by_code(g.get("org", "")) if g.get("org") else None
+    org_form = bind_orgs(StatsOrgForm(g), request.user)
+    context = {"data": None, "kinds": CampaignKind.choices, "org": None, "org_form": org_form}
+    if not org_form.is_valid():  # a name matching no org in scope, or several: say so, no figures
+        return render(request, "console/assistance/campaigns/stats.html", context, status=400)
+    code = org_form.cleaned_data["org"]
+    context["org"] = get_by_code(code) if code else None
     try:
         year = int(g.get("year") or 0) or None
     except ValueError:
         year = None
-    data = sel.stats(request.user, org=org, year=year, kind=g.get("kind", ""))
-    return render(
-        request,
-        "console/assistance/campaigns/stats.html",
-        {"data": data, "kinds": CampaignKind.choices, "org": org},
-    )
+    context["data"] = sel.stats(request.user, org=context["org"], year=year, kind=g.get("kind", ""))
+    return render(request, "console/assistance/campaigns/stats.html", context)

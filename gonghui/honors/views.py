@@ -20,7 +20,8 @@ from gonghui.core import audit
 from gonghui.core.files import file_response
 from gonghui.core.logmask import search_term
 from gonghui.core.validators import error_text, errors_to_form
-from gonghui.orgs.models import Org
+from gonghui.orgs.forms import OrgField, bind_orgs
+from gonghui.orgs.models import Org, OrgType
 from gonghui.people.decorators import staff_required
 from gonghui.people.models import EmploymentForm
 from gonghui.people.scope import require_scope, scope_for
@@ -73,7 +74,11 @@ class ProgramForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("荣誉称号"), max_length=100)
     kind = forms.ChoiceField(label=gettext_lazy("表彰对象"), choices=ProgramKind.choices)
     year = forms.IntegerField(label=gettext_lazy("年度"))
-    organiser = forms.ChoiceField(label=gettext_lazy("组织单位"))
+    organiser = OrgField(
+        label=gettext_lazy("组织单位"),
+        permission="honors.manage",
+        types=[t for t in OrgType.values if t not in (OrgType.GRASSROOTS, OrgType.PARTNER)],
+    )
     criteria = forms.CharField(
         label=gettext_lazy("评选条件"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -94,12 +99,16 @@ class ProgramForm(forms.Form):
 @staff_required
 def program_create(request):
     scope = require_scope(request.user, "honors.manage")
+    top = scope.orgs().filter(is_active=True).order_by("depth", "path").first()
     form = ProgramForm(
         request.POST or None,
-        initial={"year": timezone.localdate().year, "status": ProgramStatus.OPEN},
+        initial={
+            "year": timezone.localdate().year,
+            "status": ProgramStatus.OPEN,
+            "organiser": top.code if top else "",
+        },
     )
-    orgs = scope.orgs().filter(is_active=True).exclude(type="grassroots").order_by("path")[:300]
-    form.fields["organiser"].choices = [(o.code, o.name) for o in orgs]
+    bind_orgs(form, request.user)
     status = 200
     if request.method == "POST":
         status = 400
@@ -124,20 +133,38 @@ def program_detail(request, program_id: int):
         "nominations": nominations.order_by("nominating_org__path", "id")[:500],
         "can_manage": services.can_manage_program(request.user, program),
         "can_nominate": _nominating_orgs(request.user, program).exists(),
+        "quota_form": _quota_form(request, program),
     }
     return render(request, "console/honors/program.html", context)
+
+
+class QuotaForm(forms.Form):
+    org = OrgField(label=gettext_lazy("单位"), permission="honors.manage")
+    quota = forms.CharField(  # checked by services.set_quota
+        label=gettext_lazy("名额"), max_length=10, widget=forms.NumberInput(attrs={"min": 0})
+    )
+
+
+def _quota_form(request, program, data=None) -> QuotaForm:
+    """Lower orgs of the programme's organiser only (where quotas can go)."""
+    form = bind_orgs(QuotaForm(data), request.user)
+    form.fields["org"].under = program.organiser
+    return form
 
 
 @staff_required
 @require_POST
 def program_quota(request, program_id: int):
     program = selectors.get_visible_program(request.user, program_id)
+    form = _quota_form(request, program, request.POST)
     try:
+        if not form.is_valid():  # a name that matches no lower org, or several
+            raise ValidationError(form.errors.get("org", form.errors))
         services.set_quota(
             user=request.user,
             program=program,
-            org_code=request.POST.get("org", ""),
-            quota=request.POST.get("quota", ""),
+            org_code=form.cleaned_data["org"],
+            quota=form.cleaned_data["quota"],
         )
     except ValidationError as exc:
         messages.error(request, error_text(exc))

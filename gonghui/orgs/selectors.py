@@ -115,7 +115,7 @@ def resolve_in(qs: QuerySet[Org], text: str) -> Org:
         if len(found) == 1:
             return found[0]
         if found:
-            names = "、".join(o.name for o in found[:5]) + ("等" if len(found) > 5 else "")
+            names = "、".join(o.name for o in found[:5]) + (_("等") if len(found) > 5 else "")
             raise ValidationError(
                 _("“%(text)s”对应多个工会组织：%(names)s。请在列表中选择，或输入完整名称")
                 % {"text": text, "names": names},

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.core.fields import EncryptedTextField
 from gonghui.core.masking import mask_id_number, mask_name
 
+from ..labels import event_label
+
 
 class Category(models.TextChoices):
     NONE = "", _("不符合")
@@ -206,3 +208,7 @@ class FileEvent(models.Model):
 
     def __str__(self):
         return f"{self.action} #{self.pk}"
+
+    @property
+    def action_label(self) -> str:
+        return event_label(self.action)

@@ -59,6 +59,21 @@ def test_program_create_form_errors_then_saves(client, orgs):
     assert program.publicity_working_days == 7 and program.organiser == orgs["BJ"]
 
 
+def test_organiser_and_quotas_are_chosen_by_name(client, orgs, program):
+    console_login(client, make_admin(orgs["BJ"]))
+    page = client.get(f"{URL}new/").content.decode()
+    assert 'name="organiser"' in page and "data-org-picker" in page
+    page = client.get(f"{URL}{program.pk}/").content.decode()
+    assert "单位代码" not in page and 'data-under="BJ"' in page
+    r = client.post(f"{URL}{program.pk}/quota/", {"org": "海淀区总工会", "quota": 4})
+    assert msgs(r)[-1] == "名额已保存"
+    assert program.quotas.get(org=orgs["BJ-HD"]).quota == 4
+    r = client.post(f"{URL}{program.pk}/quota/", {"org": "北京市总工会", "quota": 4})
+    assert "找不到“北京市总工会”对应的工会组织" in msgs(r)[-1]  # the organiser itself
+    page = client.get(f"{URL}{program.pk}/").content.decode()
+    assert "海淀区总工会" in page
+
+
 def test_nominate_with_the_picker_and_act_with_messages(client, orgs, program):
     sw = make_nominator(orgs["BJ-CY"])
     console_login(client, sw)
