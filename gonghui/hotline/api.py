@@ -442,13 +442,7 @@ def lookup(request, payload: LookupIn):
         people_auth.consume_sms_code(phone, payload.code)
     except people_auth.AuthFailed as exc:
         raise ApiError(exc.status, exc.detail, exc.errors) from None
-    appeal = (
-        Appeal.objects.filter(
-            number=payload.number.strip(), contact_phone_hash=services.phone_hash(phone)
-        )
-        .exclude(status=AppealStatus.MERGED)
-        .first()
-    )
+    appeal = selectors.appeal_by_number_and_phone(payload.number, phone)
     if appeal is None:
         raise ApiError(404, _("未找到该手机号提交的此编号诉求"))
     return appeal_out(appeal, timeline=True, internal=False)

@@ -16,12 +16,11 @@ from gonghui.core import ratelimit
 from gonghui.core.validators import normalize_phone
 from gonghui.orgs.selectors import districts
 from gonghui.people import auth, worker_session
-from gonghui.people.services import phone_hash
 from gonghui.people.worker_session import current_account, login_url
 
 from . import rating, selectors, services
 from .forms import category_choices
-from .models import Appeal, AppealType, ResolvedResult, Satisfaction, Status
+from .models import AppealType, ResolvedResult, Satisfaction
 
 
 def _timeline(appeal):
@@ -147,11 +146,7 @@ def lookup(request):
             ctx["error"] = exc.detail
             ctx["step"] = "code"
             return render(request, "h5/lookup.html", ctx, status=exc.status)
-        found = (
-            Appeal.objects.filter(number=number, contact_phone_hash=phone_hash(phone))
-            .exclude(status=Status.MERGED)
-            .first()
-        )
+        found = selectors.appeal_by_number_and_phone(number, phone)
         if found is None:
             ctx["error"] = _("未找到该手机号提交的此编号诉求")
             return render(request, "h5/lookup.html", ctx, status=404)

@@ -176,6 +176,16 @@ def worker_appeals(account) -> QuerySet[Appeal]:
     return Appeal.objects.filter(q).exclude(status=Status.MERGED).select_related("category")
 
 
+def appeal_by_number_and_phone(number: str, phone: str) -> Appeal | None:
+    """An anonymous submitter's appeal (not merged away), by its number and the contact phone
+    (normalised, already proven by an SMS code)."""
+    return (
+        Appeal.objects.filter(number=(number or "").strip(), contact_phone_hash=phone_hash(phone))
+        .exclude(status=Status.MERGED)
+        .first()
+    )
+
+
 def rating_deadline(appeal) -> datetime.datetime | None:
     """Until when the worker may rate this appeal (``HOTLINE_RATING_DAYS`` after resolution)."""
     if appeal.resolved_at is None:

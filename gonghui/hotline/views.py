@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from openpyxl import Workbook
 
@@ -25,13 +26,13 @@ from .models import Appeal, Status
 from .states import ACTION_LABELS, TRANSITIONS, allowed_actions
 
 QUEUE_LABELS = [
-    ("", _("全部")),
-    ("new", _("待派单")),
-    ("returned", _("退单待改派")),
-    ("handling", _("办理中")),
-    ("callback", _("待回访")),
-    ("overdue", _("超期")),
-    ("supervised", _("督办")),
+    ("", gettext_lazy("全部")),
+    ("new", gettext_lazy("待派单")),
+    ("returned", gettext_lazy("退单待改派")),
+    ("handling", gettext_lazy("办理中")),
+    ("callback", gettext_lazy("待回访")),
+    ("overdue", gettext_lazy("超期")),
+    ("supervised", gettext_lazy("督办")),
 ]
 
 
@@ -58,7 +59,11 @@ def _filtered(request):
     return form, queue, qs
 
 
-DEADLINE_LABELS = {"response": _("响应"), "resolve": _("办结"), "callback": _("回访")}
+DEADLINE_LABELS = {  # lazy: module level, shown in the request's language
+    "response": gettext_lazy("响应"),
+    "resolve": gettext_lazy("办结"),
+    "callback": gettext_lazy("回访"),
+}
 
 
 def _decorate(appeals, now=None):
