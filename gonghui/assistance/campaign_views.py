@@ -4,6 +4,7 @@ people, conflicts, payments and batches), list generation and editing, issuing p
 the masked batch export, the bank result import with its row report, and statistics."""
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -103,6 +104,20 @@ def campaign_detail(request, campaign_id: int):
     )
 
 
+def _done(action: str) -> str:
+    """What a campaign action tells the user once it has succeeded."""
+    return {
+        "open": _("已开始编制名单"),
+        "approve": _("名单已审批通过"),
+        "close": _("活动已结束"),
+        "add": _("已加入名单"),
+        "edit": _("名单信息已更新"),
+        "batch": _("已生成发放批次"),
+        "reissue": _("已重新发放"),
+        "visit": _("已记录走访慰问"),
+    }.get(action, _("操作已完成"))
+
+
 @staff_required
 @require_POST
 def campaign_act(request, campaign_id: int):
@@ -110,13 +125,18 @@ def campaign_act(request, campaign_id: int):
     user, p = request.user, request.POST
     c = sel.get_visible_campaign(user, campaign_id)
     what = p.get("what", "")
+    done = _done(what)
     try:
         if what == "transition":
-            campaigns.transition(
-                user=user, campaign_id=c.pk, action=p.get("action", ""), note=p.get("note", "")
-            )
+            action = p.get("action", "")
+            campaigns.transition(user=user, campaign_id=c.pk, action=action, note=p.get("note", ""))
+            done = _done(action)
         elif what == "generate":
-            campaigns.generate_list(user=user, campaign_id=c.pk, org_code=p.get("org", ""))
+            out = campaigns.generate_list(user=user, campaign_id=c.pk, org_code=p.get("org", ""))
+            done = (
+                _("名单已生成：新增%(added)d人，已在名单%(already_listed)d人，")
+                + _("在其他工会名单%(other_list)d人")
+            ) % out
         elif what == "add":
             campaigns.add_beneficiary(
                 user=user,
@@ -148,9 +168,10 @@ def campaign_act(request, campaign_id: int):
                 raise Http404
             campaigns.update_beneficiary(user=user, beneficiary_id=bid, data=data)
         elif what == "issue":
-            campaign_payments.issue_payments(
+            out = campaign_payments.issue_payments(
                 user=user, campaign_id=c.pk, method=p.get("method", "bank")
             )
+            done = _("已生成发放记录%(issued)d笔；缺少账号%(without_account)d人") % out
         elif what == "batch":
             campaign_payments.create_batch(user=user, campaign_id=c.pk)
         elif what == "reissue":
@@ -167,6 +188,7 @@ def campaign_act(request, campaign_id: int):
             raise Http404
     except (ValidationError, PermissionDenied, Conflict) as exc:
         return _refused(request, c, exc)
+    messages.success(request, done)
     return redirect("console-assistance:campaign-detail", campaign_id=c.pk)
 
 

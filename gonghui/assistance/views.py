@@ -2,6 +2,7 @@
 masked XLSX export, a file's page (household, applications with their computation, actions,
 objections, visits, calls, history, audited reveal and documents), and the Excel import."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -213,7 +214,28 @@ def act(request, file_id: int):
             {"file": file, "message": message},
             status=status,
         )
+    messages.success(request, _act_done(what, p.get("action", ""), p.get("upheld") == "1"))
     return redirect("console-assistance:detail", file_id=file.pk)
+
+
+def _act_done(what: str, action: str, upheld: bool) -> str:
+    """What an action on the file page tells the user once it has succeeded."""
+    if what == "transition":
+        return {
+            "verify": _("已核实通过，待上级工会审核"),
+            "approve": _("已审核通过"),
+            "reject": _("已驳回申请"),
+            "conclude": _("公示期满，已办结"),
+        }.get(action, _("操作已完成"))
+    if what == "resolve":
+        return _("异议成立，申请已驳回") if upheld else _("已处理异议：异议不成立")
+    return {
+        "objection": _("异议已记录"),
+        "visit": _("走访已记录"),
+        "call": _("回访已记录"),
+        "exit": _("已发起退出申请"),
+        "review": _("已发起年度复核"),
+    }.get(what, _("操作已完成"))
 
 
 @staff_required

@@ -1,5 +1,6 @@
 """Console pages for workers: search, detail (masked, reveal with reason), create, import."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -90,10 +91,11 @@ def worker_create(request):
         try:
             worker = services.create_worker(actor=request.user, data=form.cleaned_data)
         except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                for message in messages:
+            for field, field_errors in exc.message_dict.items():
+                for message in field_errors:
                     form.add_error(field if field in form.fields else None, message)
         else:
+            messages.success(request, _("职工档案已建立"))
             return redirect("console:worker-detail", worker_id=worker.pk)
     return render(request, "console/workers/form.html", {"form": form})
 

@@ -378,6 +378,12 @@ def station_detail(request, station_id: int):
         except ValidationError as exc:
             extra_error = error_text(exc)
         else:
+            done = {
+                "photo": _("照片已上传"),
+                "exception": _("特殊日期安排已保存"),
+                "delete_exception": _("特殊日期安排已删除"),
+            }
+            messages.success(request, done[action])
             return redirect("console-stations:detail", station_id=station.pk)
     elif request.method == "POST":
         if not can_manage:
