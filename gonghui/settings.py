@@ -333,7 +333,7 @@ HOTLINE_SLA_DEFAULTS = {"normal": (24, 7, 3), "urgent": (2, 7, 3)}
 # 三率 weights (docs/hotline-metrics.md).
 HOTLINE_PARTLY_RESOLVED_WEIGHT = 0.5
 HOTLINE_SATISFACTION_WEIGHTS = {"satisfied": 1.0, "basically_satisfied": 1.0, "unsatisfied": 0.0}
-HOTLINE_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+HOTLINE_ATTACHMENT_MAX_BYTES = 10_000_000  # written 10 MB (core/numbers.format_filesize)
 # A worker may rate an appeal once, within this many days after it was resolved.
 HOTLINE_RATING_DAYS = int(env("HOTLINE_RATING_DAYS", "7"))
 # Hours after resolution before the worker is reminded (message/SMS) to rate or expect 回访.

@@ -8,7 +8,7 @@ from gonghui.core.files import check_upload
 
 from .models import Document
 
-MAX_BYTES = 10 * 1024 * 1024
+MAX_BYTES = 10_000_000  # 10 MB (decimal, as phones show sizes)
 MAX_FILES = 10
 
 

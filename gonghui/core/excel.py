@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-MAX_BYTES = 5 * 1024 * 1024
+from .numbers import format_filesize
+
+MAX_BYTES = 5_000_000  # written 5 MB (core/numbers.format_filesize)
 MAX_ROWS = 5000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -73,7 +75,7 @@ def read_sheet(
     digits Excel has (or may have) lost (``lost_digits``; the whole file is refused).
     """
     if upload.size > MAX_BYTES:
-        raise SheetError(_("文件不能超过5MB"))
+        raise SheetError(_("文件不能超过%(size)s") % {"size": format_filesize(MAX_BYTES)})
     try:
         wb = load_workbook(upload, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):

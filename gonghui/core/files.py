@@ -6,8 +6,9 @@ Storage itself (encryption at rest, random names on disk) is ``core/storage.py``
 
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+from .numbers import format_filesize
 
 SIGNATURES = [
     (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
@@ -30,7 +31,7 @@ def sniff(head: bytes) -> tuple[str, str] | None:
 def check_upload(upload, *, allowed=IMAGES_AND_PDF, max_bytes: int) -> tuple[str, str]:
     """``(content_type, extension)`` of an acceptable upload; ``ValidationError`` on ``file``."""
     if upload.size > max_bytes:
-        size = filesizeformat(max_bytes)
+        size = format_filesize(max_bytes)
         raise ValidationError({"file": [_("附件不能超过%(size)s") % {"size": size}]})
     if upload.size == 0:
         raise ValidationError({"file": [_("附件为空")]})

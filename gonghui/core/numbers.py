@@ -146,3 +146,48 @@ def format_time_left(delta: datetime.timedelta | None) -> str:
     else:
         text = _("不足1分钟")
     return (_("已超期 %s") if seconds < 0 else _("剩余 %s")) % text
+
+
+# --- Exact figures for tables, forms and messages --------------------------------------------
+# Where the exact value matters (a payment, a budget line, a count in a table) figures are not
+# shortened to 万: ``12,345``, ``¥1,234.00``. Percentages have one rule, ``format_percent``
+# (``0%``, ``12.5%``, ``99.13%``, never ``0.0%``). File sizes are in decimal units, as phones
+# and file managers show them (1 MB = 1,000,000 bytes), so the limits are round decimal numbers.
+
+
+def format_number(n) -> str:
+    """A figure with thousands separators: ``12,345``; at most two decimals (``1,234.5``)."""
+    if n is None:
+        return ""
+    sign, d = _sign_and_abs(n)
+    text = _plain(d, 2)
+    whole, _dot, frac = text.partition(".")
+    grouped = f"{int(whole):,}" + (f".{frac}" if frac else "")
+    return grouped if grouped == "0" else sign + grouped
+
+
+def format_yuan(yuan) -> str:
+    """Money to the fen: ``¥1,234.00``, ``-¥5.50`` (rounded half up to two decimals)."""
+    if yuan is None:
+        return ""
+    sign, d = _sign_and_abs(yuan)
+    q = d.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    text = f"¥{q:,.2f}"
+    return text if q == 0 else sign + text
+
+
+_SIZE_UNITS = ((1, "字节", 0), (10**3, "KB", 1), (10**6, "MB", 1), (10**9, "GB", 1))
+
+
+def format_filesize(n_bytes) -> str:
+    """``10 MB`` for 10,000,000 bytes, ``2.5 MB``, ``800 KB``, ``512 字节`` (one decimal)."""
+    if n_bytes is None:
+        return ""
+    _sign, d = _sign_and_abs(n_bytes)
+    index = max((i for i, (size, _u, _p) in enumerate(_SIZE_UNITS) if d >= size), default=0)
+    while True:
+        size, unit, places = _SIZE_UNITS[index]
+        value = (d / size).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        if value < 1000 or index == len(_SIZE_UNITS) - 1:  # 999.96 KB is written 1 MB
+            return f"{_plain(value, places)} {unit}"
+        index += 1

@@ -33,7 +33,7 @@ from .models import (
 )
 from .states import TRANSITIONS
 
-MAX_ATTACHMENT = 10 * 1024 * 1024
+MAX_ATTACHMENT = 10_000_000  # 10 MB (decimal, as phones show sizes)
 
 
 class Conflict(Exception):

@@ -30,7 +30,7 @@ from . import excel, selectors, services
 from .models import Agreement, Kind, Partner, PartnerStatus, PartnerType
 
 PAGE_SIZE = 20
-FILE_MAX_BYTES = 10 * 1024 * 1024
+FILE_MAX_BYTES = 10_000_000  # 10 MB (decimal, as phones show sizes)
 
 
 def visible_partner_or_404(user, partner_id: int) -> Partner:

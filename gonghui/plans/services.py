@@ -19,7 +19,7 @@ from gonghui.people.scope import can, scope_for
 from . import indicators, states
 from .models import FigureStatus, ManualFigure, Plan, PlanItem, PlanRevision, PlanStatus, Theme
 
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+EVIDENCE_MAX_BYTES = 10_000_000  # 10 MB (decimal, as phones show sizes)
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 

@@ -32,7 +32,7 @@ from .models import Campaign, Category, Project, ProjectImage, ProjectStatus, Se
 from .services import Conflict
 
 PAGE_SIZE = 20
-IMAGE_MAX_BYTES = 5 * 1024 * 1024
+IMAGE_MAX_BYTES = 5_000_000  # 5 MB (decimal, as phones show sizes)
 IMAGES_PER_PROJECT = 12
 _SPLIT = re.compile(r"[\n,，、;；]+")
 

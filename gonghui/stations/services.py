@@ -332,7 +332,7 @@ def escalate_report(*, user, report: Report, contact_phone: str = ""):
     return appeal
 
 
-PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PHOTO_MAX_BYTES = 5_000_000  # 5 MB (decimal, as phones show sizes)
 
 
 def _manage(user, station: Station):

@@ -51,3 +51,52 @@ def time_left(value):
         return format_time_left(value)
     except (TypeError, AttributeError):
         return ""
+
+
+@register.filter
+def money(value):
+    """``{{ amount|money }}``: money to the fen, ``¥1,234.00`` (tables, lists, forms)."""
+    from gonghui.core.numbers import format_yuan
+
+    try:
+        return format_yuan(value)
+    except TypeError:
+        return ""
+
+
+@register.filter
+def number(value):
+    """``{{ n|number }}``: a figure with thousands separators, ``12,345``."""
+    from gonghui.core.numbers import format_number
+
+    try:
+        return format_number(value)
+    except TypeError:
+        return ""
+
+
+@register.filter
+def percent_points(value):
+    """``{{ 12.5|percent_points }}``: a value already in percent, written like ``percent_cn``."""
+    from decimal import Decimal, InvalidOperation
+
+    from gonghui.core.numbers import format_percent
+
+    if value is None or value == "":
+        return ""
+    try:
+        points = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        return format_percent(points / 100)
+    except (TypeError, ValueError, InvalidOperation):
+        return ""
+
+
+@register.filter
+def filesize_cn(value):
+    """``{{ bytes|filesize_cn }}``: ``10 MB``, ``800 KB`` (decimal units)."""
+    from gonghui.core.numbers import format_filesize
+
+    try:
+        return format_filesize(value)
+    except TypeError:
+        return ""

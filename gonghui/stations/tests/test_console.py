@@ -439,7 +439,7 @@ def test_targets_page_with_chart_and_checkins(client, orgs, cy_manager, stations
     assert r.status_code == 200
     html = r.content.decode()
     assert "2025年建设目标" in html and "北京市总工会" in html
-    assert "朝阳区总工会" in html and "25.0%" in html
+    assert "朝阳区总工会" in html and ">25%<" in html and "25.0%" not in html  # core/numbers
     assert "vendor/echarts/echarts.min.js" in html and 'id="targets-data"' in html
     chart = {c["org"]: c for c in r.context["chart"]}
     assert chart["朝阳区总工会"] == {"org": "朝阳区总工会", "target": 4, "opened": 1}
