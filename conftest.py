@@ -26,13 +26,18 @@ def _media_in_tmp(settings, tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _flushable_audit_log(request):
-    """Live-server and transactional tests are flushed afterwards; logins and refusals write
-    audit rows, which SQLite's append-only trigger would not let the flush delete. Depending on
-    ``transactional_db`` makes this teardown run first, and clears the audit rows."""
-    if not {"live_server", "transactional_db"} & set(request.fixturenames):
+    """Live-server and transactional tests are flushed afterwards; logins, refusals and state
+    changes write audit rows, which SQLite's append-only trigger would not let the flush delete.
+    Depending on the transactional database (fixture or ``django_db(transaction=True)``) makes
+    this teardown run first, and clears the audit rows."""
+    marker = request.node.get_closest_marker("django_db")
+    marked = marker is not None and bool(
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    )
+    if not (marked or {"live_server", "transactional_db"} & set(request.fixturenames)):
         yield
         return
-    request.getfixturevalue("transactional_db")
+    request.getfixturevalue("_django_db_helper" if marked else "transactional_db")
     yield
     from gonghui.core.testing import clear_audit_log
 

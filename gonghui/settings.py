@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # the request's user or worker account is the actor of the state changes it makes
+    "gonghui.core.audit.AuditActorMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "gonghui.people.middleware.TotpEnrollmentMiddleware",
     # every 403 (console, admin, API) is written to the audit log

@@ -9,11 +9,16 @@ class AssistanceConfig(AppConfig):
     verbose_name = _("困难职工帮扶")
 
     def ready(self):
+        from gonghui.core.audit import track_state
         from gonghui.people.deletion import register_anonymiser
         from gonghui.people.my_data import register_export
 
         from . import my_data
+        from .models import Application, Beneficiary, Campaign, HardshipFile, Objection, Payment
 
+        track_state(Application, "state")
+        for model in (HardshipFile, Objection, Campaign, Beneficiary, Payment):
+            track_state(model)
         register_export("hardship_files", _("困难职工档案"), my_data.file_rows, my_data.FILE_LABELS)
         register_export(
             "hardship_applications",

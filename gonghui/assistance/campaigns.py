@@ -15,6 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.core.audit import update_states
 from gonghui.core.bounds import parse_id
 from gonghui.core.validators import FieldErrors, validate_credit_code, validate_id_number
 from gonghui.core.workdays import WorkdayCalendar
@@ -278,7 +279,7 @@ def _approve(campaign: Campaign, user, note: str) -> None:
     missing = proposed.filter(standard__needs_proof=True, proof_received=False).count()
     if missing:
         raise ValidationError({"beneficiaries": [_("有%d人未收到证明材料") % missing]})
-    proposed.update(status=BeneficiaryStatus.APPROVED)
+    update_states(proposed, new=BeneficiaryStatus.APPROVED)  # audited, unlike .update()
     campaign.approved_by, campaign.approved_at = user, timezone.now()
     campaign.review_note = (note or "").strip()[:200]
     if campaign.requires_publicity:

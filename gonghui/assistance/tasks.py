@@ -5,6 +5,7 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.core.audit import acting_as
 from gonghui.notices.services import notify
 
 from .models import FileStatus, HardshipFile
@@ -44,22 +45,23 @@ def hardship_tick(sms: bool = False) -> dict:
     history; the queues show them), and conclude 公示 that ended without open objections."""
     today = timezone.localdate()
     registered = HardshipFile.objects.filter(status=FileStatus.REGISTERED)
-    return {
-        "visits": _flag(
-            registered.filter(visit_due_on__lt=today, visit_flagged_on=None),
-            "visit_flagged_on",
-            "visit_overdue",
-            _("走访超期，请联系人尽快走访"),
-            today,
-            sms,
-        ),
-        "reviews": _flag(
-            registered.filter(review_due_on__lte=today, review_flagged_on=None),
-            "review_flagged_on",
-            "review_due",
-            _("已到年度复核时间"),
-            today,
-            sms,
-        ),
-        "concluded": conclude_expired_publicity(today),
-    }
+    with acting_as("task:hardship_tick"):  # its 公示 conclusions are state changes
+        return {
+            "visits": _flag(
+                registered.filter(visit_due_on__lt=today, visit_flagged_on=None),
+                "visit_flagged_on",
+                "visit_overdue",
+                _("走访超期，请联系人尽快走访"),
+                today,
+                sms,
+            ),
+            "reviews": _flag(
+                registered.filter(review_due_on__lte=today, review_flagged_on=None),
+                "review_flagged_on",
+                "review_due",
+                _("已到年度复核时间"),
+                today,
+                sms,
+            ),
+            "concluded": conclude_expired_publicity(today),
+        }

@@ -9,12 +9,22 @@ class AppendOnlyError(Exception):
 
 # Security events (logins, refusals) share the audit table with the reads of personal data.
 SECURITY_ACTIONS = ("login", "login_failed", "worker_login", "worker_login_failed", "denied")
+# A tracked status/state field changed (core.audit.track_state): "old→new" in ``reason``.
+STATE_CHANGE = "state_change"
 
 
 class AuditQuerySet(models.QuerySet):
     def data_access(self):
-        """Rows about personal data and the acts on it, without logins and refusals."""
-        return self.exclude(action__in=SECURITY_ACTIONS)
+        """Rows about personal data and the acts on it, without logins, refusals and the
+        generic state-change rows."""
+        return self.exclude(action__in=(*SECURITY_ACTIONS, STATE_CHANGE))
+
+    def state_changes(self, obj=None):
+        """The state-change rows, of one object if given."""
+        qs = self.filter(action=STATE_CHANGE)
+        if obj is not None:
+            qs = qs.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+        return qs
 
 
 class AuditLog(models.Model):

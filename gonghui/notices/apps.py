@@ -7,3 +7,10 @@ class NoticesConfig(AppConfig):
     name = "gonghui.notices"
     label = "notices"
     verbose_name = _("消息通知")
+
+    def ready(self):
+        from gonghui.core.audit import track_state
+
+        from .models import Message
+
+        track_state(Message, "sms_status")

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
+from gonghui.core.audit import acting_as
 from gonghui.core.sms import NOTICE, send_sms
 
 from .models import Message, SmsStatus
@@ -24,7 +25,7 @@ def max_attempts() -> int:
 @task()
 def deliver_message(message_id: int) -> str:
     """Send the message's SMS once; returns the resulting ``sms_status``."""
-    with transaction.atomic():
+    with acting_as("task:deliver_message"), transaction.atomic():
         message = Message.objects.select_for_update().filter(pk=message_id).first()
         if message is None:
             return "missing"

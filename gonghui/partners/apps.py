@@ -7,3 +7,10 @@ class PartnersConfig(AppConfig):
     name = "gonghui.partners"
     label = "partners"
     verbose_name = _("关爱职工伙伴计划")
+
+    def ready(self):
+        from gonghui.core.audit import track_state
+
+        from .models import Partner
+
+        track_state(Partner)

@@ -36,6 +36,14 @@ def connect() -> None:
     user_login_failed.connect(on_login_failed, dispatch_uid="gonghui.audit.login_failed")
 
 
+def session_worker(request):
+    """The worker account of an H5 session: the actor of the state changes its pages make
+    (registered with ``core.audit`` in ``PeopleConfig.ready``)."""
+    from .worker_session import current_account
+
+    return current_account(request) if hasattr(request, "session") else None
+
+
 def worker_login(account, request, *, ok: bool) -> None:
     """A worker's SMS login (H5 or API), successful or not; the phone is never logged."""
     _row(

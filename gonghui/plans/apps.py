@@ -7,3 +7,11 @@ class PlansConfig(AppConfig):
     name = "gonghui.plans"
     label = "plans"
     verbose_name = _("年度职工服务清单")
+
+    def ready(self):
+        from gonghui.core.audit import track_state
+
+        from .models import ManualFigure, Plan
+
+        track_state(Plan)
+        track_state(ManualFigure)

@@ -2,15 +2,13 @@
 sessions, enrollment (staff on a worker's behalf, or the worker with their own token),
 attendance, walk-ins and person-time statistics."""
 
-import datetime
-
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from gonghui.core.api import ApiError, paginate, staff_user
-from gonghui.core.bounds import Count, Id
+from gonghui.core.bounds import Count, Id, IsoDate
 from gonghui.core.masking import mask_name, mask_phone
 from gonghui.orgs.selectors import get_by_code
 from gonghui.people.models import Worker
@@ -411,8 +409,8 @@ def stats_period(user, org_code: str, date_from, date_to):
 
 class StatsFilters(Schema):
     org: str = ""
-    date_from: datetime.date | None = Field(None, alias="from")
-    date_to: datetime.date | None = Field(None, alias="to")
+    date_from: IsoDate | None = Field(None, alias="from")
+    date_to: IsoDate | None = Field(None, alias="to")
 
 
 @router.get("/stats", response={200: dict, 400: ErrorOut, 403: ErrorOut})

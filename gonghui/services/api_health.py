@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from gonghui.core.api import ApiError, paginate, staff_user
-from gonghui.core.bounds import Count, Id
+from gonghui.core.bounds import Count, Id, IsoDate
 from gonghui.people.scope import scope_for
 
 from . import health
@@ -241,7 +241,7 @@ class BookingFilters(Schema):
     status: str = Field("", pattern="^(|booked|completed|no_show|cancelled)$")
     district: str = Field("", max_length=40)
     hospital: Id = 0
-    date: datetime.date | None = None
+    date: IsoDate | None = None
     page: int = Field(1, ge=1, le=100000)
 
 
@@ -382,7 +382,7 @@ class SlotsIn(Schema):
     "/programs/{program_id}/hospitals/{hospital_id}/days/{date}",
     response={200: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
 )
-def put_day(request, program_id: int, hospital_id: int, date: datetime.date, payload: SlotsIn):
+def put_day(request, program_id: int, hospital_id: int, date: IsoDate, payload: SlotsIn):
     """Open a hospital day or change its slots (the hospital's staff or the organiser's
     managers; not below the bookings already made)."""
     user = staff_user(request)

@@ -9,11 +9,15 @@ class ServicesConfig(AppConfig):
     verbose_name = _("普惠服务")
 
     def ready(self):
+        from gonghui.core.audit import track_state
         from gonghui.people.deletion import register_anonymiser
         from gonghui.people.my_data import register_export
 
         from . import my_data
+        from .models import Enrollment, HealthBooking, Project
 
+        for model in (Project, Enrollment, HealthBooking):
+            track_state(model)
         register_export(
             "service_enrollments",
             _("服务报名"),

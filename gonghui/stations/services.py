@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.core.audit import update_states
 from gonghui.core.validators import FieldErrors
 from gonghui.orgs.models import DISTRICT_TYPES
 from gonghui.orgs.selectors import district_of, get_by_code
@@ -293,11 +294,8 @@ def mark_report_handled(*, user, report: Report) -> bool:
     """Close an open report; False when someone else handled it first."""
     if not scope_for(user, "stations.manage").contains(report.station.org):
         raise PermissionDenied(_("无权处理该反馈"))
-    return bool(
-        Report.objects.filter(pk=report.pk, state=Report.State.OPEN).update(
-            state=Report.State.HANDLED
-        )
-    )
+    open_report = Report.objects.filter(pk=report.pk, state=Report.State.OPEN)
+    return bool(update_states(open_report, new=Report.State.HANDLED, field="state"))
 
 
 def escalate_report(*, user, report: Report, contact_phone: str = ""):
