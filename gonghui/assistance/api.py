@@ -3,15 +3,13 @@ services, shape. Errors are ``{"detail", "errors"}``; ``Conflict`` → 409 (a du
 household says where the existing file is, under ``errors.existing``, only to staff who may
 see that file)."""
 
-import datetime
-
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from gonghui.core.api import ApiError, paginate, staff_user
-from gonghui.core.bounds import Id, Page, SmallCount
+from gonghui.core.api import ApiError, ErrorOut, paginate, staff_user
+from gonghui.core.bounds import Id, IsoDate, Page, SmallCount
 from gonghui.core.validators import FieldErrors
 from gonghui.orgs.selectors import get_by_code
 from gonghui.people.models import Worker
@@ -79,7 +77,7 @@ class ResolveIn(Schema):
 
 
 class CareIn(Schema):
-    date: datetime.date
+    date: IsoDate
     notes: str
 
 
@@ -115,7 +113,7 @@ def get_file(request, file_id: int, reveal_full: bool = False, reason: str = "")
     return file_out(file, full=reveal_full, detail=True)
 
 
-@router.post("/applications", response={201: dict})
+@router.post("/applications", response={201: dict, 409: ErrorOut})
 def create_entry(request, payload: EntryIn):
     user = staff_user(request)
     worker = Worker.objects.filter(pk=payload.worker_id).select_related("union_org").first()
@@ -158,7 +156,7 @@ def preview(request, payload: PreviewIn):
     }
 
 
-@router.post("/applications/{app_id}/actions")
+@router.post("/applications/{app_id}/actions", response={200: dict, 409: ErrorOut})
 def act(request, app_id: int, payload: ActionIn):
     user = staff_user(request)
     app = selectors.get_visible_application(user, app_id)
@@ -176,7 +174,7 @@ def act(request, app_id: int, payload: ActionIn):
     return application_out(app, full=False)
 
 
-@router.post("/applications/{app_id}/objections", response={201: dict})
+@router.post("/applications/{app_id}/objections", response={201: dict, 409: ErrorOut})
 def object_to(request, app_id: int, payload: ObjectionIn):
     user = staff_user(request)
     app = selectors.get_visible_application(user, app_id)
@@ -189,7 +187,7 @@ def object_to(request, app_id: int, payload: ObjectionIn):
     return Status(201, {"id": obj.pk, "status": obj.status})
 
 
-@router.post("/objections/{objection_id}/resolve")
+@router.post("/objections/{objection_id}/resolve", response={200: dict, 409: ErrorOut})
 def resolve(request, objection_id: int, payload: ResolveIn):
     user = staff_user(request)
     obj = get_object_or_404(Objection, pk=objection_id)
@@ -203,7 +201,7 @@ def resolve(request, objection_id: int, payload: ResolveIn):
     return {"id": obj.pk, "status": obj.status}
 
 
-@router.post("/files/{file_id}/applications", response={201: dict})
+@router.post("/files/{file_id}/applications", response={201: dict, 409: ErrorOut})
 def start(request, file_id: int, payload: StartIn):
     user = staff_user(request)
     file = selectors.get_visible_file(user, file_id)
@@ -216,7 +214,7 @@ def start(request, file_id: int, payload: StartIn):
     return Status(201, application_out(app, full=False))
 
 
-@router.post("/files/{file_id}/visits", response={201: dict})
+@router.post("/files/{file_id}/visits", response={201: dict, 409: ErrorOut})
 def visit(request, file_id: int, payload: CareIn):
     user = staff_user(request)
     file = selectors.get_visible_file(user, file_id)
@@ -229,7 +227,7 @@ def visit(request, file_id: int, payload: CareIn):
     return Status(201, _file(user, file.pk))
 
 
-@router.post("/files/{file_id}/calls", response={201: dict})
+@router.post("/files/{file_id}/calls", response={201: dict, 409: ErrorOut})
 def call(request, file_id: int, payload: CareIn):
     user = staff_user(request)
     file = selectors.get_visible_file(user, file_id)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Body, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from gonghui.core.api import ApiError, paginate, staff_user
+from gonghui.core.api import ApiError, ErrorOut, file_download, paginate, staff_user
 from gonghui.core.bounds import Id, Year
 from gonghui.core.excel import XLSX, SheetError
 from gonghui.orgs.selectors import get_by_code
@@ -201,7 +201,7 @@ def get_campaign(request, campaign_id: int):
     return campaign_out(sel.get_visible_campaign(user, campaign_id), user, detail=True)
 
 
-@router.post("/{campaign_id}/actions")
+@router.post("/{campaign_id}/actions", response={200: dict, 409: ErrorOut})
 def act(request, campaign_id: int, payload: ActionIn):
     user = _user(request)
     try:
@@ -213,7 +213,7 @@ def act(request, campaign_id: int, payload: ActionIn):
     return campaign_out(c, user, detail=True)
 
 
-@router.post("/{campaign_id}/generate")
+@router.post("/{campaign_id}/generate", response={200: dict, 409: ErrorOut})
 def generate(request, campaign_id: int, payload: OrgIn):
     user = _user(request)
     try:
@@ -238,7 +238,7 @@ def list_beneficiaries(request, campaign_id: int, org: str = "", status: str = "
     return paginate(qs, page, 100, beneficiary_out)
 
 
-@router.post("/{campaign_id}/beneficiaries", response={201: dict})
+@router.post("/{campaign_id}/beneficiaries", response={201: dict, 409: ErrorOut})
 def add_beneficiary(request, campaign_id: int, payload: BeneficiaryIn):
     user = _user(request)
     try:
@@ -248,7 +248,7 @@ def add_beneficiary(request, campaign_id: int, payload: BeneficiaryIn):
     return Status(201, beneficiary_out(b))
 
 
-@router.patch("/beneficiaries/{beneficiary_id}")
+@router.patch("/beneficiaries/{beneficiary_id}", response={200: dict, 409: ErrorOut})
 def update_beneficiary(request, beneficiary_id: int, payload: Body[dict]):
     user = _user(request)
     try:
@@ -258,7 +258,7 @@ def update_beneficiary(request, beneficiary_id: int, payload: Body[dict]):
     return beneficiary_out(b)
 
 
-@router.post("/beneficiaries/{beneficiary_id}/goods", response={201: dict})
+@router.post("/beneficiaries/{beneficiary_id}/goods", response={201: dict, 409: ErrorOut})
 def deliver_goods(request, beneficiary_id: int, payload: Body[dict]):
     user = _user(request)
     try:
@@ -286,7 +286,7 @@ def conflicts(request, campaign_id: int):
     }
 
 
-@router.post("/{campaign_id}/visits", response={201: dict})
+@router.post("/{campaign_id}/visits", response={201: dict, 409: ErrorOut})
 def record_visit(request, campaign_id: int, payload: Body[dict]):
     user = _user(request)
     try:
@@ -317,7 +317,7 @@ def list_visits(request, campaign_id: int):
     return {"results": [visit_out(v) for v in qs]}
 
 
-@router.post("/{campaign_id}/payments/issue")
+@router.post("/{campaign_id}/payments/issue", response={200: dict, 409: ErrorOut})
 def issue(request, campaign_id: int, payload: IssueIn):
     user = _user(request)
     try:
@@ -342,7 +342,7 @@ def list_payments(request, campaign_id: int, status: str = "", page: str = "1"):
     return paginate(qs, page, 100, payment_out)
 
 
-@router.post("/payments/{payment_id}/reissue", response={201: dict})
+@router.post("/payments/{payment_id}/reissue", response={201: dict, 409: ErrorOut})
 def reissue(request, payment_id: int, payload: ReissueIn):
     user = _user(request)
     try:
@@ -354,7 +354,7 @@ def reissue(request, payment_id: int, payload: ReissueIn):
     return Status(201, payment_out(p))
 
 
-@router.post("/{campaign_id}/batches", response={201: dict})
+@router.post("/{campaign_id}/batches", response={201: dict, 409: ErrorOut})
 def create_batch(request, campaign_id: int):
     user = _user(request)
     try:
@@ -364,7 +364,7 @@ def create_batch(request, campaign_id: int):
     return Status(201, {"id": b.pk, "number": b.number, "payments": b.payments.count()})
 
 
-@router.get("/batches/{batch_id}/export")
+@router.get("/batches/{batch_id}/export", openapi_extra=file_download(XLSX))
 def export_batch(request, batch_id: int):
     user = _user(request)
     batch, content = campaign_payments.export_batch(user=user, batch_id=batch_id)

@@ -5,6 +5,7 @@ Every error answers ``{"detail": "...", "errors": {"field": ["message"]}}`` with
 
 import json
 import re
+from http import HTTPStatus
 
 from django.core.exceptions import (
     BadRequest,
@@ -17,7 +18,7 @@ from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
@@ -119,7 +120,52 @@ class StrictJSONParser(Parser):
         return data
 
 
-api = NinjaAPI(
+class ErrorOut(Schema):
+    """The body of every error answer (``error_response``)."""
+
+    detail: str
+    errors: dict[str, list[str]] = {}
+
+
+def _error_codes(operation: dict) -> set[int]:
+    """The error answers an operation can give whatever its handler does: 400 for bad input
+    (NUL characters are refused on every route), 401/403 where it needs a caller, 404 for
+    path ids, 413 for a body over the size limit. Handlers declare the rest (409, 429, …)."""
+    codes = {400}
+    if operation.get("security"):
+        codes |= {401, 403}
+    if any(p["in"] == "path" for p in operation.get("parameters", [])):
+        codes.add(404)
+    if "requestBody" in operation:
+        codes.add(413)
+    return codes
+
+
+def file_download(media_type: str) -> dict:
+    """``openapi_extra`` for an operation whose 200 is a file of ``media_type``."""
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    return {"responses": {200: {"description": "OK", "content": {media_type: binary}}}}
+
+
+class GonghuiAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """The schema with the error answers of ``_error_codes`` declared on every operation,
+        once here rather than on each decorator."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.setdefault(
+            "ErrorOut", ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        )
+        content = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for code in sorted(_error_codes(operation) - set(responses)):
+                    responses[code] = {"description": HTTPStatus(code).phrase, "content": content}
+        return schema
+
+
+api = GonghuiAPI(
     renderer=Utf8JSONRenderer(),
     parser=StrictJSONParser(),
     title="Gonghui 工会职工服务平台 API",

@@ -283,7 +283,7 @@ def objection_resolve(request, objection_id: int, payload: ResolveIn):
     return objection_out(obj)
 
 
-@router.get("/awards", response={200: dict, 403: ErrorOut})
+@router.get("/awards", response={200: dict, 403: ErrorOut, 404: ErrorOut})
 def award_list(request, program: Id | None = None, page: Page = 1):
     """Awarded (and revoked) honours in the caller's scope."""
     user = staff_user(request)

@@ -6,7 +6,8 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Schema, Status
 
-from gonghui.core.api import ApiError
+from gonghui.core.api import ApiError, file_download
+from gonghui.core.excel import XLSX
 
 from . import deletion, my_data, privacy
 from .api import ErrorOut, _worker_account, me_router
@@ -59,12 +60,14 @@ def export(request):
     return _export(request)
 
 
-@me_router.get("/me/export.xlsx", response={403: ErrorOut, 404: ErrorOut})
+@me_router.get(
+    "/me/export.xlsx", response={403: ErrorOut, 404: ErrorOut}, openapi_extra=file_download(XLSX)
+)
 def export_xlsx(request):
     """The same as ``/me/export`` as an Excel file, one sheet per section; audited."""
     response = HttpResponse(
         my_data.xlsx_bytes(_export(request)),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX,
     )
     response["Content-Disposition"] = "attachment; filename*=UTF-8''my-data.xlsx"
     return response

@@ -1,6 +1,9 @@
-"""JSON API for 数据与年报 (mounted at /api/v1/reports)."""
+"""JSON API for 数据与年报 (mounted at /api/v1/reports). An ``org`` outside the caller's scope
+(or a caller without one) is a 404."""
 
 from ninja import Router
+
+from gonghui.core.api import ErrorOut
 
 router = Router(tags=["reports"])
 
@@ -8,7 +11,7 @@ router = Router(tags=["reports"])
 # --- dashboards and 数据大屏 (figures from dashboards.py) ---
 
 
-@router.get("/dashboard")
+@router.get("/dashboard", response={200: dict, 404: ErrorOut})
 def dashboard_data(request, org: str = "", year: str = ""):
     """The console dashboard's charts for ``org`` (default: your scope root) and ``year``."""
     from gonghui.core.api import staff_user
@@ -20,7 +23,7 @@ def dashboard_data(request, org: str = "", year: str = ""):
     return dashboards.cached_build(target, dashboards.parse_year(year), dashboards.DASHBOARD_CHARTS)
 
 
-@router.get("/screen")
+@router.get("/screen", response={200: dict, 404: ErrorOut})
 def screen_data(request, org: str = "", year: str = "", figure: str = ""):
     """The 数据大屏's figures; ``figure`` colours the district map."""
     from gonghui.core.api import staff_user
@@ -36,7 +39,7 @@ def screen_data(request, org: str = "", year: str = "", figure: str = ""):
 # --- annual report (annual.py, annual_api.py) ---
 
 
-@router.get("/annual")
+@router.get("/annual", response={200: dict, 404: ErrorOut})
 def annual_report(request, org: str = "", year: str = ""):
     """The year's figures (code, name, unit, kind, value, formatted text) and the report's
     sentences for ``org`` (code; default: the top of your scope) and ``year``."""
