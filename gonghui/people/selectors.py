@@ -9,9 +9,19 @@ from django.http import Http404
 from gonghui.core.validators import normalize_phone
 from gonghui.orgs.selectors import get_by_code, subtree_q
 
-from .models import ClaimStatus, MembershipStatus, RegistrationClaim, Worker
+from .models import ClaimStatus, MembershipStatus, RegistrationClaim, RoleAssignment, Worker
 from .scope import scope_for
 from .services import id_number_hash, phone_hash
+
+
+def has_role_over(role: str, org) -> bool:
+    """Whether an active staff user holds ``role`` at ``org`` or above it (so ``org`` is in
+    their scope): e.g. is there a station manager for this station's union at all?"""
+    parts = [p for p in org.path.split("/") if p]
+    paths = ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
+    return RoleAssignment.objects.filter(
+        role=role, org__path__in=paths, user__is_active=True
+    ).exists()
 
 
 def visible_workers(user) -> QuerySet[Worker]:

@@ -10,7 +10,9 @@ from gonghui.core.audit import update_states
 from gonghui.core.validators import FieldErrors
 from gonghui.orgs.models import DISTRICT_TYPES
 from gonghui.orgs.selectors import district_of, get_by_code
+from gonghui.people.roles import Role
 from gonghui.people.scope import scope_for
+from gonghui.people.selectors import has_role_over
 
 from . import geo
 from .hours import clean_hours
@@ -281,13 +283,22 @@ def report_problem(
             raise ValidationError({"rating": [_("评分应为1-5")]})
     if kind == Report.Kind.RATING and rating is None:
         raise ValidationError({"rating": [_("请给出1-5分的评分")]})
-    return Report.objects.create(
-        station=station,
-        kind=kind,
-        rating=rating,
-        text=(text or "")[:500],
-        worker_account=worker_account,
-    )
+    with transaction.atomic():
+        report = Report.objects.create(
+            station=station,
+            kind=kind,
+            rating=rating,
+            text=(text or "")[:500],
+            worker_account=worker_account,
+        )
+        unmanaged = not has_role_over(Role.STATION_MANAGER, station.org)
+        if kind != Report.Kind.RATING and worker_account is not None and unmanaged:
+            # nobody manages this station's queue: the problem goes to 12351 at once, so the
+            # district union handles it on the hotline's clock instead of it waiting unseen
+            # (an appeal needs a phone to call back: an anonymous report stays in the queue,
+            # which the district's and the federation's admins see)
+            _file_appeal(report, worker_account.phone)
+    return report
 
 
 def mark_report_handled(*, user, report: Report) -> bool:
@@ -300,33 +311,40 @@ def mark_report_handled(*, user, report: Report) -> bool:
 
 def escalate_report(*, user, report: Report, contact_phone: str = ""):
     """Turn a problem report into a 12351 appeal (category 驿站与职工之家) in one action."""
-    from gonghui.hotline import services as hotline
-
     if not scope_for(user, "stations.manage").contains(report.station.org):
         raise PermissionDenied(_("无权处理该反馈"))
     if report.appeal_id:
         raise ValidationError({"report": [_("该反馈已转为12351诉求")]})
     phone = contact_phone or (report.worker_account.phone if report.worker_account else "")
-    station = report.station
     with transaction.atomic():
         # Two managers escalating at once must not file two appeals.
         locked = Report.objects.select_for_update().get(pk=report.pk)
         if locked.appeal_id:
             raise ValidationError({"report": [_("该反馈已转为12351诉求")]})
-        appeal, _created = hotline.create_appeal(
-            actor=None,
-            data={
-                "type": "complaint",
-                "category": "STATION",
-                "content": f"【驿站反馈】{station.name}（{station.address}）："
-                f"{report.get_kind_display()} {report.text}",
-                "district": station.district.code,
-                "contact_phone": phone,
-            },
-        )
-        report.appeal = appeal
-        report.state = Report.State.ESCALATED
-        report.save()
+        appeal = _file_appeal(report, phone)
+    return appeal
+
+
+def _file_appeal(report: Report, phone: str):
+    """File ``report`` as a 12351 appeal (category 驿站与职工之家) at the station's district
+    and mark it escalated; inside the caller's transaction."""
+    from gonghui.hotline import services as hotline
+
+    station = report.station
+    appeal, _created = hotline.create_appeal(
+        actor=None,
+        data={
+            "type": "complaint",
+            "category": "STATION",
+            "content": f"【驿站反馈】{station.name}（{station.address}）："
+            f"{report.get_kind_display()} {report.text}",
+            "district": station.district.code,
+            "contact_phone": phone,
+        },
+    )
+    report.appeal = appeal
+    report.state = Report.State.ESCALATED
+    report.save()
     return appeal
 
 

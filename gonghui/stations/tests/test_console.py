@@ -495,3 +495,30 @@ def test_import_refuses_a_number_excel_cut_to_15_digits(client, cy_manager):
     html = r.content.decode()
     assert r.status_code == 400 and Station.objects.count() == 0
     assert "第2行 联系电话：单元格是数字格式，Excel 只保留15位有效数字，已丢失末尾数字" in html
+
+
+def test_a_problem_at_a_station_without_a_manager_goes_to_12351(orgs):
+    """Issue 13: a report must reach someone. No station manager covers 海淀 here, so a
+    logged-in worker's problem report is filed as a 12351 appeal at once (the district union
+    handles it); a rating, or a station with a manager, stays in the reports queue."""
+    from gonghui.people import auth
+
+    account = auth.sign_in_worker("13912340001")
+    hd = make_station(orgs["BJ-HD"], status=StationStatus.OPEN)
+    report = services.report_problem(
+        station=hd, kind="broken", text="门锁坏了", worker_account=account
+    )
+    appeal = Appeal.objects.get()
+    assert report.state == "escalated" and report.appeal == appeal
+    assert appeal.district.code == "BJ-HD" and appeal.contact_phone == "13912340001"
+    assert "门锁坏了" in appeal.content
+    rating = services.report_problem(station=hd, kind="rating", rating=2, worker_account=account)
+    assert rating.state == "open" and Appeal.objects.count() == 1
+    anonymous = services.report_problem(station=hd, kind="broken", text="没人")
+    assert anonymous.state == "open" and Appeal.objects.count() == 1
+    # with a station manager for 海淀 the report waits in their queue
+    make_staff("hd_sm", orgs["BJ-HD"], "station_manager")
+    managed = services.report_problem(
+        station=hd, kind="broken", text="灯坏了", worker_account=account
+    )
+    assert managed.state == "open" and Appeal.objects.count() == 1
