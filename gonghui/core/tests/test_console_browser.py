@@ -96,7 +96,7 @@ def test_cy_handler_logs_in_and_sees_only_cy_workers_masked(page, console_data):
     expect(assignment).to_have_count(1)
     expect(assignment.locator("td").nth(0)).to_have_text("承办人员")
     expect(assignment.locator("td").nth(1)).to_have_text("朝阳区总工会")
-    expect(assignment.locator("td").nth(2)).to_have_text("BJ-CY")
+    expect(assignment.locator("td").nth(2)).to_have_text("区总工会")
     expect(page.locator("#worker-count")).to_have_text("2")
 
     # Workers: own district's workers with masked phone; nothing from 海淀.
