@@ -11,11 +11,55 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
-    settings.SMS_BACKEND = "gonghui.core.sms.LocMemSmsBackend"
+    # the LocMem outbox, plus what the console backend would print, into the log capture
+    settings.SMS_BACKEND = "gonghui.core.testing_logs.CapturingSmsBackend"
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.Argon2PasswordHasher",
     ]
+
+
+# --- personal data never reaches a log: the whole suite's logs, scanned at the end ---------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _capture_all_logs(tmp_path_factory):
+    """Every log record of the session (read before the masking filter), each test's captured
+    stdout/stderr and the console SMS lines go to all-logs.txt in pytest's temporary folder;
+    ``pytest_sessionfinish`` fails the session if an ID number or mobile number is in it."""
+    from gonghui.core import testing_logs
+
+    return testing_logs.install(tmp_path_factory.getbasetemp() / "all-logs.txt")
+
+
+def pytest_runtest_logstart(nodeid, location):
+    from gonghui.core import testing_logs
+
+    testing_logs.current_test = nodeid
+    testing_logs.attach()  # in front of any handler a test or library added since
+
+
+def pytest_runtest_logreport(report):
+    from gonghui.core import testing_logs
+
+    handler = testing_logs.active()
+    if handler is not None and report.when == "teardown":  # holds every phase's output
+        handler.write(report.capstdout, source="stdout")
+        handler.write(report.capstderr, source="stderr")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    from gonghui.core import testing_logs
+
+    problems = testing_logs.findings_report()
+    if problems:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        for line in ["Personal data in the captured logs (issue 12):", *problems]:
+            if reporter is not None:
+                reporter.write_line(line, red=True)
+            else:
+                print(line)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(autouse=True)

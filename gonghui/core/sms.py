@@ -44,15 +44,21 @@ class ConsoleSmsBackend(BaseSmsBackend):
     worker can read the login code), itself with ID and phone numbers masked.
     The full phone number is never printed or logged."""
 
-    def send(self, phone: str, message: str, *, kind: str = NOTICE, params=None) -> None:
+    def line(self, phone: str, message: str, *, kind: str = NOTICE, show_text: bool) -> str:
+        """What ``send`` prints."""
         from .logmask import mask_text
 
         label = KIND_LABELS.get(kind, KIND_LABELS[NOTICE])
-        if getattr(settings, "SMS_CONSOLE_SHOW_TEXT", settings.DEBUG):
-            print(f"[SMS] {label} → {mask_phone(phone)}: {mask_text(message)}", flush=True)
-            return
-        logger.info("SMS %s → %s", label, mask_phone(phone))
-        print(f"[SMS] {label} → {mask_phone(phone)}", flush=True)
+        if show_text:
+            return f"[SMS] {label} → {mask_phone(phone)}: {mask_text(message)}"
+        return f"[SMS] {label} → {mask_phone(phone)}"
+
+    def send(self, phone: str, message: str, *, kind: str = NOTICE, params=None) -> None:
+        show_text = getattr(settings, "SMS_CONSOLE_SHOW_TEXT", settings.DEBUG)
+        if not show_text:
+            label = KIND_LABELS.get(kind, KIND_LABELS[NOTICE])
+            logger.info("SMS %s → %s", label, mask_phone(phone))
+        print(self.line(phone, message, kind=kind, show_text=show_text), flush=True)
 
 
 class LocMemSmsBackend(BaseSmsBackend):

@@ -7,6 +7,7 @@ and the ``django.server`` access log) and stdout captured, then searched for the
 numbers and phones in every spelling.
 """
 
+import contextlib
 import io
 import logging
 import re
@@ -53,6 +54,15 @@ def captured_logs(settings, capsys):
         handler.setStream(old)
     for logger, level in touched:
         logger.setLevel(level)
+
+
+def planted():
+    """Records this test plants on purpose (to see them masked) stay out of the whole suite's
+    log capture (root conftest), which reads them before the mask and would fail the run."""
+    from gonghui.core import testing_logs
+
+    handler = testing_logs.active()
+    return handler.selftest() if handler is not None else contextlib.nullcontext()
 
 
 def collect(buffer, capsys, streams_text=""):
@@ -118,9 +128,10 @@ def test_a_representative_run_logs_no_id_number_or_phone(
     assert r.status_code == 400 and "不要放在网址中" in r.content.decode()
     r = client.post("/console/hotline/", {"q": CONTACT_PHONE})
     assert r.status_code == 200
-    logging.getLogger("django.server").info(  # what runserver writes for such a request
-        '"%s" %s %s', f"GET /console/workers/?q={ID_NUMBER}&p=%2B86{PHONE} HTTP/1.1", 400, 1234
-    )
+    with planted():
+        logging.getLogger("django.server").info(  # what runserver writes for such a request
+            '"%s" %s %s', f"GET /console/workers/?q={ID_NUMBER}&p=%2B86{PHONE} HTTP/1.1", 400, 1234
+        )
 
     # anonymous intake (API) with a contact phone, and a failing one that logs a warning
     from gonghui.hotline.tests.factories import appeal_data, post_appeal
@@ -128,7 +139,8 @@ def test_a_representative_run_logs_no_id_number_or_phone(
     client.logout()
     r = post_appeal(client, appeal_data(contact_phone=CONTACT_PHONE, content="日志测试诉求"))
     assert r.status_code == 201, r.content
-    logging.getLogger("gonghui.test").warning("intake from %s for %s", CONTACT_PHONE, ID_NUMBER)
+    with planted():
+        logging.getLogger("gonghui.test").warning("intake from %s for %s", CONTACT_PHONE, ID_NUMBER)
 
     # SMS login with the console backend (DEBUG on: the code is shown, the phone masked)
     r = client.post(
