@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "gonghui.reports",
     "gonghui.socialwork",
     "gonghui.portal",
+    "gonghui.console",  # the console home and seed_demo read every app above
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from gonghui.assistance.api import router as assistance_router
 from gonghui.assistance.api_campaigns import router as campaigns_router
+from gonghui.console import views as console_views
 from gonghui.core import views as core_views
 from gonghui.core.admin_site import configure_admin_site
 from gonghui.core.api import api
@@ -44,7 +45,7 @@ api.add_router("/v1/socialwork", socialwork_router)
 configure_admin_site(admin.site)
 
 console_patterns = [
-    path("", core_views.console_home, name="home"),
+    path("", console_views.console_home, name="home"),
     path("login/", views_auth.login_view, name="login"),
     path("logout/", views_auth.logout_view, name="logout"),
     path("totp/", views_auth.totp_setup, name="totp-setup"),

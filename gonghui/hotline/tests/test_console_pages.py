@@ -23,14 +23,6 @@ def dispatched(orgs):
     return op, appeals
 
 
-def test_home_shows_the_orgs_hotline_todo(client, cy_handler, hd_handler, dispatched):
-    client.force_login(cy_handler)
-    todo = client.get("/console/").content.decode()
-    assert "12351待办" in todo and "办理中 1" in todo
-    client.force_login(hd_handler)
-    assert "办理中 2" in client.get("/console/").content.decode()
-
-
 def test_queue_lists_only_own_org_and_masks_phones(client, cy_handler, dispatched):
     _op, appeals = dispatched
     client.force_login(cy_handler)

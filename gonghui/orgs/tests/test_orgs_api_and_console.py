@@ -32,14 +32,3 @@ def test_console_children_and_detail_are_scoped(client, cy_handler):
     detail = client.get("/console/orgs/BJ-CY-WJ/").content.decode()
     assert "朝阳区总工会" in detail  # breadcrumb within scope
     assert "北京市总工会" not in detail  # ancestor outside scope stays hidden
-
-
-def test_console_home_shows_org_and_roles(client, cy_handler):
-    client.force_login(cy_handler)
-    page = client.get("/console/").content.decode()
-    assert "承办人员" in page and "朝阳区总工会" in page
-
-
-def test_console_requires_login(client, db):
-    r = client.get("/console/")
-    assert r.status_code == 302 and r["Location"].startswith("/console/login/")

@@ -1,6 +1,5 @@
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -44,17 +43,6 @@ def test_demo_tree_has_the_16_districts_and_the_zone_under_bj(orgs):
         streets = Org.objects.filter(parent__code=code, type__in=["street", "township"])
         assert streets.count() >= 3
         assert Org.objects.filter(parent__in=streets, type=OrgType.GRASSROOTS).exists()
-
-
-def test_seed_demo_is_idempotent(db):
-    call_command("seed_demo", verbosity=0)
-    counts = (Org.objects.count(), Org.objects.order_by("pk").last().pk)
-    from gonghui.people.models import Worker
-
-    workers = Worker.objects.count()
-    call_command("seed_demo", verbosity=0)
-    assert (Org.objects.count(), Org.objects.order_by("pk").last().pk) == counts
-    assert Worker.objects.count() == workers > 0
 
 
 def test_subtree_is_one_query(orgs):
