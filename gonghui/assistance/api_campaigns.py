@@ -11,12 +11,12 @@ from ninja import Body, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from gonghui.core.api import ApiError, ErrorOut, file_download, paginate, staff_user
-from gonghui.core.bounds import Id, Year
+from gonghui.core.bounds import Id, SmallCount, Year
 from gonghui.core.excel import XLSX, SheetError
 from gonghui.orgs.selectors import get_by_code
 from gonghui.people.scope import require_scope
 
-from . import bank_import, campaign_payments, campaigns
+from . import bank_import, campaign_payments, campaign_setup, campaigns
 from . import campaign_selectors as sel
 from .models import Beneficiary, Campaign, EnterpriseVisit, Payment
 from .services import Conflict
@@ -47,24 +47,34 @@ def campaign_out(c: Campaign, user=None, detail=False) -> dict:
         "status": c.status,
         "status_label": c.get_status_display(),
         "requires_publicity": c.requires_publicity,
+        "publicity_days": c.publicity_days,
         "publicity_start": c.publicity_start,
         "publicity_end": c.publicity_end,
     }
     if detail:
+        out["description"] = c.description
         out["target_rules"] = c.target_rules
         out["budget"] = [
             {
                 "source": b.source,
                 "partner": b.partner.name if b.partner_id else "",
                 "amount": str(b.amount),
+                "note": b.note,
             }
             for b in c.budget_lines.select_related("partner")
         ]
         out["standards"] = [
-            {"key": s.key, "label": s.label, "amount": str(s.amount), "needs_proof": s.needs_proof}
+            {
+                "key": s.key,
+                "label": s.label,
+                "amount": str(s.amount),
+                "needs_proof": s.needs_proof,
+                "proof_label": s.proof_label,
+            }
             for s in c.standards.all()
         ]
         out["actions"] = campaigns.allowed_actions(user, c) if user else []
+        out["editable"] = sorted(campaign_setup.editable_fields(c))
     return out
 
 
@@ -121,6 +131,7 @@ class CampaignIn(Schema):
     title: str
     organiser: str
     requires_publicity: bool = False
+    publicity_days: SmallCount = 5
     description: str = ""
     target_rules: dict = {}
     budget: list[dict] = []
@@ -199,6 +210,18 @@ def duplicates(request, kind: str, year: Year):
 def get_campaign(request, campaign_id: int):
     user = _user(request)
     return campaign_out(sel.get_visible_campaign(user, campaign_id), user, detail=True)
+
+
+@router.patch("/{campaign_id}", response={200: dict, 409: ErrorOut})
+def update_campaign(request, campaign_id: int, payload: Body[dict]):
+    """Change the fields given (as in the creation; ``budget`` and ``standards`` are whole
+    lists); ``editable`` in the answer says what the status still lets change."""
+    user = _user(request)
+    try:
+        c = campaign_setup.update_campaign(user=user, campaign_id=campaign_id, data=payload)
+    except Conflict as exc:
+        raise _conflict(exc) from None
+    return campaign_out(c, user, detail=True)
 
 
 @router.post("/{campaign_id}/actions", response={200: dict, 409: ErrorOut})

@@ -63,6 +63,7 @@ def campaign_list(request):
             "page": Paginator(qs, 30).get_page(g.get("page")),
             "kinds": CampaignKind.choices,
             "statuses": CampaignStatus.choices,
+            "can_create": bool(scope_for(request.user, "campaigns.manage")),
         },
     )
 
@@ -88,6 +89,7 @@ def campaign_detail(request, campaign_id: int):
         {
             "c": c,
             "actions": campaigns.allowed_actions(user, c),
+            "can_edit": campaigns.can_manage(user, c) and c.status != CampaignStatus.CLOSED,
             "recon": sel.reconciliation(user, c),
             "page": Paginator(bens, 50).get_page(request.GET.get("page")),
             "conflicts": sel.list_conflicts(user, c),

@@ -1,13 +1,14 @@
-"""Writes for aid campaigns: the campaign with its budget and standards, the status flow
-(draft → lists_open → approved → closed; approval by ``campaigns.approve`` over the organiser's
-parent), the beneficiary lists (generated from the target rules, edited by aid officers,
-de-duplicated federation-wide) and the recording of goods and enterprise visits.
+"""Writes for aid campaigns: the status flow (draft → lists_open → approved → closed; approval
+by ``campaigns.approve`` over the organiser's parent), the beneficiary lists (generated from
+the target rules, edited by aid officers, de-duplicated federation-wide) and the recording of
+goods and enterprise visits.
 
-Payments, batches and re-issue are in ``campaign_payments``; the bank result file in
+Creating and editing a campaign (budget, standards, rules) is in ``campaign_setup``;
+payments, batches and re-issue in ``campaign_payments``; the bank result file in
 ``bank_import``."""
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -16,34 +17,29 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core.audit import update_states
-from gonghui.core.bounds import parse_id
 from gonghui.core.validators import FieldErrors, validate_credit_code, validate_id_number
 from gonghui.core.workdays import WorkdayCalendar
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import get_by_code
-from gonghui.people.models import EmploymentForm, Worker
+from gonghui.people.models import Worker
 from gonghui.people.scope import scope_for
 from gonghui.people.services import id_number_hash
 
 from . import campaign_selectors as sel
+from .campaign_setup import clean_rules, create_campaign  # noqa: F401  (their old home)
+from .campaign_setup import money as _money
 from .models import (
     Beneficiary,
     BeneficiaryStatus,
-    BudgetLine,
     Campaign,
-    CampaignKind,
     CampaignStatus,
-    Category,
     EnterpriseVisit,
     GoodsDelivery,
     ListConflict,
     Member,
-    Source,
     Standard,
 )
 from .services import Conflict
-
-BUDGET_NOTE_MAX = 200  # BudgetLine.note
 
 MAX_TEXT = 200
 
@@ -87,21 +83,6 @@ def can_edit_list(user, campaign: Campaign, org: Org) -> bool:
     ).contains(org)
 
 
-def _money(value, field, errors, *, positive=True) -> Decimal | None:
-    try:
-        amount = Decimal(str(value).strip()).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError, TypeError):
-        errors.add(field, _("金额格式不正确"))
-        return None
-    if not amount.is_finite() or amount < 0 or (positive and amount == 0):
-        errors.add(field, _("金额应大于0") if positive else _("金额不能为负数"))
-        return None
-    if amount >= Decimal("1e11"):
-        errors.add(field, _("金额过大"))
-        return None
-    return amount
-
-
 def _date(value, field, errors) -> datetime.date | None:
     if isinstance(value, datetime.date):
         return value
@@ -110,122 +91,6 @@ def _date(value, field, errors) -> datetime.date | None:
     except ValueError:
         errors.add(field, _("日期格式应为 YYYY-MM-DD"))
         return None
-
-
-def _list_of_str(value, field, errors, allowed=None) -> list[str]:
-    if value in (None, ""):
-        return []
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        errors.add(field, _("应为文本列表"))
-        return []
-    if allowed is not None:
-        bad = [v for v in value if v not in allowed]
-        if bad:
-            errors.add(field, _("无效的取值：%s") % "、".join(bad[:5]))
-    return value
-
-
-def clean_rules(raw, errors: FieldErrors) -> dict:
-    raw = raw or {}
-    if not isinstance(raw, dict):
-        errors.add("target_rules", _("对象条件格式不正确"))
-        return {}
-    population = raw.get("population") or "files"
-    if population not in ("files", "children", "workers"):
-        errors.add("target_rules", _("对象范围应为 files、children 或 workers"))
-    codes = []
-    for code in _list_of_str(raw.get("enterprises"), "target_rules", errors):
-        try:
-            codes.append(validate_credit_code(code))
-        except ValidationError as exc:
-            errors.add("target_rules", f"{code}：{exc.messages[0]}")
-    return {
-        "population": population,
-        "categories": _list_of_str(
-            raw.get("categories"), "target_rules", errors, set(Category.values) - {""}
-        ),
-        "employment_forms": _list_of_str(
-            raw.get("employment_forms"), "target_rules", errors, set(EmploymentForm.values)
-        ),
-        "enterprises": codes,
-    }
-
-
-def create_campaign(*, user, data: dict) -> Campaign:
-    """``data``: kind, year, title, organiser (org code), requires_publicity, target_rules,
-    budget [{source, amount, partner_id?}], standards [{key, label, amount, needs_proof}]."""
-    from gonghui.partners.models import Partner
-
-    errors = FieldErrors()
-    kind = data.get("kind")
-    if kind not in CampaignKind.values:
-        errors.add("kind", _("活动类型无效"))
-    try:
-        year = int(data.get("year"))
-        if not 2000 <= year <= 2100:
-            raise ValueError
-    except (TypeError, ValueError, OverflowError):
-        errors.add("year", _("年度无效"))
-        year = None
-    title = str(data.get("title") or "").strip()
-    if not title or len(title) > 100:
-        errors.add("title", _("请填写活动名称（不超过100字）"))
-    organiser = get_by_code(str(data.get("organiser") or ""))
-    if organiser is None or not scope_for(user, "campaigns.manage").contains(organiser):
-        errors.add("organiser", _("主办工会不存在或不在您的管辖范围内"))
-    rules = clean_rules(data.get("target_rules"), errors)
-    lines = []
-    for i, line in enumerate(data.get("budget") or [], start=1):
-        line = line if isinstance(line, dict) else {}
-        source = line.get("source")
-        if source not in Source.values:
-            errors.add("budget", _("第%d行：资金来源无效") % i)
-        amount = _money(line.get("amount"), "budget", errors, positive=False)
-        partner = None
-        if line.get("partner_id") not in (None, "", 0):
-            partner_id = parse_id(line["partner_id"])
-            partner = Partner.objects.filter(pk=partner_id).first() if partner_id else None
-            if partner is None or source != Source.PARTNER_DONATION:
-                errors.add("budget", _("第%d行：伙伴单位无效") % i)
-        note = line.get("note") or ""
-        if not isinstance(note, str) or len(note) > BUDGET_NOTE_MAX:
-            errors.add("budget", _("第%d行：备注应为不超过%d字的文本") % (i, BUDGET_NOTE_MAX))
-            note = ""
-        lines.append({"source": source, "amount": amount, "partner": partner, "note": note})
-    standards, keys = [], set()
-    for i, s in enumerate(data.get("standards") or [], start=1):
-        s = s if isinstance(s, dict) else {}
-        key = str(s.get("key") or "").strip()[:60]
-        if not key or key in keys:
-            errors.add("standards", _("第%d行：标准代码为空或重复") % i)
-        keys.add(key)
-        amount = _money(s.get("amount"), "standards", errors)
-        standards.append(
-            {
-                "key": key,
-                "label": str(s.get("label") or key)[:100],
-                "amount": amount,
-                "needs_proof": bool(s.get("needs_proof")),
-                "proof_label": str(s.get("proof_label") or "")[:100],
-            }
-        )
-    errors.raise_if_any()
-    with transaction.atomic():
-        campaign = Campaign.objects.create(
-            kind=kind,
-            year=year,
-            title=title,
-            organiser=organiser,
-            requires_publicity=bool(data.get("requires_publicity")),
-            target_rules=rules,
-            description=str(data.get("description") or "")[:2000],
-            created_by=user,
-        )
-        for line in lines:
-            BudgetLine.objects.create(campaign=campaign, **line)
-        for s in standards:
-            Standard.objects.create(campaign=campaign, **s)
-    return campaign
 
 
 # --- status flow ----------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import campaign_views, views
+from . import campaign_edit_views, campaign_views, views
 
 app_name = "console-assistance"
 urlpatterns: list = [
@@ -14,6 +14,12 @@ urlpatterns: list = [
     path("documents/<int:document_id>/", views.document, name="document"),
     path("campaigns/", campaign_views.campaign_list, name="campaign-list"),
     path("campaigns/stats/", campaign_views.campaign_stats, name="campaign-stats"),
+    path("campaigns/new/", campaign_edit_views.campaign_create, name="campaign-create"),
+    path(
+        "campaigns/<int:campaign_id>/edit/",
+        campaign_edit_views.campaign_edit,
+        name="campaign-edit",
+    ),
     path("campaigns/<int:campaign_id>/", campaign_views.campaign_detail, name="campaign-detail"),
     path("campaigns/<int:campaign_id>/act/", campaign_views.campaign_act, name="campaign-act"),
     path("campaigns/<int:campaign_id>/bank/", campaign_views.bank_results, name="campaign-bank"),
