@@ -16,7 +16,7 @@ from gonghui.core.excel import XLSX, SheetError
 from gonghui.orgs.selectors import get_by_code
 from gonghui.people.scope import require_scope
 
-from . import bank_import, campaign_payments, campaign_setup, campaigns
+from . import bank_import, campaign_accounts, campaign_payments, campaign_setup, campaigns
 from . import campaign_selectors as sel
 from .models import Beneficiary, Campaign, EnterpriseVisit, Payment
 from .services import Conflict
@@ -405,6 +405,32 @@ def bank_results(request, campaign_id: int, file: File[UploadedFile]):
         raise ApiError(400, str(exc), {"file": [str(exc)]}) from None
     except bank_import.ImportRejected as exc:
         raise ApiError(400, exc.report["detail"], {"rows": exc.report["rows"]}) from None
+
+
+@router.get("/{campaign_id}/accounts/template", openapi_extra=file_download(XLSX))
+def accounts_template(request, campaign_id: int):
+    """The sheet to fill in with beneficiaries' accounts (身份证号, 姓名, 账号; text columns)."""
+    user = _user(request)
+    sel.get_visible_campaign(user, campaign_id)
+    response = HttpResponse(campaign_accounts.template(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="accounts-template.xlsx"'
+    return response
+
+
+@router.post("/{campaign_id}/accounts", response={200: dict, 409: ErrorOut})
+def import_accounts(request, campaign_id: int, file: File[UploadedFile]):
+    """Set listed people's accounts from the sheet, all or nothing (row report, masked)."""
+    user = _user(request)
+    try:
+        return campaign_accounts.import_accounts(
+            user=user, campaign_id=campaign_id, upload=file, request=request
+        )
+    except SheetError as exc:
+        raise ApiError(400, str(exc), {"file": [str(exc)]}) from None
+    except campaign_accounts.ImportRejected as exc:
+        raise ApiError(400, exc.report["detail"], {"rows": exc.report["rows"]}) from None
+    except Conflict as exc:
+        raise _conflict(exc) from None
 
 
 @router.get("/{campaign_id}/reconciliation")

@@ -1,22 +1,25 @@
 """Console pages to create a campaign (新建帮扶活动) and edit it, through the same service
 functions as the API (``campaign_setup``): field errors in Chinese on the form (400), a
-campaign the user may not manage 403, one outside their view 404."""
+campaign the user may not manage 403, one outside their view 404. Also the import of the
+beneficiaries' accounts from Excel (``campaign_accounts``)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from gonghui.core.excel import XLSX, SheetError
 from gonghui.core.validators import FieldErrors, errors_to_form
 from gonghui.orgs.forms import bind_orgs
 from gonghui.people.decorators import staff_required
 from gonghui.people.scope import require_scope, scope_for
 
+from . import campaign_accounts, campaign_setup
 from . import campaign_forms as cf
 from . import campaign_selectors as sel
-from . import campaign_setup
 from .models import Campaign, CampaignStatus, Source
 from .services import Conflict
 
@@ -127,3 +130,43 @@ def _done(before: Campaign | None, saved: Campaign) -> str:
     if not getattr(saved, "changed_fields", None):
         return _("没有修改任何内容")
     return _("帮扶活动已保存")
+
+
+# --- beneficiaries' accounts from Excel -------------------------------------------------------
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def accounts_import(request, campaign_id: int):
+    """The template download link, the upload, and the row report (masked accounts)."""
+    require_scope(request.user, "campaigns.view")
+    c = sel.get_visible_campaign(request.user, campaign_id)
+    ctx, status = {"c": c, "columns": [h for h, _f in campaign_accounts.COLUMNS]}, 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise SheetError(_("请选择文件"))
+            ctx["report"] = campaign_accounts.import_accounts(
+                user=request.user, campaign_id=c.pk, upload=upload, request=request
+            )
+        except SheetError as exc:
+            ctx["error"], status = str(exc), 400
+        except campaign_accounts.ImportRejected as exc:
+            ctx["report"], status = exc.report, 400
+        except PermissionDenied as exc:
+            ctx["error"], status = str(exc) or _("无权进行此操作"), 403
+        except Conflict as exc:
+            ctx["error"], status = str(exc), 409
+        else:
+            messages.success(request, ctx["report"]["detail"])
+    return render(request, "console/assistance/campaigns/accounts.html", ctx, status=status)
+
+
+@staff_required
+def accounts_template(request, campaign_id: int):
+    require_scope(request.user, "campaigns.view")
+    sel.get_visible_campaign(request.user, campaign_id)
+    response = HttpResponse(campaign_accounts.template(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="accounts-template.xlsx"'
+    return response

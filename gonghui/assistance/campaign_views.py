@@ -100,6 +100,7 @@ def campaign_detail(request, campaign_id: int):
             "budget": c.budget_lines.select_related("partner"),
             "can_manage_list": bool(manage_orgs),
             "lists_open": c.status == CampaignStatus.LISTS_OPEN,
+            "accounts_open": c.status in (CampaignStatus.LISTS_OPEN, CampaignStatus.APPROVED),
             "payable": c.status == CampaignStatus.APPROVED,
             "removed": BeneficiaryStatus.REMOVED,
         },

@@ -24,6 +24,16 @@ urlpatterns: list = [
     path("campaigns/<int:campaign_id>/act/", campaign_views.campaign_act, name="campaign-act"),
     path("campaigns/<int:campaign_id>/bank/", campaign_views.bank_results, name="campaign-bank"),
     path(
+        "campaigns/<int:campaign_id>/accounts/",
+        campaign_edit_views.accounts_import,
+        name="campaign-accounts",
+    ),
+    path(
+        "campaigns/<int:campaign_id>/accounts/template.xlsx",
+        campaign_edit_views.accounts_template,
+        name="campaign-accounts-template",
+    ),
+    path(
         "campaigns/batches/<int:batch_id>/export.xlsx",
         campaign_views.batch_export,
         name="campaign-batch-export",
