@@ -10,10 +10,11 @@ class AssistanceConfig(AppConfig):
 
     def ready(self):
         from gonghui.core.audit import track_state
+        from gonghui.partners import tracing
         from gonghui.people.deletion import register_anonymiser
         from gonghui.people.my_data import register_export
 
-        from . import my_data
+        from . import my_data, partner_links
         from .models import Application, Beneficiary, Campaign, HardshipFile, Objection, Payment
 
         track_state(Application, "state")
@@ -36,3 +37,4 @@ class AssistanceConfig(AppConfig):
             "aid_payments", _("帮扶款发放"), my_data.payment_rows, my_data.PAYMENT_LABELS
         )
         register_anonymiser(my_data.anonymise)
+        tracing.register(partner_links.TARGET)  # contributions traced into campaigns (D24)

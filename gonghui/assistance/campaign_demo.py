@@ -8,12 +8,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from gonghui.orgs.models import DISTRICT_TYPES, Org
+from gonghui.partners import selectors as partner_selectors
 
 from . import campaign_selectors as sel
 from .campaigns import DuplicateBeneficiary, _existing, _insert
 from .models import (
     BudgetLine,
     Campaign,
+    CampaignContribution,
     CampaignKind,
     CampaignStatus,
     Category,
@@ -87,8 +89,6 @@ def _fill_lists(campaign: Campaign) -> int:
 @transaction.atomic
 def load_campaigns() -> int:
     """Returns how many campaigns were new."""
-    from gonghui.partners.models import Contribution
-
     year = timezone.localdate().year
     made = 0
     _c, created = _campaign(
@@ -126,7 +126,7 @@ def load_campaigns() -> int:
     )
     made += created
     for campaign, label in ((warmth, "送温暖"), (schooling_now, "金秋助学")):
-        Contribution.objects.filter(
-            campaign__isnull=True, campaign_ref=f"{year}-{label}-BJ"
-        ).update(campaign=campaign)
+        gifts = partner_selectors.contributions_with_ref(f"{year}-{label}-BJ")
+        for contribution in gifts.filter(campaign_link__isnull=True):
+            CampaignContribution.objects.create(contribution=contribution, campaign=campaign)
     return made

@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from gonghui.orgs.models import Org
+from gonghui.partners import selectors as partner_selectors
 from gonghui.people.models import Worker
 from gonghui.people.scope import Scope, scope_for
 
@@ -24,6 +25,7 @@ from .models import (
     Beneficiary,
     BeneficiaryStatus,
     Campaign,
+    CampaignContribution,
     EnterpriseVisit,
     FileStatus,
     GoodsDelivery,
@@ -270,22 +272,15 @@ def reconciliation(user, campaign: Campaign) -> dict:
 
     Budget and contributions are campaign-level figures; approved/paid cover the
     beneficiaries in the user's scope (the whole campaign for the organiser's officers)."""
-    from gonghui.partners.models import Contribution, Kind
-
     lines = list(campaign.budget_lines.select_related("partner"))
     budget = {s: ZERO for s in Source.values}
     for line in lines:
         budget[line.source] += line.amount
-    contributions = Contribution.objects.filter(campaign=campaign)
-    received = contributions.aggregate(
-        money=_sum("amount", Q(kind=Kind.MONEY)), goods=_sum("amount", ~Q(kind=Kind.MONEY))
+    # the partner contributions traced into this campaign (our CampaignContribution rows)
+    received = partner_selectors.received(
+        CampaignContribution.objects.filter(campaign=campaign).values("contribution")
     )
-    by_partner = {
-        r["partner"]: r
-        for r in contributions.values("partner", "partner__name")
-        .annotate(money=_sum("amount", Q(kind=Kind.MONEY)))
-        .order_by("partner")
-    }
+    by_partner = received["by_partner"]
     partner_lines = []
     for line in lines:
         if line.source == Source.PARTNER_DONATION:
@@ -300,9 +295,7 @@ def reconciliation(user, campaign: Campaign) -> dict:
                 }
             )
     for r in by_partner.values():  # contributions without a budget line of their own
-        partner_lines.append(
-            {"partner": r["partner__name"], "budget": ZERO, "received": r["money"]}
-        )
+        partner_lines.append({"partner": r["name"], "budget": ZERO, "received": r["money"]})
 
     bens = visible_beneficiaries(user, campaign)
     approved = bens.filter(status=BeneficiaryStatus.APPROVED).aggregate(

@@ -16,7 +16,7 @@ from gonghui.core.api import ApiError, paginate, staff_user
 from gonghui.core.bounds import Id, Year
 from gonghui.people.scope import scope_for
 
-from . import selectors, services
+from . import selectors, services, tracing
 from .models import Agreement, Contribution, Partner, Pledge
 
 router = Router(tags=["partners"])
@@ -127,7 +127,10 @@ def pledge_out(p: Pledge) -> dict:
     }
 
 
-def contribution_out(c: Contribution) -> dict:
+def contribution_out(c: Contribution, links: dict | None = None) -> dict:
+    """``links``: {target key: Link} from ``tracing.links_of`` (read here when not given)."""
+    if links is None:
+        links = tracing.links_of([c.pk]).get(c.pk, {})
     return {
         "id": c.pk,
         "partner": c.partner_id,
@@ -140,7 +143,7 @@ def contribution_out(c: Contribution) -> dict:
         "contributed_on": c.contributed_on,
         "project": c.project_id,
         "project_title": c.project.title if c.project_id else None,
-        "campaign": c.campaign_id,
+        **{t.key: (links[t.key].pk if t.key in links else None) for t in tracing.targets()},
         "campaign_ref": c.campaign_ref,
     }
 
@@ -219,7 +222,8 @@ def partner_summary(request, partner_id: int):
     for row in summary["by_year_kind"]:
         row["pledged_amount"] = _money(row["pledged_amount"])
         row["given_amount"] = _money(row["given_amount"])
-    for row in (*summary["projects"], *summary["campaigns"], summary["untraced"]):
+    linked = [row for t in tracing.targets() for row in summary[t.summary_key]]
+    for row in (*summary["projects"], *summary["campaigns"], *linked, summary["untraced"]):
         row["amount"] = _money(row["amount"])
     summary["pledged_amount"] = _money(summary["pledged_amount"])
     summary["given_amount"] = _money(summary["given_amount"])
@@ -297,8 +301,9 @@ def pledge_patch(request, pledge_id: int, payload: PledgeIn):
 
 @router.get("/{partner_id}/contributions", response={200: list[dict], 403: ErrorOut, 404: ErrorOut})
 def contribution_list(request, partner_id: int):
-    partner = _partner(request, partner_id)
-    return [contribution_out(c) for c in partner.contributions.select_related("project")]
+    rows = list(_partner(request, partner_id).contributions.select_related("project"))
+    links = tracing.links_of([c.pk for c in rows])
+    return [contribution_out(c, links.get(c.pk, {})) for c in rows]
 
 
 @router.post("/{partner_id}/contributions", response=C)

@@ -1,6 +1,7 @@
 """Demo partners of 关爱职工伙伴计划: five Beijing partners with agreements, pledges and
 contributions, some traced to the demo service projects (by title, when loaded) and to
-campaign codes. Idempotent: a partner whose credit code exists is skipped."""
+campaign codes (which the campaign demo links to its campaigns). Idempotent: a partner whose
+credit code exists is skipped."""
 
 import datetime
 from decimal import Decimal
@@ -10,7 +11,7 @@ from django.utils import timezone
 from stdnum.cn import uscc
 
 from gonghui.orgs.models import Org
-from gonghui.services.models import Project
+from gonghui.services import selectors as service_selectors
 
 from .models import Agreement, Contribution, Partner, Pledge
 
@@ -104,7 +105,7 @@ def load_partners() -> int:
                 unit=unit,
                 description=text,
                 contributed_on=day,
-                project=Project.objects.filter(title=title).first() if title else None,
+                project=service_selectors.project_titled(title) if title else None,
                 campaign_ref=campaign.format(year=today.year),
                 created_by=admin,
             )

@@ -1,10 +1,10 @@
 """关爱职工伙伴计划: partners, their agreements, pledges and the contributions that fulfil them.
 
 A partner is managed by the union org that signed it (``union_org``): scope follows that org.
-Every contribution can be traced into a service project (``project``) and/or an aid campaign
-(``campaign``, a FK to ``assistance.Campaign``; the older free-text ``campaign_ref`` such as
-``2026-送温暖-BJ`` is kept). Money contributions with a campaign count toward that campaign's
-partner-donation budget in its reconciliation.
+Every contribution can be traced into a service project (``project``) and/or an aid campaign;
+the campaign link is a row of ``assistance`` (``CampaignContribution``), which comes after
+``partners`` in the dependency order and tells partners about it through ``tracing`` (D24).
+The older free-text ``campaign_ref`` such as ``2026-送温暖-BJ`` is kept.
 """
 
 from django.conf import settings
@@ -115,7 +115,8 @@ class Pledge(models.Model):
 
 
 class Contribution(models.Model):
-    """What a partner actually gave, valued in yuan, traced to a project and/or campaign."""
+    """What a partner actually gave, valued in yuan, traced to a project and/or a place that
+    a later app registers (an aid campaign, see ``tracing``)."""
 
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="contributions")
     pledge = models.ForeignKey(
@@ -143,14 +144,6 @@ class Contribution(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-    )
-    campaign = models.ForeignKey(
-        "assistance.Campaign",
-        verbose_name=_("帮扶活动"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="contributions",
     )
     # The code used before campaigns existed (kept for old rows and free-text tracing).
     campaign_ref = models.CharField(

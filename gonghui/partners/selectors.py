@@ -19,14 +19,15 @@ from django.db.models.functions import Coalesce, ExtractYear
 
 from gonghui.people.scope import scope_for
 
+from . import tracing
 from .models import Contribution, Kind, Partner, PartnerStatus, PartnerType, Pledge
 
 ZERO = Decimal("0.00")
 _MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
-def _sum(field: str, **filter_kwargs):
-    flt = Q(**filter_kwargs) if filter_kwargs else None
+def _sum(field: str, q: Q | None = None, **filter_kwargs):
+    flt = q if q is not None else Q(**filter_kwargs) if filter_kwargs else None
     return Coalesce(Sum(field, filter=flt), Value(ZERO), output_field=_MONEY)
 
 
@@ -82,6 +83,28 @@ def pledges_with_fulfilment(partner: Partner) -> list[Pledge]:
     return pledges
 
 
+def _linked_rows(contributions: QuerySet[Contribution]) -> tuple[dict, set[int]]:
+    """Per registered target (aid campaigns: ``linked_campaigns``), the places the
+    contributions went with their value and count; and the ids of the traced contributions."""
+    amounts = dict(contributions.values_list("pk", "amount"))
+    out, traced = {}, set()
+    for target in tracing.targets():
+        rows: dict[int, dict] = {}
+        links = target.linked(contributions.values("pk"))
+        for contribution_id, link in links.items():
+            row = rows.setdefault(
+                link.pk,
+                {"id": link.pk, "title": link.title, **dict(link.extra), "amount": ZERO,
+                 "contributions": 0, "_sort": link.sort},
+            )  # fmt: skip
+            row["amount"] += amounts.get(contribution_id) or ZERO
+            row["contributions"] += 1
+            traced.add(contribution_id)
+        ordered = sorted(rows.values(), key=lambda r: r.pop("_sort"))
+        out[target.summary_key] = ordered
+    return out, traced
+
+
 def partner_summary(partner: Partner) -> dict:
     """Pledged vs given per kind and year; contributions traced to projects and campaigns."""
     pledged = {
@@ -131,22 +154,12 @@ def partner_summary(partner: Partner) -> dict:
         .annotate(amount=_sum("amount"), n=Count("id"))
         .order_by("campaign_ref")
     ]
-    linked_campaigns = [
-        {
-            "id": r["campaign"],
-            "title": r["campaign__title"],
-            "year": r["campaign__year"],
-            "amount": r["amount"],
-            "contributions": r["n"],
-        }
-        for r in contributions.filter(campaign__isnull=False)
-        .values("campaign", "campaign__title", "campaign__year")
-        .annotate(amount=_sum("amount"), n=Count("id"))
-        .order_by("-campaign__year", "campaign")
-    ]
-    untraced = contributions.filter(
-        project__isnull=True, campaign_ref="", campaign__isnull=True
-    ).aggregate(amount=_sum("amount"), n=Count("id"))
+    linked, traced = _linked_rows(contributions)
+    untraced = (
+        contributions.filter(project__isnull=True, campaign_ref="")
+        .exclude(pk__in=traced)
+        .aggregate(amount=_sum("amount"), n=Count("id"))
+    )
     totals = contributions.aggregate(
         given=_sum("amount"), n=Count("id"), **{k: _sum("amount", kind=k) for k in Kind.values}
     )
@@ -161,9 +174,34 @@ def partner_summary(partner: Partner) -> dict:
         "by_year_kind": rows,
         "projects": projects,
         "campaigns": campaigns,
-        "linked_campaigns": linked_campaigns,
+        **linked,
         "untraced": {"amount": untraced["amount"], "contributions": untraced["n"]},
     }
+
+
+# --- for later apps (aid campaigns count the contributions linked to them) --------------------
+
+
+def received(contribution_ids) -> dict:
+    """What the given contributions brought, in yuan: ``money`` (money contributions),
+    ``goods`` (the value of goods and services) and ``by_partner`` {partner id: {"name",
+    "money"}} in partner order, partners with only goods included (money 0)."""
+    contributions = Contribution.objects.filter(pk__in=contribution_ids)
+    totals = contributions.aggregate(
+        money=_sum("amount", kind=Kind.MONEY), goods=_sum("amount", ~Q(kind=Kind.MONEY))
+    )
+    by_partner = {
+        r["partner"]: {"name": r["partner__name"], "money": r["money"]}
+        for r in contributions.values("partner", "partner__name")
+        .annotate(money=_sum("amount", kind=Kind.MONEY))
+        .order_by("partner")
+    }
+    return {"money": totals["money"], "goods": totals["goods"], "by_partner": by_partner}
+
+
+def contributions_with_ref(ref: str) -> QuerySet[Contribution]:
+    """Contributions recorded with this old free-text campaign code (e.g. 2026-送温暖-BJ)."""
+    return Contribution.objects.filter(campaign_ref=ref)
 
 
 # --- public -----------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,8 +21,9 @@ from gonghui.core.validators import (
 )
 from gonghui.orgs.selectors import get_by_code
 from gonghui.people.scope import scope_for
-from gonghui.services.models import Project, ProjectStatus
+from gonghui.services import selectors as service_selectors
 
+from . import tracing
 from .models import Agreement, Contribution, Kind, Partner, PartnerStatus, PartnerType, Pledge
 
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
@@ -267,21 +267,7 @@ def update_pledge(*, user, pledge: Pledge, data: dict) -> Pledge:
 
 def traceable_projects(user):
     """Projects a contribution may be traced to: published ones, and any the user can see."""
-    return Project.objects.filter(
-        Q(status=ProjectStatus.PUBLISHED) | scope_for(user, "services.view").q("organiser")
-    )
-
-
-def traceable_campaigns(user):
-    """Aid campaigns a contribution may be traced to: those organised inside, or above, the
-    user's partner-management or campaign-view scope."""
-    from gonghui.assistance.campaign_selectors import campaigns_q
-    from gonghui.assistance.models import Campaign
-
-    return Campaign.objects.filter(
-        campaigns_q(scope_for(user, "partners.manage"))
-        | campaigns_q(scope_for(user, "campaigns.view"))
-    )
+    return service_selectors.published_or_visible(user)
 
 
 def clean_contribution(
@@ -314,13 +300,14 @@ def clean_contribution(
             out["project"] = project
     if _given(data, "campaign_ref", partial):
         out["campaign_ref"] = _text(data, "campaign_ref", errors, max_length=50)
-    if _given(data, "campaign", partial):
-        out["campaign"] = None
-        if data.get("campaign") not in (None, ""):
-            campaign = traceable_campaigns(user).filter(pk=_int(data["campaign"])).first()
-            if campaign is None:
-                errors.add("campaign", _("帮扶活动不存在或不在您的管辖范围内"))
-            out["campaign"] = campaign
+    for target in tracing.targets():  # aid campaigns, registered by assistance
+        if _given(data, target.key, partial):
+            out[target.key] = None
+            if data.get(target.key) not in (None, ""):
+                place = target.resolve(user, _int(data[target.key]))
+                if place is None:
+                    errors.add(target.key, target.error)
+                out[target.key] = place
     merged = _amounts(data, partial, instance, errors, out)
     pledge = out["pledge"] if "pledge" in out else getattr(instance, "pledge", None)
     if pledge is not None and merged["kind"] and pledge.kind != merged["kind"]:
@@ -338,17 +325,31 @@ def _int(value) -> int:
         return 0
 
 
+def _split_targets(values: dict) -> dict:
+    """Take the registered targets' places out of ``values`` (they are saved by their app)."""
+    return {t.key: values.pop(t.key) for t in tracing.targets() if t.key in values}
+
+
+@transaction.atomic
 def add_contribution(*, user, partner: Partner, data: dict) -> Contribution:
     require_manage(user, partner)
     values = clean_contribution(data, user=user, partner=partner)
-    return Contribution.objects.create(partner=partner, created_by=user, **values)
+    places = _split_targets(values)
+    contribution = Contribution.objects.create(partner=partner, created_by=user, **values)
+    for key, place in places.items():
+        tracing.get(key).save(contribution, place)
+    return contribution
 
 
+@transaction.atomic
 def update_contribution(*, user, contribution: Contribution, data: dict) -> Contribution:
     partner = contribution.partner
     require_manage(user, partner)
     values = clean_contribution(data, user=user, partner=partner, instance=contribution)
+    places = _split_targets(values)
     for field, value in values.items():
         setattr(contribution, field, value)
     contribution.save()
+    for key, place in places.items():
+        tracing.get(key).save(contribution, place)
     return contribution

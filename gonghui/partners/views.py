@@ -26,7 +26,7 @@ from gonghui.orgs.forms import OrgField, bind_orgs
 from gonghui.people.decorators import staff_required
 from gonghui.people.scope import require_scope, scope_for
 
-from . import excel, selectors, services
+from . import excel, selectors, services, tracing
 from .models import Agreement, Kind, Partner, PartnerStatus, PartnerType
 
 PAGE_SIZE = 20
@@ -230,15 +230,27 @@ def partner_edit(request, partner_id: int):
 @staff_required
 def partner_detail(request, partner_id: int):
     partner = visible_partner_or_404(request.user, partner_id)
+    summary = selectors.partner_summary(partner)
     context = {
         "partner": partner,
         "can_manage": services.can_manage(request.user, partner),
         "agreements": partner.agreements.all(),
         "pledges": selectors.pledges_with_fulfilment(partner),
-        "contributions": partner.contributions.select_related("project", "pledge")[:500],
-        "summary": selectors.partner_summary(partner),
+        "contributions": _with_links(partner.contributions.select_related("project", "pledge")),
+        "summary": summary,
+        "linked": [(t.label, summary[t.summary_key]) for t in tracing.targets()],
     }
     return render(request, "console/partners/detail.html", context)
+
+
+def _with_links(contributions) -> list:
+    """The newest 500 contributions, each with ``places``: the titles of where it went in the
+    registered targets (an aid campaign)."""
+    rows = list(contributions[:500])
+    links = tracing.links_of([c.pk for c in rows])
+    for c in rows:
+        c.places = [link.title for link in links.get(c.pk, {}).values()]
+    return rows
 
 
 @staff_required
@@ -299,7 +311,7 @@ class ContributionForm(_AmountForm):
         label=gettext_lazy("帮扶活动编号"),
         max_length=50,
         required=False,
-        help_text=gettext_lazy("如 2026-送温暖-BJ（帮扶活动模块上线后改为选择）"),
+        help_text=gettext_lazy("旧的活动编号，如 2026-送温暖-BJ；请优先从上方选择帮扶活动"),
     )
     field_order = ["kind", "pledge", "amount", "quantity", "unit", "description"]
 
@@ -311,6 +323,14 @@ class ContributionForm(_AmountForm):
         ]
         projects = services.traceable_projects(user).order_by("-starts_on", "-id")[:300]
         self.fields["project"].choices = [("", "—"), *((p.pk, p.title) for p in projects)]
+        for target in tracing.targets():  # aid campaigns (registered by assistance)
+            self.fields[target.key] = forms.ChoiceField(
+                label=target.label,
+                required=False,
+                choices=[("", "—"), *target.choices(user)],
+            )
+        self.order_fields([*self.field_order, "contributed_on", "project",
+                           *(t.key for t in tracing.targets()), "campaign_ref"])  # fmt: skip
 
 
 ADD_FORMS = {

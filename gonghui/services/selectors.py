@@ -10,7 +10,15 @@ from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import subtree_q
 from gonghui.people.scope import scope_for
 
-from .models import Attendance, Enrollment, EnrollmentStatus, Project, Session, WalkIn
+from .models import (
+    Attendance,
+    Enrollment,
+    EnrollmentStatus,
+    Project,
+    ProjectStatus,
+    Session,
+    WalkIn,
+)
 
 
 def visible_projects(user) -> QuerySet[Project]:
@@ -22,6 +30,18 @@ def visible_projects(user) -> QuerySet[Project]:
     if view.everything or review.everything:
         return qs
     return qs.filter(view.q("organiser") | _reviewable(review)).distinct()
+
+
+def published_or_visible(user) -> QuerySet[Project]:
+    """Published projects, and any the user may see (what a partner's gift may be traced to)."""
+    return Project.objects.filter(
+        Q(status=ProjectStatus.PUBLISHED) | scope_for(user, "services.view").q("organiser")
+    )
+
+
+def project_titled(title: str) -> Project | None:
+    """The latest project with this exact title (the demo data finds projects by title)."""
+    return Project.objects.filter(title=title).first()
 
 
 def _reviewable(review) -> Q:

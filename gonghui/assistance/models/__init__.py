@@ -30,6 +30,7 @@ from .campaigns import (
     Standard,
     mask_account,
 )
+from .contributions import CampaignContribution
 from .files import (
     LIVE_STATUSES,
     Category,
@@ -52,6 +53,7 @@ __all__ = [
     "BeneficiaryStatus",
     "BudgetLine",
     "Campaign",
+    "CampaignContribution",
     "CampaignKind",
     "CampaignStatus",
     "Category",

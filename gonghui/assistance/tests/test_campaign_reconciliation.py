@@ -7,6 +7,7 @@ import pytest
 
 from gonghui.assistance import bank_import, campaigns
 from gonghui.assistance import campaign_selectors as sel
+from gonghui.assistance.models import CampaignContribution
 from gonghui.partners.tests.factories import credit_code, make_contribution, make_partner
 from gonghui.people.tests.factories import make_worker
 
@@ -26,6 +27,13 @@ pytestmark = pytest.mark.django_db
 D = Decimal
 
 
+def given(campaign, partner, **fields):
+    """A partner contribution traced into the campaign (the link is assistance's row)."""
+    contribution = make_contribution(partner, **fields)
+    CampaignContribution.objects.create(contribution=contribution, campaign=campaign)
+    return contribution
+
+
 @pytest.fixture
 def known(orgs):
     hd_aid = aid_officer(orgs["BJ-HD"], "hd_aid")
@@ -42,9 +50,9 @@ def known(orgs):
             {"source": "partner_donation", "amount": "5000", "partner_id": p1.pk},
         ],
     )
-    make_contribution(p1, amount="3000", campaign=c)
-    make_contribution(p2, amount="1000", campaign=c)
-    make_contribution(p1, kind="goods", amount="500", quantity="10", unit="箱", campaign=c)
+    given(c, p1, amount="3000")
+    given(c, p2, amount="1000")
+    given(c, p1, kind="goods", amount="500", quantity="10", unit="箱")
     make_contribution(p2, amount="9999")  # not for this campaign
     opened(c, hd_aid)
     campaigns.generate_list(user=hd_aid, campaign_id=c.pk, org_code="BJ-HD")
