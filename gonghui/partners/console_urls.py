@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import item_views, views
 
 app_name = "console-partners"
 urlpatterns: list = [
@@ -11,8 +11,9 @@ urlpatterns: list = [
     path("new/", views.partner_create, name="create"),
     path("<int:partner_id>/", views.partner_detail, name="detail"),
     path("<int:partner_id>/edit/", views.partner_edit, name="edit"),
-    path(
-        "<int:partner_id>/<str:what>/new/", views.add_item, name="add"
-    ),  # agreement / pledge / contribution
+    # what: agreement / pledge / contribution
+    path("<int:partner_id>/<str:what>/new/", item_views.add_item, name="add"),
+    path("items/<str:what>/<int:item_id>/edit/", item_views.edit_item, name="item-edit"),
+    path("items/<str:what>/<int:item_id>/delete/", item_views.delete_item, name="item-delete"),
     path("agreements/<int:agreement_id>/file/", views.agreement_file, name="agreement-file"),
 ]

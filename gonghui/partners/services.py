@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.core import audit
 from gonghui.core.validators import (
     FieldErrors,
     clean_date,
@@ -176,23 +177,49 @@ def clean_agreement(data: dict, *, instance: Agreement | None = None) -> dict:
     return out
 
 
+def _store(agreement: Agreement, file) -> None:
+    agreement.file_name = (file.name or "")[-200:]
+    agreement.file.save("agreement", file, save=False)  # stored under a random name
+
+
+def _remove_file_on_commit(field) -> None:
+    """Delete a stored file once the row change is committed (a rollback keeps it)."""
+    name, storage = field.name, field.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
 def add_agreement(*, user, partner: Partner, data: dict, file=None) -> Agreement:
     """``file`` is an upload already checked by the caller (PDF or image)."""
     require_manage(user, partner)
     agreement = Agreement(partner=partner, **clean_agreement(data))
     if file is not None:
-        agreement.file_name = (file.name or "")[-200:]
-        agreement.file.save("agreement", file, save=False)  # stored under a random name
+        _store(agreement, file)
     agreement.save()
     return agreement
 
 
-def update_agreement(*, user, agreement: Agreement, data: dict) -> Agreement:
+@transaction.atomic
+def update_agreement(*, user, agreement: Agreement, data: dict, file=None) -> Agreement:
+    """``file``, when given (checked by the caller), replaces the stored copy."""
     require_manage(user, agreement.partner)
     for field, value in clean_agreement(data, instance=agreement).items():
         setattr(agreement, field, value)
+    if file is not None:
+        _remove_file_on_commit(agreement.file)
+        _store(agreement, file)
     agreement.save()
     return agreement
+
+
+@transaction.atomic
+def delete_agreement(*, user, agreement: Agreement) -> None:
+    """Remove the agreement and its stored file (audited: who, which, its title)."""
+    require_manage(user, agreement.partner)
+    audit.record(actor=user, action="partners.delete_agreement", obj=agreement,
+                 reason=agreement.title)  # fmt: skip
+    _remove_file_on_commit(agreement.file)
+    agreement.delete()
 
 
 # --- pledges ----------------------------------------------------------------------------------
@@ -262,6 +289,19 @@ def update_pledge(*, user, pledge: Pledge, data: dict) -> Pledge:
     return pledge
 
 
+@transaction.atomic
+def delete_pledge(*, user, pledge: Pledge) -> None:
+    """Refused while contributions fulfil it: they would silently lose their pledge."""
+    require_manage(user, pledge.partner)
+    count = pledge.contributions.count()
+    if count:
+        raise ValidationError(
+            _("有%d笔捐赠记录对应该承诺，请先修改这些记录的“对应承诺”后再删除") % count
+        )
+    audit.record(actor=user, action="partners.delete_pledge", obj=pledge, reason=str(pledge))
+    pledge.delete()
+
+
 # --- contributions ----------------------------------------------------------------------------
 
 
@@ -291,7 +331,11 @@ def clean_contribution(
             if pledge is None:
                 errors.add("pledge", _("该伙伴单位没有这项承诺"))
             out["pledge"] = pledge
-    if _given(data, "project", partial):
+    # An unchanged project or place is kept even if the user could not pick it now (a project
+    # taken offline, another union's campaign), so editing other fields never drops it.
+    if _given(data, "project", partial) and not _same(
+        data, "project", instance and instance.project_id
+    ):
         out["project"] = None
         if data.get("project") not in (None, ""):
             project = traceable_projects(user).filter(pk=_int(data["project"])).first()
@@ -301,7 +345,10 @@ def clean_contribution(
     if _given(data, "campaign_ref", partial):
         out["campaign_ref"] = _text(data, "campaign_ref", errors, max_length=50)
     for target in tracing.targets():  # aid campaigns, registered by assistance
-        if _given(data, target.key, partial):
+        current = target.linked([instance.pk]).get(instance.pk) if instance else None
+        if _given(data, target.key, partial) and not _same(
+            data, target.key, current and current.pk
+        ):
             out[target.key] = None
             if data.get(target.key) not in (None, ""):
                 place = target.resolve(user, _int(data[target.key]))
@@ -316,6 +363,10 @@ def clean_contribution(
         errors.add("amount", _("请填写金额/折合价值或数量"))
     errors.raise_if_any()
     return out
+
+
+def _same(data, field, current_id) -> bool:
+    return current_id is not None and _int(data.get(field) or 0) == current_id
 
 
 def _int(value) -> int:
@@ -353,3 +404,14 @@ def update_contribution(*, user, contribution: Contribution, data: dict) -> Cont
     for key, place in places.items():
         tracing.get(key).save(contribution, place)
     return contribution
+
+
+@transaction.atomic
+def delete_contribution(*, user, contribution: Contribution) -> None:
+    """Remove the record; its links (an aid campaign) go with it, so the campaign's received
+    money drops by it (audited with date, kind and value)."""
+    require_manage(user, contribution.partner)
+    c = contribution
+    audit.record(actor=user, action="partners.delete_contribution", obj=c,
+                 reason=f"{c.contributed_on} {c.get_kind_display()} {c.amount}")  # fmt: skip
+    contribution.delete()

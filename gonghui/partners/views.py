@@ -1,7 +1,7 @@
 """Console pages for 关爱职工伙伴计划 at /console/partners/: the scoped partner list with
-filters and Excel export, the partner form, the partner page (agreements, pledges with
-fulfilment, contributions, summary) and the add forms for agreements, pledges and
-contributions.
+filters and Excel export, the partner form and the partner page (agreements, pledges with
+fulfilment, contributions, summary). The forms for agreements, pledges and contributions are
+in ``item_views``.
 
 Views stay thin: writes go through ``services`` (which checks scope again); a
 ``ValidationError`` becomes a form error (400), ``PermissionDenied`` a 403; a partner outside
@@ -17,17 +17,17 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from gonghui.core.files import IMAGES_AND_PDF, check_upload, file_response
+from gonghui.core.files import file_response
 from gonghui.core.validators import errors_to_form
 from gonghui.orgs.forms import OrgField, bind_orgs
 from gonghui.people.decorators import staff_required
 from gonghui.people.scope import require_scope, scope_for
 
 from . import excel, selectors, services, tracing
-from .models import Agreement, Kind, Partner, PartnerStatus, PartnerType
+from .models import Agreement, Partner, PartnerStatus, PartnerType
 
 PAGE_SIZE = 20
 FILE_MAX_BYTES = 10_000_000  # 10 MB (decimal, as phones show sizes)
@@ -260,117 +260,3 @@ def agreement_file(request, agreement_id: int):
         raise Http404
     visible_partner_or_404(request.user, agreement.partner_id)
     return file_response(agreement.file, filename=agreement.file_name or agreement.title)
-
-
-# --- add forms --------------------------------------------------------------------------------
-
-
-class AgreementForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("协议名称"), max_length=100, required=False)
-    signed_on = _date_input(gettext_lazy("签订日期"), required=False)
-    valid_until = _date_input(gettext_lazy("有效期至"), required=False)
-    file = forms.FileField(
-        label=gettext_lazy("协议文件"),
-        required=False,
-        help_text=gettext_lazy("PDF、JPEG或PNG，不超过10MB（可选）"),
-    )
-
-
-class _AmountForm(forms.Form):
-    amount = forms.CharField(
-        label=gettext_lazy("金额/折合价值（元）"), max_length=20, required=False
-    )
-    quantity = forms.CharField(label=gettext_lazy("数量"), max_length=20, required=False)
-    unit = forms.CharField(
-        label=pgettext_lazy("measure", "单位"),
-        max_length=20,
-        required=False,
-        help_text=gettext_lazy("如 人次、箱、份"),
-    )
-
-
-class PledgeForm(_AmountForm):
-    kind = forms.ChoiceField(label=gettext_lazy("类别"), choices=Kind.choices)
-    description = forms.CharField(
-        label=gettext_lazy("内容"),
-        max_length=200,
-        required=False,
-        help_text=gettext_lazy("如 为快递员提供免费体检"),
-    )
-    year = forms.CharField(label=gettext_lazy("年度"), max_length=4, required=False)
-    field_order = ["kind", "description", "amount", "quantity", "unit", "year"]
-
-
-class ContributionForm(_AmountForm):
-    kind = forms.ChoiceField(label=gettext_lazy("类别"), choices=Kind.choices)
-    pledge = forms.ChoiceField(label=gettext_lazy("对应承诺"), required=False)
-    description = forms.CharField(label=gettext_lazy("说明"), max_length=200, required=False)
-    contributed_on = _date_input(gettext_lazy("日期"), required=False)
-    project = forms.ChoiceField(label=gettext_lazy("服务项目"), required=False)
-    campaign_ref = forms.CharField(
-        label=gettext_lazy("帮扶活动编号"),
-        max_length=50,
-        required=False,
-        help_text=gettext_lazy("旧的活动编号，如 2026-送温暖-BJ；请优先从上方选择帮扶活动"),
-    )
-    field_order = ["kind", "pledge", "amount", "quantity", "unit", "description"]
-
-    def __init__(self, *args, partner, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["pledge"].choices = [
-            ("", "—"),
-            *((p.pk, str(p)) for p in partner.pledges.all()),
-        ]
-        projects = services.traceable_projects(user).order_by("-starts_on", "-id")[:300]
-        self.fields["project"].choices = [("", "—"), *((p.pk, p.title) for p in projects)]
-        for target in tracing.targets():  # aid campaigns (registered by assistance)
-            self.fields[target.key] = forms.ChoiceField(
-                label=target.label,
-                required=False,
-                choices=[("", "—"), *target.choices(user)],
-            )
-        self.order_fields([*self.field_order, "contributed_on", "project",
-                           *(t.key for t in tracing.targets()), "campaign_ref"])  # fmt: skip
-
-
-ADD_FORMS = {
-    "agreement": (AgreementForm, services.add_agreement, gettext_lazy("添加合作协议")),
-    "pledge": (PledgeForm, services.add_pledge, gettext_lazy("添加认捐承诺")),
-    "contribution": (ContributionForm, services.add_contribution, gettext_lazy("登记捐赠")),
-}
-
-
-@staff_required
-@require_http_methods(["GET", "POST"])
-def add_item(request, partner_id: int, what: str):
-    """One page for the three add forms (agreement with an optional file, pledge, contribution)."""
-    if what not in ADD_FORMS:
-        raise Http404
-    partner = visible_partner_or_404(request.user, partner_id)
-    if not services.can_manage(request.user, partner):
-        raise PermissionDenied
-    form_class, add, title = ADD_FORMS[what]
-    extra = {"partner": partner, "user": request.user} if what == "contribution" else {}
-    initial = {"year": timezone.localdate().year, "contributed_on": timezone.localdate()}
-    form = form_class(request.POST or None, request.FILES or None, initial=initial, **extra)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            kwargs = {}
-            try:
-                if what == "agreement":
-                    upload = data.pop("file", None)
-                    if upload is not None:
-                        check_upload(upload, allowed=IMAGES_AND_PDF, max_bytes=FILE_MAX_BYTES)
-                    kwargs["file"] = upload
-                add(user=request.user, partner=partner, data=data, **kwargs)
-            except ValidationError as exc:
-                errors = exc.message_dict if hasattr(exc, "error_dict") else {"file": exc.messages}
-                errors_to_form(form, errors)
-            else:
-                messages.success(request, _("已保存"))
-                return redirect("console-partners:detail", partner_id=partner.pk)
-    context = {"form": form, "partner": partner, "title": title, "what": what}
-    return render(request, "console/partners/item_form.html", context, status=status)
