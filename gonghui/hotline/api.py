@@ -8,17 +8,11 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from gonghui.core.api import (
-    ApiError,
-    ConsoleSessionAuth,
-    TokenAuth,
-    paginate,
-    refuse_personal_query,
-    staff_user,
-)
+from gonghui.core.api import ApiError, paginate, refuse_personal_query, staff_user
 from gonghui.core.bounds import Id, IsoDate, IsoDateTime
 from gonghui.core.validators import normalize_phone
 from gonghui.people import auth as people_auth
+from gonghui.people.api_auth import ConsoleSessionAuth, TokenAuth
 
 from . import attachments, metrics, rating, selectors, services
 from .models import Appeal, Category

@@ -38,17 +38,6 @@ KIND_LABELS = {
 }
 
 
-def left_text(delta) -> str:
-    """ "剩余 2天3小时" / "超期 1天4小时" / "—"."""
-    if delta is None:
-        return "—"
-    seconds = int(delta.total_seconds())
-    days, rest = divmod(abs(seconds), 86400)
-    hours = rest // 3600
-    text = _("%(d)d天%(h)d小时") % {"d": days, "h": hours} if days else _("%d小时") % hours
-    return (_("剩余 %s") if seconds >= 0 else _("超期 %s")) % text
-
-
 def _cells(rows):
     for r in rows:
         r.cells = [(k, r.counts[k]) for k in excel.COLUMNS]
@@ -72,9 +61,7 @@ def home(request):
         "now": now,
     }
     if social:
-        context.update(selectors.caseload(user, now=now))
-        for appeal in context["appeals"]:
-            appeal.left_text = left_text(appeal.time_left)
+        context.update(selectors.caseload(user, now=now))  # each appeal's time_left and late
     return render(request, "console/socialwork/home.html", context)
 
 
@@ -118,7 +105,9 @@ def items(request):
     lists = selectors.items(request.user, root, kind, person=person, org=org)
     now = timezone.now()
     for appeal in lists.get("appeals", []) + lists.get("appeals_overdue", []):
-        appeal.left_text = left_text(selectors.hotline.remaining(appeal, now))
+        # shown as the hotline shows it: 剩余 2天3小时 / 已超期 1天 (the time_left filter)
+        appeal.time_left = selectors.hotline.remaining(appeal, now)
+        appeal.late = appeal.is_overdue(now)
     return render(
         request,
         "console/socialwork/items.html",

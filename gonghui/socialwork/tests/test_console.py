@@ -31,7 +31,9 @@ def test_caseload_page_groups_my_items_with_links(client, w):
     a1, a2, _a3 = w["appeals"]
     assert f'/console/hotline/{a2.pk}/">{a2.number}' in html
     assert f'/console/hotline/{a1.pk}/">{a1.number}' in html
-    assert "已超期" in html and "剩余" in html
+    # time left reads as on the hotline's pages (core.numbers.format_time_left)
+    assert "已超期 1天<" in html and "剩余 " in html
+    assert "超期 1天0小时" not in html and "已超期</span>" not in html
     for f in w["files"][:3]:
         assert f'/console/assistance/{f.pk}/">{f.number}' in html
     assert w["files"][3].number not in html  # 乙's
@@ -60,6 +62,7 @@ def test_workload_page_and_drill_down_are_scoped(client, orgs, w, leader_cy):
     r = client.get(BASE + f"workload/items/?worker={w['jia'].pk}&kind=overdue")
     html = r.content.decode()
     assert w["appeals"][1].number in html and w["appeals"][0].number not in html
+    assert '<td class="error">已超期 1天</td>' in html
     assert w["files"][0].number in html and w["files"][1].number in html
     assert w["files"][2].number not in html
     # per org
