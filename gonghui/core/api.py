@@ -1,4 +1,6 @@
-"""The JSON API: one NinjaAPI, its authentication and its error format.
+"""The JSON API's app-agnostic parts: ``GonghuiAPI`` (its renderer, parser, error handlers and
+the error answers of the OpenAPI schema), ``ApiError``, ``ErrorOut`` and small helpers. The one
+instance, with people's authentication and every app's router, is assembled in ``gonghui/api.py``.
 
 Every error answers ``{"detail": "...", "errors": {"field": ["message"]}}`` with a 4xx.
 """
@@ -23,7 +25,6 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
-from ninja.security import HttpBearer, SessionAuth
 
 from .ratelimit import RateLimited
 
@@ -34,44 +35,6 @@ class ApiError(Exception):
         self.status = status
         self.detail = detail
         self.errors = errors or {}
-
-
-class TokenAuth(HttpBearer):
-    """``Authorization: Bearer <token>`` for staff and workers."""
-
-    def authenticate(self, request, token):
-        from gonghui.people.auth import resolve_token
-
-        api_token = resolve_token(token)
-        if api_token is None:
-            return None
-        if api_token.user_id:
-            request.user = api_token.user
-            request.worker_account = None
-        else:
-            request.worker_account = api_token.worker_account
-        request.api_token = api_token
-        return api_token
-
-
-class ConsoleSessionAuth(SessionAuth):
-    """The console's session (CSRF-checked), for htmx calls from staff pages.
-
-    The CSRF check runs only when the session does log someone in: a request without a logged-in
-    session carries no credentials to forge, so open routes serve plain HTTP clients and
-    protected routes answer 401 instead of a CSRF 403.
-    """
-
-    def __call__(self, request):
-        if not request.user.is_authenticated:
-            return None
-        return super().__call__(request)
-
-    def authenticate(self, request, key):
-        user = super().authenticate(request, key)
-        if user is not None:
-            request.worker_account = None
-        return user
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -147,35 +110,6 @@ def file_download(media_type: str) -> dict:
     return {"responses": {200: {"description": "OK", "content": {media_type: binary}}}}
 
 
-class GonghuiAPI(NinjaAPI):
-    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
-        """The schema with the error answers of ``_error_codes`` declared on every operation,
-        once here rather than on each decorator."""
-        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
-        components = schema.setdefault("components", {}).setdefault("schemas", {})
-        components.setdefault(
-            "ErrorOut", ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
-        )
-        content = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
-        for operations in schema["paths"].values():
-            for operation in operations.values():
-                responses = operation.setdefault("responses", {})
-                for code in sorted(_error_codes(operation) - set(responses)):
-                    responses[code] = {"description": HTTPStatus(code).phrase, "content": content}
-        return schema
-
-
-api = GonghuiAPI(
-    renderer=Utf8JSONRenderer(),
-    parser=StrictJSONParser(),
-    title="Gonghui 工会职工服务平台 API",
-    version="1",
-    urls_namespace="api",
-    docs_url="/docs",
-    openapi_url="/openapi.json",
-    auth=[TokenAuth(), ConsoleSessionAuth()],
-)
-
 _PYDANTIC_MESSAGES = {
     "missing": gettext_noop("此字段为必填项"),
     "string_type": gettext_noop("应为字符串"),
@@ -198,85 +132,109 @@ _PYDANTIC_MESSAGES = {
 }
 
 
-def error_response(request, status: int, detail: str, errors: dict | None = None):
-    return api.create_response(request, {"detail": detail, "errors": errors or {}}, status=status)
-
-
 def _field_name(loc) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "form", "payload")]
     return parts[-1] if parts else "__all__"
 
 
-@api.exception_handler(NinjaValidationError)
-def _validation(request, exc):
-    errors: dict[str, list[str]] = {}
-    for e in exc.errors:
-        known = _PYDANTIC_MESSAGES.get(e.get("type", ""))
-        message = _(known) if known else e.get("msg", _("取值无效"))
-        if e.get("type") in ("enum", "literal_error") and e.get("ctx", {}).get("expected"):
-            message = _("%(message)s，可选：%(expected)s") % {
-                "message": message,
-                "expected": e["ctx"]["expected"],
-            }
-        errors.setdefault(_field_name(e.get("loc", ())), []).append(message)
-    return error_response(request, 400, _("请求参数有误"), errors)
+class GonghuiAPI(NinjaAPI):
+    """A NinjaAPI that answers every error in the one format (``ErrorOut``), speaks UTF-8 JSON
+    both ways and declares the error answers in its OpenAPI schema."""
 
+    def __init__(self, **kwargs):
+        kwargs.setdefault("renderer", Utf8JSONRenderer())
+        kwargs.setdefault("parser", StrictJSONParser())
+        super().__init__(**kwargs)
 
-@api.exception_handler(DjangoValidationError)
-def _django_validation(request, exc):
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return error_response(request, 400, _("请求参数有误"), errors)
+    def set_default_exception_handlers(self) -> None:
+        super().set_default_exception_handlers()
+        handlers = {
+            NinjaValidationError: self._validation,
+            DjangoValidationError: self._django_validation,
+            ApiError: self._api_error,
+            RateLimited: self._rate_limited,
+            AuthenticationError: self._unauthenticated,
+            PermissionDenied: self._forbidden,
+            Http404: self._not_found,
+            RequestDataTooBig: self._too_big,
+            SuspiciousOperation: self._bad_request,
+            BadRequest: self._bad_request,
+            MultiPartParserError: self._bad_request,
+            HttpError: self._http_error,
+        }
+        for exc_class, handler in handlers.items():
+            self.add_exception_handler(exc_class, handler)
 
+    def error_response(self, request, status: int, detail: str, errors: dict | None = None):
+        body = {"detail": detail, "errors": errors or {}}
+        return self.create_response(request, body, status=status)
 
-@api.exception_handler(ApiError)
-def _api_error(request, exc):
-    return error_response(request, exc.status, exc.detail, exc.errors)
+    def _validation(self, request, exc):
+        errors: dict[str, list[str]] = {}
+        for e in exc.errors:
+            known = _PYDANTIC_MESSAGES.get(e.get("type", ""))
+            message = _(known) if known else e.get("msg", _("取值无效"))
+            if e.get("type") in ("enum", "literal_error") and e.get("ctx", {}).get("expected"):
+                message = _("%(message)s，可选：%(expected)s") % {
+                    "message": message,
+                    "expected": e["ctx"]["expected"],
+                }
+            errors.setdefault(_field_name(e.get("loc", ())), []).append(message)
+        return self.error_response(request, 400, _("请求参数有误"), errors)
 
+    def _django_validation(self, request, exc):
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        return self.error_response(request, 400, _("请求参数有误"), errors)
 
-@api.exception_handler(RateLimited)
-def _rate_limited(request, exc):
-    response = error_response(request, 429, exc.detail)
-    response["Retry-After"] = str(exc.retry_after)
-    return response
+    def _api_error(self, request, exc):
+        return self.error_response(request, exc.status, exc.detail, exc.errors)
 
+    def _rate_limited(self, request, exc):
+        response = self.error_response(request, 429, exc.detail)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
 
-@api.exception_handler(AuthenticationError)
-def _unauthenticated(request, exc):
-    return error_response(request, 401, _("未登录或登录已失效"))
+    def _unauthenticated(self, request, exc):
+        return self.error_response(request, 401, _("未登录或登录已失效"))
 
+    def _forbidden(self, request, exc):
+        return self.error_response(request, 403, str(exc) or _("无权进行此操作"))
 
-@api.exception_handler(PermissionDenied)
-def _forbidden(request, exc):
-    return error_response(request, 403, str(exc) or _("无权进行此操作"))
+    def _not_found(self, request, exc):
+        return self.error_response(request, 404, _("未找到"))
 
+    def _too_big(self, request, exc):
+        return self.error_response(request, 413, _("请求体过大"))
 
-@api.exception_handler(Http404)
-def _not_found(request, exc):
-    return error_response(request, 404, _("未找到"))
+    def _bad_request(self, request, exc):
+        return self.error_response(request, 400, _("请求格式有误"))
 
+    def _http_error(self, request, exc):
+        if isinstance(exc.__cause__, ApiError):  # raised by StrictJSONParser
+            return self._api_error(request, exc.__cause__)
+        detail = str(exc)
+        if detail == "CSRF check Failed":
+            return self.error_response(request, 403, _("CSRF 校验失败，请刷新页面后重试"))
+        if detail.startswith("Cannot parse request body"):
+            errors = {"__all__": [detail]}
+            return self.error_response(request, 400, _("请求体不是合法的JSON"), errors)
+        return self.error_response(request, exc.status_code, detail)
 
-@api.exception_handler(RequestDataTooBig)
-def _too_big(request, exc):
-    return error_response(request, 413, _("请求体过大"))
-
-
-@api.exception_handler(SuspiciousOperation)
-@api.exception_handler(BadRequest)
-@api.exception_handler(MultiPartParserError)
-def _bad_request(request, exc):
-    return error_response(request, 400, _("请求格式有误"))
-
-
-@api.exception_handler(HttpError)
-def _http_error(request, exc):
-    if isinstance(exc.__cause__, ApiError):  # raised by StrictJSONParser
-        return _api_error(request, exc.__cause__)
-    detail = str(exc)
-    if detail == "CSRF check Failed":
-        return error_response(request, 403, _("CSRF 校验失败，请刷新页面后重试"))
-    if detail.startswith("Cannot parse request body"):
-        return error_response(request, 400, _("请求体不是合法的JSON"), {"__all__": [detail]})
-    return error_response(request, exc.status_code, detail)
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """The schema with the error answers of ``_error_codes`` declared on every operation,
+        once here rather than on each decorator."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.setdefault(
+            "ErrorOut", ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        )
+        content = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for code in sorted(_error_codes(operation) - set(responses)):
+                    responses[code] = {"description": HTTPStatus(code).phrase, "content": content}
+        return schema
 
 
 def paginate(qs, page: int, size: int, serialize) -> dict:

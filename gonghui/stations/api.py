@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from gonghui.core import ratelimit
-from gonghui.core.api import ApiError, ConsoleSessionAuth, TokenAuth, paginate, staff_user
+from gonghui.core.api import ApiError, paginate, staff_user
 from gonghui.core.bounds import Count, SmallCount
 from gonghui.orgs.selectors import get_by_code
+from gonghui.people.api_auth import ConsoleSessionAuth, TokenAuth
 from gonghui.people.scope import scope_for
 
 from . import geo, selectors, services

@@ -225,7 +225,7 @@ def demo(orgs):
 
 
 def test_every_api_write_refuses_read_only_roles(demo, orgs, client):
-    from gonghui.core.api import api
+    from gonghui.api import api
 
     schema = api.get_openapi_schema()
     components = schema.get("components", {}).get("schemas", {})
