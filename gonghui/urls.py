@@ -4,12 +4,12 @@ from django.urls import include, path
 from gonghui.api import api
 from gonghui.console import views as console_views
 from gonghui.core import views as core_views
-from gonghui.core.admin_site import configure_admin_site
 from gonghui.hotline import h5
 from gonghui.hotline import views as hotline_views
 from gonghui.orgs import views as org_views
 from gonghui.people import views as people_views
 from gonghui.people import views_auth
+from gonghui.people.admin_base import configure_admin_site
 
 configure_admin_site(admin.site)
 

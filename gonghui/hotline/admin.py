@@ -1,37 +1,9 @@
 from django.contrib import admin
 
-from gonghui.core.admin_site import ScopedAdmin
 from gonghui.core.models import WorkdayOverride
+from gonghui.people.admin_base import ScopedAdmin, SuperuserOnlyAdmin
 
 from .models import Category, DispatchRule, SlaPolicy
-
-
-class SuperuserOnlyAdmin(admin.ModelAdmin):
-    """City-wide reference data: editable by the federation's admins (admin role at the root)."""
-
-    def _ok(self, request):
-        from gonghui.orgs.models import Org
-        from gonghui.people.scope import scope_for
-
-        root = Org.objects.filter(parent=None).first()
-        return request.user.is_superuser or (
-            root is not None and scope_for(request.user, "admin.site").contains(root)
-        )
-
-    def has_module_permission(self, request):
-        return self._ok(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._ok(request)
-
-    def has_add_permission(self, request):
-        return self._ok(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._ok(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._ok(request)
 
 
 @admin.register(Category)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from gonghui.core.admin_site import ScopedAdmin
+from gonghui.people.admin_base import ScopedAdmin
 
 from .models import Org
 

@@ -1,8 +1,8 @@
 from django.contrib import admin
 
-from gonghui.core.admin_site import ScopedAdmin
 from gonghui.core.models import AuditLog
 
+from .admin_base import ScopedAdmin
 from .models import RoleAssignment
 
 

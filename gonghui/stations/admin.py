@@ -1,7 +1,6 @@
 from django.contrib import admin
 
-from gonghui.core.admin_site import ScopedAdmin
-from gonghui.hotline.admin import SuperuserOnlyAdmin
+from gonghui.people.admin_base import ScopedAdmin, SuperuserOnlyAdmin
 
 from .models import Amenity, BuildTarget, StationType
 

@@ -1,9 +1,15 @@
-"""Django admin for reference data: staff with the ``admin`` role, TOTP-verified, scoped."""
+"""Django admin for reference data: staff with the ``admin`` role, TOTP-verified, scoped. The
+site set-up and the two bases every app's ``admin.py`` uses: ``ScopedAdmin`` (rows inside the
+user's ``admin.site`` scope) and ``SuperuserOnlyAdmin`` (city-wide reference data)."""
 
 from django.contrib.admin import ModelAdmin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
+
+from gonghui.orgs.models import Org
+
+from .scope import can, scope_for
 
 
 def configure_admin_site(site):
@@ -12,8 +18,6 @@ def configure_admin_site(site):
     site.index_title = "参考数据"
 
     def has_permission(request):
-        from gonghui.people.scope import can
-
         user = request.user
         return bool(
             user.is_active
@@ -35,14 +39,10 @@ class ScopedAdmin(ModelAdmin):
     scope_field = ""  # lookup from the model to its Org ("" when the model is Org)
 
     def get_queryset(self, request):
-        from gonghui.people.scope import scope_for
-
         qs = super().get_queryset(request)
         return scope_for(request.user, "admin.site").filter(qs, self.scope_field)
 
     def _role_ok(self, request):
-        from gonghui.people.scope import can
-
         return request.user.is_superuser or can(request.user, "admin.site")
 
     def has_view_permission(self, request, obj=None):
@@ -68,8 +68,31 @@ class ScopedAdmin(ModelAdmin):
         return org
 
     def save_model(self, request, obj, form, change):
-        from gonghui.people.scope import scope_for
-
         if not scope_for(request.user, "admin.site").contains(self.org_of(obj)):
             raise PermissionDenied
         super().save_model(request, obj, form, change)
+
+
+class SuperuserOnlyAdmin(ModelAdmin):
+    """City-wide reference data: editable by the federation's admins (admin role at the root)."""
+
+    def _ok(self, request):
+        root = Org.objects.filter(parent=None).first()
+        return request.user.is_superuser or (
+            root is not None and scope_for(request.user, "admin.site").contains(root)
+        )
+
+    def has_module_permission(self, request):
+        return self._ok(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._ok(request)
+
+    def has_add_permission(self, request):
+        return self._ok(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._ok(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._ok(request)
