@@ -10,7 +10,10 @@ class PartnersConfig(AppConfig):
 
     def ready(self):
         from gonghui.core.audit import track_state
+        from gonghui.services import partner_registry
 
+        from . import project_links
         from .models import Partner
 
         track_state(Partner)
+        partner_registry.register(project_links)  # projects' registry partners (D24)

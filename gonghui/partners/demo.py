@@ -13,7 +13,7 @@ from stdnum.cn import uscc
 from gonghui.orgs.models import Org
 from gonghui.services import selectors as service_selectors
 
-from .models import Agreement, Contribution, Partner, Pledge
+from .models import Agreement, Contribution, Partner, Pledge, ProjectPartner
 
 
 def credit_code(body: str) -> str:
@@ -96,6 +96,9 @@ def load_partners() -> int:
         ]
         for index, kind, amount, quantity, unit, text, title, campaign, days in gifts:
             day = max(today - datetime.timedelta(days=days), today.replace(month=1, day=1))
+            project = service_selectors.project_titled(title) if title else None
+            if project is not None:  # the project names the partner as 合作单位 too
+                ProjectPartner.objects.get_or_create(project=project, partner=partner)
             Contribution.objects.create(
                 partner=partner,
                 pledge=made[index] if index is not None else None,
@@ -105,7 +108,7 @@ def load_partners() -> int:
                 unit=unit,
                 description=text,
                 contributed_on=day,
-                project=service_selectors.project_titled(title) if title else None,
+                project=project,
                 campaign_ref=campaign.format(year=today.year),
                 created_by=admin,
             )

@@ -5,6 +5,8 @@ Every contribution can be traced into a service project (``project``) and/or an 
 the campaign link is a row of ``assistance`` (``CampaignContribution``), which comes after
 ``partners`` in the dependency order and tells partners about it through ``tracing`` (D24).
 The older free-text ``campaign_ref`` such as ``2026-送温暖-BJ`` is kept.
+``ProjectPartner`` links a service project to the registry partners it works with; services
+reads it through the provider partners registers with ``services.partner_registry``.
 """
 
 from django.conf import settings
@@ -162,3 +164,32 @@ class Contribution(models.Model):
 
     def __str__(self):
         return f"{self.partner_id} {self.contributed_on} {self.get_kind_display()}"
+
+
+class ProjectPartner(models.Model):
+    """A registry partner of a service project (合作单位). The row is partners': services
+    comes first in the dependency order and reads it through ``services.partner_registry``."""
+
+    project = models.ForeignKey(
+        "services.Project",
+        verbose_name=_("服务项目"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("伙伴单位"),
+        on_delete=models.PROTECT,
+        related_name="project_links",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("项目合作单位")
+        verbose_name_plural = _("项目合作单位")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "partner"], name="project_partner_once")
+        ]
+
+    def __str__(self):
+        return f"{self.project_id} {self.partner_id}"

@@ -26,7 +26,7 @@ from gonghui.orgs.forms import OrgField, bind_orgs
 from gonghui.people.decorators import staff_required
 from gonghui.people.scope import require_scope, scope_for
 
-from . import excel, selectors, services, tracing
+from . import excel, project_links, selectors, services, tracing
 from .models import Agreement, Partner, PartnerStatus, PartnerType
 
 PAGE_SIZE = 20
@@ -239,6 +239,7 @@ def partner_detail(request, partner_id: int):
         "contributions": _with_links(partner.contributions.select_related("project", "pledge")),
         "summary": summary,
         "linked": [(t.label, summary[t.summary_key]) for t in tracing.targets()],
+        "projects": project_links.projects_of(partner),
     }
     return render(request, "console/partners/detail.html", context)
 

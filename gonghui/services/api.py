@@ -14,7 +14,7 @@ from gonghui.orgs.selectors import get_by_code
 from gonghui.people.models import Worker
 from gonghui.people.scope import scope_for
 
-from . import enrollment, selectors, services
+from . import enrollment, partner_registry, selectors, services
 from .models import Campaign, Category, Enrollment, Project, Session
 from .states import ACTIONS
 
@@ -41,7 +41,14 @@ class ProjectIn(Schema):
     sexes: list[str] | None = Field(None, description='["F"] for women workers')
     districts: list[str] | None = Field(None, description="district org codes")
     employer_codes: list[str] | None = Field(None, description="unified social credit codes")
-    partners: list[str] | None = None
+    partners: list[str] | None = Field(
+        None,
+        description="every partner name; a name borne by exactly one partner in the partner "
+        "registry links to it, the others stay free text (replaces partner_ids unless given)",
+    )
+    partner_ids: list[Id] | None = Field(
+        None, description="partner registry ids (/api/v1/partners)"
+    )
     description: str | None = None
 
 
@@ -118,7 +125,8 @@ def project_out(p: Project, *, sessions: bool = False) -> dict:
         "sexes": p.sexes,
         "districts": [d.code for d in p.districts.all()],
         "employer_codes": p.employer_codes,
-        "partners": p.partners,
+        "partners": partner_registry.names(p),
+        "partner_ids": [pk for pk, _name in partner_registry.registry_partners(p)],
         "description": p.description,
         "status": p.status,
         "review_note": p.review_note,
@@ -181,7 +189,9 @@ def project_list(request, filters: Query[ProjectFilters]):
         qs = qs.filter(campaign="" if filters.campaign == "none" else filters.campaign)
     if filters.q:
         qs = qs.filter(title__icontains=filters.q)
-    return paginate(qs, filters.page, PAGE, project_out)
+    page = paginate(qs, filters.page, PAGE, lambda p: p)
+    page["results"] = [project_out(p) for p in partner_registry.attach(page["results"])]
+    return page
 
 
 @router.post("/projects", response={201: dict, 400: ErrorOut, 403: ErrorOut})

@@ -3,13 +3,15 @@
 
 from django.urls import path
 
-from . import views, views_sessions, views_stats
+from . import views, views_partners, views_sessions, views_stats
 
 app_name = "console-services"
 urlpatterns: list = [
     path("", views.project_list, name="list"),
     path("new/", views.project_create, name="create"),
     path("reviews/", views.review_queue, name="reviews"),
+    path("partners/", views_partners.unlinked_list, name="unlinked-partners"),
+    path("<int:project_id>/partners/link/", views_partners.link_partner, name="link-partner"),
     path("stats/", views_stats.stats_page, name="stats"),
     path("stats/export.xlsx", views_stats.stats_export, name="stats-export"),
     path("<int:project_id>/", views.project_detail, name="detail"),

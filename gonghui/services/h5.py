@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gonghui.people import worker_session
 from gonghui.people.worker_session import current_account, linked_worker, login_url
 
-from . import eligibility, selectors
+from . import eligibility, partner_registry, selectors
 from . import enrollment as seats
 from .models import (
     Campaign,
@@ -213,6 +213,7 @@ def _render_project(request, project, *, errors=(), status=200, focus=None):
         "services/h5/project.html",
         {
             "project": project,
+            "partner_names": partner_registry.names(project),
             "account": account,
             "worker": worker,
             "ended": project.ends_on < timezone.localdate(),

@@ -39,6 +39,13 @@ def published_or_visible(user) -> QuerySet[Project]:
     )
 
 
+def with_unlinked_partners(user) -> QuerySet[Project]:
+    """Projects the user manages that still carry partner names not linked to the partner
+    registry (``other_partners``), newest first."""
+    qs = Project.objects.exclude(other_partners=[]).select_related("organiser")
+    return scope_for(user, "services.manage").filter(qs, "organiser").order_by("-starts_on", "-id")
+
+
 def project_titled(title: str) -> Project | None:
     """The latest project with this exact title (the demo data finds projects by title)."""
     return Project.objects.filter(title=title).first()

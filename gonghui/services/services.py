@@ -17,6 +17,7 @@ from gonghui.people.scope import scope_for
 from gonghui.stations.models import Station
 
 from .models import (
+from . import partner_registry
     Campaign,
     Category,
     Project,
@@ -146,20 +147,54 @@ def clean_project(data: dict, *, user, instance: Project | None = None) -> dict:
             except ValidationError as exc:
                 errors.add("employer_codes", exc.messages[0])
         out["employer_codes"] = sorted(set(codes))
-    if data.get("partners") is not None:
-        partners = data["partners"] if isinstance(data["partners"], list) else None
-        if partners is None or any(not str(p).strip() or len(str(p)) > 100 for p in partners):
-            errors.add("partners", _("合作单位应为名称列表"))
-        out["partners"] = [str(p).strip() for p in partners or []]
+    _clean_partners(data, instance, errors, out)
     if data.get("description") is not None:
         out["description"] = str(data["description"])[:5000]
     errors.raise_if_any()
+def _clean_partners(data, instance, errors, out) -> None:
+    """``partners``: every partner name (a name borne by exactly one registry partner links
+    to it, the rest stay free text); ``partner_ids``: registry partners. Either replaces what
+    it covers; a free-text name equal to a linked partner's is dropped."""
+    names = data.get("partners")
+    ids = data.get("partner_ids")
+    if names is None and ids is None:
+        return
+    if names is not None:
+        if not isinstance(names, list) or any(
+            not str(n).strip() or len(str(n).strip()) > 100 for n in names
+        ):
+            errors.add("partners", _("合作单位应为名称列表（每个不超过100字）"))
+            return
+        names = list(dict.fromkeys(str(n).strip() for n in names))
+    registry = partner_registry.provider()
+    matched = registry.match(names) if names is not None else {}
+    if ids is None:
+        ids = []  # only names were given: they say which registry partners remain
+    if not isinstance(ids, (list, tuple)) or any(not str(i).isdigit() for i in ids):
+        errors.add("partner_ids", _("伙伴单位应为编号列表"))
+        return
+    picked = {int(i) for i in ids}
+    found = registry.allowed(picked | set(matched.values()), instance.pk if instance else None)
+    if missing := sorted(picked - set(found)):
+        errors.add("partner_ids", _("伙伴单位不存在：%s") % ", ".join(map(str, missing)))
+        return
+    # a name of a partner that may not be picked (withdrawn) stays free text
+    matched = {name: pk for name, pk in matched.items() if pk in found}
+    text = [n for n in names if n not in matched] if names is not None else None
+    if text is None:
+        text = list(instance.other_partners) if instance else []
+    out["partner_ids"] = sorted(found)
+    out["other_partners"] = [n for n in text if n not in set(found.values())]
+
+
     return out
 
 
 @transaction.atomic
+    partner_ids = values.pop("partner_ids", [])
 def create_project(*, user, data: dict) -> Project:
     values = clean_project(data, user=user)
+    partner_registry.provider().save(project, partner_ids)
     districts = values.pop("districts", [])
     project = Project.objects.create(created_by=user, **values)
     project.districts.set(districts)
@@ -170,11 +205,43 @@ def create_project(*, user, data: dict) -> Project:
 def update_project(*, user, project: Project, data: dict) -> Project:
     _require_manage(user, project)
     if project.status == ProjectStatus.PENDING:
+    partner_ids = values.pop("partner_ids", None)
         raise Conflict(_("项目审核中，撤回后才能修改"))
     values = clean_project(data, user=user, instance=project)
     districts = values.pop("districts", None)
     for field, value in values.items():
         setattr(project, field, value)
+    if partner_ids is not None:
+        partner_registry.provider().save(project, partner_ids)
+        project.__dict__.pop("registry_partners", None)  # read again when shown
+    return project
+
+
+@transaction.atomic
+def link_partner_name(*, user, project_id: int, name: str, partner_id) -> Project:
+    """Replace the free-text partner ``name`` of a project by a registry partner."""
+    project = (
+        Project.objects.select_for_update()
+        .select_related("organiser")
+        .filter(pk=project_id)
+        .first()
+    )
+    if project is None:
+        raise ValidationError({"project": [_("项目不存在")]})
+    _require_manage(user, project)
+    if project.status == ProjectStatus.PENDING:
+        raise Conflict(_("项目审核中，撤回后才能修改"))
+    if name not in project.other_partners:
+        raise ValidationError({"name": [_("该项目没有这个待关联的合作单位")]})
+    ids = [pk for pk, _n in partner_registry.registry_partners(project)]
+    picked = int(partner_id) if str(partner_id or "").isdigit() else 0
+    found = partner_registry.provider().allowed([*ids, picked], project.pk)
+    if picked not in found:
+        raise ValidationError({"partner": [_("请从伙伴库中选择伙伴单位")]})
+    partner_registry.provider().save(project, found)
+    project.other_partners = [n for n in project.other_partners if n not in (name, found[picked])]
+    project.save(update_fields=["other_partners", "updated_at"])
+    project.__dict__.pop("registry_partners", None)
     project.save()
     if districts is not None:
         project.districts.set(districts)

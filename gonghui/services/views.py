@@ -27,8 +27,9 @@ from gonghui.people.decorators import staff_required
 from gonghui.people.models import EmploymentForm, Sex
 from gonghui.people.scope import require_scope, scope_for
 
-from . import excel, selectors, services
+from . import excel, partner_registry, selectors, services
 from .models import Campaign, Category, Project, ProjectImage, ProjectStatus, Session
+from .partner_picker import PartnerField
 from .services import Conflict
 
 PAGE_SIZE = 20
@@ -143,6 +144,7 @@ def project_list(request):
         "params": params.urlencode(),
         "can_manage": bool(scope_for(request.user, "services.manage")),
         "can_review": bool(scope_for(request.user, "services.review")),
+        "unlinked_count": selectors.with_unlinked_partners(request.user).count(),
     }
     if request.headers.get("HX-Request"):
         return render(request, "console/services/_rows.html", context)
@@ -203,11 +205,17 @@ class ProjectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
         help_text=gettext_lazy("每行一个；不填为不限"),
     )
-    partners = forms.CharField(
+    partner_ids = PartnerField(
         label=gettext_lazy("合作单位"),
+        help_text=gettext_lazy("从伙伴库中选择（可多选）"),
+    )
+    partners = forms.CharField(
+        label=gettext_lazy("其他合作单位"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
-        help_text=gettext_lazy("每行一个单位名称"),
+        help_text=gettext_lazy(
+            "伙伴库中还没有的单位，每行一个；与伙伴库中某个单位名称完全相同的会自动关联"
+        ),
     )
     description = forms.CharField(
         label=gettext_lazy("项目介绍"),
@@ -216,8 +224,9 @@ class ProjectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6, "cols": 60}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, project: Project | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["partner_ids"].offer(project.pk if project else None)
         self.fields["category"].choices = [
             ("", "—"),
             *Category.objects.filter(active=True).values_list("code", "name"),
@@ -227,7 +236,7 @@ class ProjectForm(forms.Form):
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)
         data["employer_codes"] = _split(data["employer_codes"])
-        data["partners"] = _split(data["partners"])
+        data["partners"] = _split(data["partners"])  # with partner_ids: registry ∪ matched
         # An empty budget means "not given" (the service keeps the stored value).
         data["budget"] = data["budget"].strip().replace(",", "") or None
         return data
@@ -250,13 +259,16 @@ def _initial_for(project: Project | None, user) -> dict:
         "sexes": project.sexes,
         "districts": list(project.districts.values_list("code", flat=True)),
         "employer_codes": "\n".join(project.employer_codes),
-        "partners": "\n".join(project.partners),
+        "partner_ids": [pk for pk, _name in partner_registry.registry_partners(project)],
+        "partners": "\n".join(project.other_partners),
         "description": project.description,
     }
 
 
 def _project_form_page(request, project: Project | None):
-    form = ProjectForm(request.POST or None, initial=_initial_for(project, request.user))
+    form = ProjectForm(
+        request.POST or None, initial=_initial_for(project, request.user), project=project
+    )
     bind_orgs(form, request.user)
     status = 200
     if request.method == "POST":
@@ -339,6 +351,12 @@ def _project_context(request, project: Project) -> dict:
             EmploymentForm(v).label for v in project.employment_forms if v in EmploymentForm
         ],
         "sex_names": [Sex(v).label for v in project.sexes if v in Sex],
+        "registry_partners": partner_registry.registry_partners(project),
+        "partner_choices": (
+            partner_registry.provider().choices(project.pk)
+            if can_manage and project.other_partners and status != ProjectStatus.PENDING
+            else []
+        ),
         "action_error": "",
         "image_error": "",
     }

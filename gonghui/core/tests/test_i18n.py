@@ -64,13 +64,15 @@ def _unescape(s: str) -> str:
     return re.sub(r"\\(.)", lambda m: escapes.get(m.group(1), m.group(0)), s)
 
 
-def _po_entries(path: Path) -> list[tuple[str, str, bool]]:
-    """``(msgid, msgstr, fuzzy)`` for each entry of a .po file without plurals or contexts."""
+def _po_entries(path: Path) -> list[tuple[str, str, bool, str]]:
+    """``(msgid, msgstr, fuzzy, msgctxt)`` for each entry of a .po file without plurals."""
     entries, current, fuzzy, key = [], {}, False, None
     for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         if not line.strip():
             if "msgid" in current:
-                entries.append((current["msgid"], current.get("msgstr", ""), fuzzy))
+                entries.append(
+                    (current["msgid"], current.get("msgstr", ""), fuzzy, current.get("msgctxt", ""))
+                )
             current, fuzzy, key = {}, False, None
         elif line.startswith("#,"):
             fuzzy = fuzzy or "fuzzy" in line
@@ -87,10 +89,22 @@ def _po_entries(path: Path) -> list[tuple[str, str, bool]]:
 def test_en_catalogue_is_complete_and_compiled():
     entries = [e for e in _po_entries(EN_DIR / "django.po") if e[0]]
     assert entries
-    assert [msgid for msgid, _msgstr, fuzzy in entries if fuzzy] == []
-    assert [msgid for msgid, msgstr, _fuzzy in entries if not msgstr] == []
+    assert [e[0] for e in entries if e[2]] == []
+    assert [e[0] for e in entries if not e[1]] == []
     # The committed .mo must match the .po: deployments do not run compilemessages.
     with (EN_DIR / "django.mo").open("rb") as f:
         mo = gettext.GNUTranslations(f)
-    stale = [msgid for msgid, msgstr, _fuzzy in entries if mo.gettext(msgid) != msgstr]
+    stale = [
+        (ctx, msgid)
+        for msgid, msgstr, _fuzzy, ctx in entries
+        if (mo.pgettext(ctx, msgid) if ctx else mo.gettext(msgid)) != msgstr
+    ]
     assert stale == [], "run: manage.py compilemessages -l en"
+
+
+def test_unit_of_measure_and_organisation_are_translated_apart():
+    """单位 is a unit of measure in plans and partners and an organisation in the dashboards
+    and honours quotas: one word in Chinese, two in English (pgettext contexts)."""
+    with translation.override("en"):
+        assert translation.pgettext("measure", "单位") == "Unit"
+        assert translation.pgettext("organisation", "单位") == "Organization"

@@ -66,7 +66,9 @@ class Project(models.Model):
         "orgs.Org", verbose_name=_("限工作区域"), blank=True, related_name="+"
     )
     employer_codes = models.JSONField(_("限用人单位（信用代码）"), default=list, blank=True)
-    partners = models.JSONField(_("合作单位"), default=list, blank=True)
+    # Partner names not (yet) in the partner registry; registry partners are linked by
+    # partners.ProjectPartner and read through ``partner_registry`` (D24).
+    other_partners = models.JSONField(_("其他合作单位（未在伙伴库登记）"), default=list, blank=True)
     description = models.TextField(_("项目介绍"), blank=True)
     status = models.CharField(
         _("状态"), max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.DRAFT

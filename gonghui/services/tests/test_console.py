@@ -213,7 +213,7 @@ def test_create_and_edit_a_project(client, orgs, cy_sw):
     assert r["Location"] == f"{URL}{project.pk}/"
     assert project.organiser == orgs["BJ-CY-WJ"] and project.status == ProjectStatus.DRAFT
     assert project.employment_forms == ["courier", "food_delivery"] and project.sexes == ["F"]
-    assert project.partners == ["朝阳医院", "某律师事务所"] and project.members_only
+    assert project.other_partners == ["朝阳医院", "某律师事务所"] and project.members_only
     assert list(project.districts.values_list("code", flat=True)) == ["BJ-CY"]
     assert str(project.budget) == "12000.50" and project.created_by == cy_sw
     html = client.get(f"{URL}{project.pk}/").content.decode()
