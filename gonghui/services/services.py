@@ -16,8 +16,8 @@ from gonghui.people.models import EmploymentForm, Sex
 from gonghui.people.scope import scope_for
 from gonghui.stations.models import Station
 
-from .models import (
 from . import partner_registry
+from .models import (
     Campaign,
     Category,
     Project,
@@ -151,6 +151,9 @@ def clean_project(data: dict, *, user, instance: Project | None = None) -> dict:
     if data.get("description") is not None:
         out["description"] = str(data["description"])[:5000]
     errors.raise_if_any()
+    return out
+
+
 def _clean_partners(data, instance, errors, out) -> None:
     """``partners``: every partner name (a name borne by exactly one registry partner links
     to it, the rest stay free text); ``partner_ids``: registry partners. Either replaces what
@@ -187,17 +190,14 @@ def _clean_partners(data, instance, errors, out) -> None:
     out["other_partners"] = [n for n in text if n not in set(found.values())]
 
 
-    return out
-
-
 @transaction.atomic
-    partner_ids = values.pop("partner_ids", [])
 def create_project(*, user, data: dict) -> Project:
     values = clean_project(data, user=user)
-    partner_registry.provider().save(project, partner_ids)
     districts = values.pop("districts", [])
+    partner_ids = values.pop("partner_ids", [])
     project = Project.objects.create(created_by=user, **values)
     project.districts.set(districts)
+    partner_registry.provider().save(project, partner_ids)
     return project
 
 
@@ -205,12 +205,15 @@ def create_project(*, user, data: dict) -> Project:
 def update_project(*, user, project: Project, data: dict) -> Project:
     _require_manage(user, project)
     if project.status == ProjectStatus.PENDING:
-    partner_ids = values.pop("partner_ids", None)
         raise Conflict(_("项目审核中，撤回后才能修改"))
     values = clean_project(data, user=user, instance=project)
     districts = values.pop("districts", None)
+    partner_ids = values.pop("partner_ids", None)
     for field, value in values.items():
         setattr(project, field, value)
+    project.save()
+    if districts is not None:
+        project.districts.set(districts)
     if partner_ids is not None:
         partner_registry.provider().save(project, partner_ids)
         project.__dict__.pop("registry_partners", None)  # read again when shown
@@ -242,9 +245,6 @@ def link_partner_name(*, user, project_id: int, name: str, partner_id) -> Projec
     project.other_partners = [n for n in project.other_partners if n not in (name, found[picked])]
     project.save(update_fields=["other_partners", "updated_at"])
     project.__dict__.pop("registry_partners", None)
-    project.save()
-    if districts is not None:
-        project.districts.set(districts)
     return project
 
 
