@@ -15,7 +15,7 @@ from gonghui.orgs.selectors import get_by_code
 from gonghui.people.models import Worker
 from gonghui.people.scope import scope_for
 
-from . import rules, selectors, services_flow
+from . import figure_corrections, rules, selectors, services_flow
 from .models import Objection
 from .serialize import application_out, file_out, reveal
 from .services import Conflict, DuplicateHousehold, clean_figures, submit_entry
@@ -69,6 +69,13 @@ class StartIn(Schema):
 class ObjectionIn(Schema):
     content: str
     raised_by: str = ""
+    contact_phone: str = ""
+
+
+class CorrectionIn(Schema):
+    annual_income: str | float | None = None
+    expenses: dict[str, str | float] = {}
+    reason: str
 
 
 class ResolveIn(Schema):
@@ -174,13 +181,37 @@ def act(request, app_id: int, payload: ActionIn):
     return application_out(app, full=False)
 
 
+@router.post("/applications/{app_id}/corrections", response={201: dict, 409: ErrorOut})
+def correct(request, app_id: int, payload: CorrectionIn):
+    """核实: correct the declared income and/or expenses (partial; 0 removes a kind), with a
+    reason; the proposal is computed again and the change recorded (docs/hardship.md)."""
+    user = staff_user(request)
+    app = selectors.get_visible_application(user, app_id)
+    try:
+        figure_corrections.correct_figures(
+            user=user,
+            application_id=app.pk,
+            data=payload.dict(),
+            reason=payload.reason,
+            request=request,
+        )
+    except Conflict as exc:
+        raise _conflict(exc) from None
+    app.refresh_from_db()
+    return Status(201, application_out(app, full=False))
+
+
 @router.post("/applications/{app_id}/objections", response={201: dict, 409: ErrorOut})
 def object_to(request, app_id: int, payload: ObjectionIn):
     user = staff_user(request)
     app = selectors.get_visible_application(user, app_id)
     try:
         obj = services_flow.record_objection(
-            application_id=app.pk, content=payload.content, raised_by=payload.raised_by, user=user
+            application_id=app.pk,
+            content=payload.content,
+            raised_by=payload.raised_by,
+            contact_phone=payload.contact_phone,
+            user=user,
         )
     except Conflict as exc:
         raise _conflict(exc) from None

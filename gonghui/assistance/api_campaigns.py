@@ -16,9 +16,16 @@ from gonghui.core.excel import XLSX, SheetError
 from gonghui.orgs.selectors import get_by_code
 from gonghui.people.scope import require_scope
 
-from . import bank_import, campaign_accounts, campaign_payments, campaign_setup, campaigns
+from . import (
+    bank_import,
+    campaign_accounts,
+    campaign_objections,
+    campaign_payments,
+    campaign_setup,
+    campaigns,
+)
 from . import campaign_selectors as sel
-from .models import Beneficiary, Campaign, EnterpriseVisit, Payment
+from .models import Beneficiary, Campaign, CampaignObjection, EnterpriseVisit, Payment
 from .services import Conflict
 
 router = Router(tags=["campaigns"])
@@ -156,6 +163,35 @@ class BeneficiaryIn(Schema):
     standard: str = ""
     account: str = ""
     proof_received: bool = False
+
+
+class ObjectionIn(Schema):
+    content: str
+    raised_by: str = ""
+    contact_phone: str = ""
+
+
+class ResolveIn(Schema):
+    upheld: bool
+    resolution: str
+
+
+def objection_out(o: CampaignObjection) -> dict:
+    return {
+        "id": o.pk,
+        "beneficiary_id": o.beneficiary_id,
+        "name": o.beneficiary.masked_name,
+        "org": o.beneficiary.org.code,
+        "org_name": o.beneficiary.org.name,
+        "content": o.content,
+        "raised_by": o.raised_by,
+        "contact_phone": o.masked_contact_phone,
+        "public": o.public,
+        "status": o.status,
+        "resolution": o.resolution,
+        "created_at": o.created_at,
+        "resolved_at": o.resolved_at,
+    }
 
 
 class IssueIn(Schema):
@@ -307,6 +343,41 @@ def conflicts(request, campaign_id: int):
             for x in sel.list_conflicts(user, c)
         ]
     }
+
+
+@router.get("/{campaign_id}/objections")
+def list_objections(request, campaign_id: int):
+    """公示 objections against people on the lists the caller may see (phones masked)."""
+    user = _user(request)
+    c = sel.get_visible_campaign(user, campaign_id)
+    return {"results": [objection_out(o) for o in campaign_objections.visible_objections(user, c)]}
+
+
+@router.post("/beneficiaries/{beneficiary_id}/objections", response={201: dict, 409: ErrorOut})
+def record_objection(request, beneficiary_id: int, payload: ObjectionIn):
+    """An objection received during the campaign's 公示 (409 outside it)."""
+    user = _user(request)
+    try:
+        o = campaign_objections.record_objection(
+            beneficiary_id=beneficiary_id, data=payload.dict(), user=user
+        )
+    except Conflict as exc:
+        raise _conflict(exc) from None
+    return Status(201, objection_out(o))
+
+
+@router.post("/objections/{objection_id}/resolve", response={200: dict, 409: ErrorOut})
+def resolve_objection(request, objection_id: int, payload: ResolveIn):
+    """Upheld: the person leaves the list; dismissed: the finding is recorded."""
+    user = _user(request)
+    obj = campaign_objections.get_visible_objection(user, objection_id)
+    try:
+        o = campaign_objections.resolve_objection(
+            user=user, objection_id=obj.pk, upheld=payload.upheld, resolution=payload.resolution
+        )
+    except Conflict as exc:
+        raise _conflict(exc) from None
+    return objection_out(o)
 
 
 @router.post("/{campaign_id}/visits", response={201: dict, 409: ErrorOut})

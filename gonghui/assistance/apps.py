@@ -15,10 +15,18 @@ class AssistanceConfig(AppConfig):
         from gonghui.people.my_data import register_export
 
         from . import my_data, partner_links
-        from .models import Application, Beneficiary, Campaign, HardshipFile, Objection, Payment
+        from .models import (
+            Application,
+            Beneficiary,
+            Campaign,
+            CampaignObjection,
+            HardshipFile,
+            Objection,
+            Payment,
+        )
 
         track_state(Application, "state")
-        for model in (HardshipFile, Objection, Campaign, Beneficiary, Payment):
+        for model in (HardshipFile, Objection, CampaignObjection, Campaign, Beneficiary, Payment):
             track_state(model)
         register_export("hardship_files", _("困难职工档案"), my_data.file_rows, my_data.FILE_LABELS)
         register_export(

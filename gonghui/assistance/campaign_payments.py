@@ -24,6 +24,7 @@ from .models import (
     BeneficiaryStatus,
     Campaign,
     CampaignStatus,
+    ObjectionStatus,
     Payment,
     PaymentBatch,
     PaymentMethod,
@@ -46,8 +47,8 @@ def _payable(campaign: Campaign) -> None:
 
 def issue_payments(*, user, campaign_id: int, org_code: str = "", method: str = "bank") -> dict:
     """One payment for each approved beneficiary (in the user's scope, optionally under
-    ``org_code``) who has an account and no payment yet. Failed payments are not touched:
-    they are re-issued one by one, on purpose (``reissue``)."""
+    ``org_code``) who has an account, no payment yet and no open 公示 objection. Failed
+    payments are not touched: they are re-issued one by one, on purpose (``reissue``)."""
     campaign = sel.get_visible_campaign(user, campaign_id)
     _payable(campaign)
     if method not in PaymentMethod.values:
@@ -60,7 +61,10 @@ def issue_payments(*, user, campaign_id: int, org_code: str = "", method: str = 
         if org is None:
             raise ValidationError({"org": [_("工会不存在")]})
         bens = bens.filter(org__path__startswith=org.path)
-    out = {"issued": 0, "without_account": 0, "already": 0}
+    held = bens.filter(objections__status=ObjectionStatus.OPEN).values("pk").distinct()
+    objected = held.count()  # an open 公示 objection holds the money (campaign_objections)
+    bens = bens.exclude(pk__in=held)
+    out = {"issued": 0, "without_account": 0, "already": 0, "objected": objected}
     for b in bens.order_by("id"):
         if not b.account:
             out["without_account"] += 1

@@ -20,7 +20,7 @@ from gonghui.orgs.selectors import get_by_code
 from gonghui.people.decorators import staff_required
 from gonghui.people.scope import require_scope, scope_for
 
-from . import bank_import, campaign_payments, campaigns
+from . import bank_import, campaign_objections, campaign_payments, campaigns
 from . import campaign_selectors as sel
 from .models import BeneficiaryStatus, CampaignKind, CampaignStatus
 from .services import Conflict
@@ -103,8 +103,20 @@ def campaign_detail(request, campaign_id: int):
             "accounts_open": c.status in (CampaignStatus.LISTS_OPEN, CampaignStatus.APPROVED),
             "payable": c.status == CampaignStatus.APPROVED,
             "removed": BeneficiaryStatus.REMOVED,
+            **_objection_context(user, c),
         },
     )
+
+
+def _objection_context(user, c) -> dict:
+    running = campaign_objections.in_publicity(c)
+    listed = sel.visible_beneficiaries(user, c).filter(status=BeneficiaryStatus.APPROVED)
+    return {
+        "objections": campaign_objections.visible_objections(user, c),
+        "can_resolve": campaign_objections.can_resolve(user, c),
+        "publicity_running": running,
+        "objectable": listed.order_by("org__path", "id")[:500] if running else [],
+    }
 
 
 def _done(action: str) -> str:
@@ -118,6 +130,7 @@ def _done(action: str) -> str:
         "batch": _("已生成发放批次"),
         "reissue": _("已重新发放"),
         "visit": _("已记录走访慰问"),
+        "objection": _("异议已记录，处理前暂停向此人发放"),
     }.get(action, _("操作已完成"))
 
 
@@ -175,6 +188,8 @@ def campaign_act(request, campaign_id: int):
                 user=user, campaign_id=c.pk, method=p.get("method", "bank")
             )
             done = _("已生成发放记录%(issued)d笔；缺少账号%(without_account)d人") % out
+            if out.get("objected"):
+                done += _("；有未处理异议%(objected)d人，暂不发放") % out
         elif what == "batch":
             campaign_payments.create_batch(user=user, campaign_id=c.pk)
         elif what == "reissue":
@@ -187,12 +202,37 @@ def campaign_act(request, campaign_id: int):
             )
         elif what == "visit":
             campaigns.record_visit(user=user, campaign_id=c.pk, data=dict(p.items()))
+        elif what == "objection":
+            b = sel.get_visible_beneficiary(user, _int(p.get("beneficiary")))
+            if b.campaign_id != c.pk:
+                raise Http404
+            campaign_objections.record_objection(
+                beneficiary_id=b.pk,
+                data={k: p.get(k, "") for k in ("content", "raised_by", "contact_phone")},
+                user=user,
+            )
+        elif what == "resolve_objection":
+            obj = campaign_objections.get_visible_objection(user, _int(p.get("objection")))
+            if obj.campaign_id != c.pk:
+                raise Http404
+            upheld = p.get("upheld") == "1"
+            campaign_objections.resolve_objection(
+                user=user, objection_id=obj.pk, upheld=upheld, resolution=p.get("resolution", "")
+            )
+            done = _("异议成立，已将此人移出名单") if upheld else _("已处理异议：异议不成立")
         else:
             raise Http404
     except (ValidationError, PermissionDenied, Conflict) as exc:
         return _refused(request, c, exc)
     messages.success(request, done)
     return redirect("console-assistance:campaign-detail", campaign_id=c.pk)
+
+
+def _int(value) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        raise Http404 from None
 
 
 @staff_required

@@ -37,6 +37,7 @@ from .models import (
     GoodsDelivery,
     ListConflict,
     Member,
+    ObjectionStatus,
     Standard,
 )
 from .services import Conflict
@@ -405,6 +406,8 @@ def record_delivery(*, user, beneficiary_id: int, data: dict) -> GoodsDelivery:
         raise Conflict(_("只能向已审批活动的已审批对象发放"))
     if not publicity_over(b.campaign):
         raise Conflict(_("公示期未结束"))
+    if b.objections.filter(status=ObjectionStatus.OPEN).exists():
+        raise Conflict(_("此人有未处理的公示异议，处理后才能发放"))
     errors = FieldErrors()
     items, value = _items(data.get("items"), errors)
     day = _date(data.get("delivered_on"), "delivered_on", errors)

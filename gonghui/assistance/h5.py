@@ -1,6 +1,7 @@
 """Worker H5 pages at /assistance/: the worker's own file and application status, the entry
 application form (household members, income, rigid expenses, causes, exclusions, documents)
-and the public 公示 list with masked names. Login: the worker app's one SMS login."""
+and the public 公示 list with masked names (its objection forms: ``public_objections``).
+Login: the worker app's one SMS login."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
@@ -13,7 +14,7 @@ from gonghui.people.models import ConsentPurpose
 from gonghui.people.privacy import CONSENT_PAGE, grant_consent, has_consent
 from gonghui.people.worker_session import current_account, linked_worker, login_url
 
-from . import documents, selectors
+from . import campaign_objections, documents, selectors
 from .models import Cause, ExclusionRule, ExpenseKind, HardshipFile, Relation
 from .services import Conflict, submit_entry
 
@@ -126,5 +127,13 @@ def application(request, application_id: int):
 
 @require_GET
 def notice(request):
-    """The public 公示: names masked, union, category, the notice period."""
-    return render(request, "assistance/h5/notice.html", {"rows": selectors.in_publicity()})
+    """The public 公示: names masked, union, category, the notice period, a link to object;
+    and the aid campaigns whose lists are in 公示."""
+    return render(
+        request,
+        "assistance/h5/notice.html",
+        {
+            "rows": selectors.in_publicity(),
+            "campaigns": campaign_objections.publicity_campaigns(),
+        },
+    )

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 EVENT_LABELS = {
     "submit": _("提交申请"),
     "verify": _("核实通过"),
+    "correct": _("更正申报数据"),
     "approve": _("审核通过，进入公示"),
     "reject": _("驳回"),
     "conclude": _("公示期满，办结"),

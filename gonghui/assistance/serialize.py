@@ -52,11 +52,32 @@ def application_out(app: Application, *, full: bool) -> dict:
         "decision_reason": app.decision_reason,
         "submitted_at": app.submitted_at,
         "objections": [
-            {"id": o.pk, "status": o.status, "content": o.content, "resolution": o.resolution}
+            {
+                "id": o.pk,
+                "status": o.status,
+                "content": o.content,
+                "raised_by": o.raised_by,
+                "contact_phone": o.masked_contact_phone,
+                "public": o.public,
+                "resolution": o.resolution,
+            }
             for o in app.objections.all()
         ],
     }
+    corrections = list(app.corrections.select_related("corrected_by"))
+    out["corrections_count"] = len(corrections)
     if full:
+        out["declared"] = corrections[0].before if corrections else None
+        out["corrections"] = [
+            {
+                "at": c.created_at,
+                "by": c.corrected_by.get_username() if c.corrected_by_id else "",
+                "reason": c.reason,
+                "before": c.before,
+                "after": c.after,
+            }
+            for c in corrections
+        ]
         out.update(
             annual_income=str(app.annual_income),
             expenses=app.expenses,

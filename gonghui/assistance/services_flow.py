@@ -29,6 +29,7 @@ from .models import (
     State,
     Visit,
 )
+from .objection_input import clean_contact
 from .services import Conflict, clean_figures, create_application, event
 from .states import TRANSITIONS
 
@@ -273,23 +274,36 @@ def conclude_expired_publicity(today: datetime.date | None = None) -> int:
 # --- objections -------------------------------------------------------------------------------
 
 
-def record_objection(*, application_id: int, content: str, raised_by: str = "", user=None):
-    """An objection received during 公示: recorded by staff (who may view the file) or left
-    on the public notice page (``user`` None)."""
-    content = (content or "").strip()
-    if not content:
-        raise ValidationError({"content": [_("请填写异议内容")]})
+def record_objection(
+    *,
+    application_id: int,
+    content: str,
+    raised_by: str = "",
+    contact_phone: str = "",
+    user=None,
+):
+    """An objection received during 公示: recorded by staff (who may view the file), or left
+    on the public 公示 page (``user`` None: the objector's phone is required and the notice
+    must be running today, ``publicity_start``–``publicity_end``)."""
+    errors = FieldErrors()
+    values = clean_contact(
+        {"content": content, "raised_by": raised_by, "contact_phone": contact_phone},
+        errors,
+        phone_required=user is None,
+    )
     with transaction.atomic():
         app = _locked(application_id)
         if user is not None and not scope_for(user, "assistance.view").contains(app.file.org):
             raise PermissionDenied(_("无权对该申请记录异议"))
         if app.state != State.PUBLICITY:
             raise Conflict(_("该申请不在公示期内"))
+        if user is None and not in_window(app):
+            if app.publicity_start and timezone.localdate() < app.publicity_start:
+                raise Conflict(_("公示尚未开始，请在公示期内提出异议"))
+            raise Conflict(_("公示期已结束，不能再提出异议"))
+        errors.raise_if_any()
         obj = Objection.objects.create(
-            application=app,
-            content=content[:2000],
-            raised_by=(raised_by or "")[:100],
-            recorded_by=user,
+            application=app, recorded_by=user, public=user is None, **values
         )
         event(
             app.file,
@@ -297,9 +311,19 @@ def record_objection(*, application_id: int, content: str, raised_by: str = "", 
             user=user,
             label="" if user else _("公示异议"),
             application=app,
-            note=_("收到公示异议"),
+            note=_("公示页面收到异议") if user is None else _("收到公示异议"),
         )
     return obj
+
+
+def in_window(app: Application, today: datetime.date | None = None) -> bool:
+    """Is the application's 公示 running today (the public page lists it)?"""
+    today = today or timezone.localdate()
+    return (
+        app.state == State.PUBLICITY
+        and app.publicity_start is not None
+        and app.publicity_start <= today <= app.publicity_end
+    )
 
 
 def resolve_objection(*, user, objection_id: int, upheld: bool, resolution: str) -> Objection:

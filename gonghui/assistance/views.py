@@ -19,8 +19,8 @@ from gonghui.core.validators import error_text
 from gonghui.people.decorators import staff_required
 from gonghui.people.scope import scope_for
 
-from . import selectors, services_flow, services_io
-from .models import Category, Document, FileStatus
+from . import figure_corrections, selectors, services_flow, services_io
+from .models import Category, Document, ExpenseKind, FileStatus
 from .serialize import reveal
 from .services import Conflict
 
@@ -128,6 +128,7 @@ def file_detail(request, file_id: int):
     apps = list(file.applications.prefetch_related("objections", "documents"))
     for a in apps:
         a.actions = services_flow.allowed_actions(user, a)
+        a.figures = figure_corrections.history(a)  # amounts shown only in full
     return render(
         request,
         "console/assistance/detail.html",
@@ -144,6 +145,7 @@ def file_detail(request, file_id: int):
             "flags": file.duplicate_flags.select_related("attempted_org"),
             "held": file.status == FileStatus.APPLYING and file.members.filter(live=False).exists(),
             "categories": Category.choices[1:],
+            "expense_kinds": ExpenseKind.choices,
             "can_reveal": scope_for(user, "assistance.reveal").contains(file.org),
         },
         status=400 if error else 200,
@@ -174,6 +176,7 @@ def act(request, file_id: int):
                 application_id=app.pk,
                 content=p.get("content", ""),
                 raised_by=p.get("raised_by", ""),
+                contact_phone=p.get("contact_phone", ""),
                 user=user,
             )
         elif what == "resolve":
@@ -182,6 +185,18 @@ def act(request, file_id: int):
                 objection_id=int(p.get("objection", 0)),
                 upheld=p.get("upheld") == "1",
                 resolution=p.get("resolution", ""),
+            )
+        elif what == "correct":
+            app = selectors.get_visible_application(user, int(p.get("application", 0)))
+            if app.file_id != file.pk:
+                raise Http404
+            expenses = {k: p[f"exp_{k}"] for k in ExpenseKind.values if p.get(f"exp_{k}", "")}
+            figure_corrections.correct_figures(
+                user=user,
+                application_id=app.pk,
+                data={"annual_income": p.get("annual_income", ""), "expenses": expenses},
+                reason=p.get("reason", ""),
+                request=request,
             )
         elif what == "visit":
             services_flow.record_visit(
@@ -231,6 +246,7 @@ def _act_done(what: str, action: str, upheld: bool) -> str:
         return _("异议成立，申请已驳回") if upheld else _("已处理异议：异议不成立")
     return {
         "objection": _("异议已记录"),
+        "correct": _("申报数据已更正，已重新测算"),
         "visit": _("走访已记录"),
         "call": _("回访已记录"),
         "exit": _("已发起退出申请"),

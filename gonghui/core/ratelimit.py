@@ -1,10 +1,10 @@
 """Rate limits for public writes, kept in Django's cache (Redis in production, decision D15).
 
 A limit is a fixed window per *scope* (``stations.report``, ``stations.checkin``,
-``hotline.anonymous``) and per *key kind*: the client IP and the target (a station, the
-contact phone of an anonymous appeal). Counters live under keyed hashes, never the raw IP or
-phone. Every process and host sharing the cache shares the counters (``cache.add`` +
-``cache.incr`` are atomic in Redis).
+``hotline.anonymous``, ``assistance.objection``) and per *key kind*: the client IP and the
+target (a station, the contact phone of an anonymous appeal or a public objection). Counters
+live under keyed hashes, never the raw IP or phone. Every process and host sharing the cache
+shares the counters (``cache.add`` + ``cache.incr`` are atomic in Redis).
 """
 
 import time
@@ -23,6 +23,8 @@ DEFAULT_LIMITS: dict[str, dict[str, tuple[int, int]]] = {
     "stations.report": {"ip": (20, 3600), "target": (60, 3600)},
     "stations.checkin": {"ip": (30, 600), "target": (300, 3600)},
     "hotline.anonymous": {"ip": (10, 3600), "target": (5, 3600)},
+    # the public 公示 objection forms (hardship files and aid campaigns); target: the phone
+    "assistance.objection": {"ip": (10, 3600), "target": (5, 3600)},
 }
 
 

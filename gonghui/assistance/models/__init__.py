@@ -4,6 +4,7 @@ from .applications import (
     Cause,
     Document,
     ExpenseKind,
+    FigureCorrection,
     FollowUpCall,
     Kind,
     Objection,
@@ -11,6 +12,7 @@ from .applications import (
     State,
     Visit,
 )
+from .campaign_objections import CampaignObjection
 from .campaigns import (
     BankImport,
     Beneficiary,
@@ -55,6 +57,7 @@ __all__ = [
     "Campaign",
     "CampaignContribution",
     "CampaignKind",
+    "CampaignObjection",
     "CampaignStatus",
     "Category",
     "Cause",
@@ -65,6 +68,7 @@ __all__ = [
     "ExclusionRule",
     "ExitReason",
     "ExpenseKind",
+    "FigureCorrection",
     "FileEvent",
     "FileStatus",
     "FollowUpCall",

@@ -5,6 +5,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.fields import EncryptedTextField
+from gonghui.core.masking import mask_phone
+
 from .files import Category, ExitReason, HardshipFile
 
 
@@ -120,7 +123,24 @@ class ObjectionStatus(models.TextChoices):
     DISMISSED = "dismissed", _("异议不成立")
 
 
-class Objection(models.Model):
+class ObjectionContact(models.Model):
+    """Who raised an objection: a name (optional) and a phone, encrypted with its lookup hash
+    (the public form requires the phone; staff may leave it empty)."""
+
+    raised_by = models.CharField(_("异议人（可匿名）"), max_length=100, blank=True)
+    contact_phone = EncryptedTextField(_("联系电话"), blank=True)
+    contact_phone_hash = models.CharField(max_length=64, blank=True, editable=False)
+    public = models.BooleanField(_("公示页面提交"), default=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def masked_contact_phone(self) -> str:
+        return mask_phone(self.contact_phone)
+
+
+class Objection(ObjectionContact):
     """An objection received during 公示 (in person, by phone or letter, or on the public
     notice page). An upheld objection rejects the application; an open one blocks 公示 from
     concluding."""
@@ -129,7 +149,6 @@ class Objection(models.Model):
         Application, on_delete=models.CASCADE, related_name="objections"
     )
     content = models.TextField(_("异议内容"))
-    raised_by = models.CharField(_("异议人（可匿名）"), max_length=100, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -150,6 +169,32 @@ class Objection(models.Model):
 
     def __str__(self):
         return f"{_('公示异议')} #{self.pk}"
+
+
+class FigureCorrection(models.Model):
+    """A verifier's correction of the declared figures during 核实: the figures and the
+    proposal before and after (``{"annual_income", "expenses", "per_capita_monthly",
+    "proposed_category"}``), who, when and why. The first one's ``before`` is the original
+    declaration."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="corrections"
+    )
+    before = models.JSONField(_("更正前"))
+    after = models.JSONField(_("更正后"))
+    reason = models.TextField(_("更正理由"))
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("更正时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("申报数据更正")
+        verbose_name_plural = _("申报数据更正")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{_('申报数据更正')} #{self.pk}"
 
 
 class Document(models.Model):

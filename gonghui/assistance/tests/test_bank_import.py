@@ -44,7 +44,7 @@ def paid_setup(orgs):
     approve(c, officer(orgs["BJ"], "bj_aid"))
     bens = with_accounts(c, hd_aid, ACCOUNTS)
     out, batch = issue_and_batch(c, hd_aid)
-    assert out == {"issued": 3, "without_account": 0, "already": 0}
+    assert out == {"issued": 3, "without_account": 0, "already": 0, "objected": 0}
     pays = [b.payments.get() for b in bens]
     return {"c": c, "aid": hd_aid, "pays": pays, "batch": batch, "workers": workers}
 

@@ -126,8 +126,8 @@ def test_objections_block_conclusion_and_an_upheld_one_rejects(orgs, hd_worker, 
     services_flow.resolve_objection(
         user=hd_aid, objection_id=first.pk, upheld=False, resolution="车辆为残疾人代步车"
     )
-    second = services_flow.record_objection(
-        application_id=app.pk, content="另有住房", raised_by="匿名"
+    second = services_flow.record_objection(  # a letter received during 公示, typed in later
+        application_id=app.pk, content="另有住房", raised_by="匿名", user=hd_aid
     )
     services_flow.resolve_objection(
         user=hd_aid, objection_id=second.pk, upheld=True, resolution="经核实名下另有一套住房"
