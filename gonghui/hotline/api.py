@@ -66,7 +66,9 @@ class AppealIn(Schema):
     category: str | None = Field(None, description="category code (GET /hotline/categories)")
     urgency: str | None = Field("normal", description="normal, urgent")
     content: str | None = None
-    district: str | None = Field(None, description="org code of the district, e.g. BJ-CY")
+    district: str | None = Field(
+        None, description="the district union: its org code (e.g. BJ-CY) or name (朝阳区总工会)"
+    )
     contact_name: str | None = None
     contact_phone: str | None = None
     channel: str | None = Field(None, description="phone, app, web, api (staff only)")

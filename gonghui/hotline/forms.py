@@ -1,6 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.orgs.forms import OrgField
+from gonghui.orgs.models import DISTRICT_TYPES
+
 from .models import AppealType, Category, Channel, ResolvedResult, Satisfaction, Status, Urgency
 
 
@@ -16,13 +19,18 @@ def category_choices():
 
 
 class IntakeForm(forms.Form):
-    """Operator's intake form; ``services.create_appeal`` validates for real."""
+    """Operator's intake form; ``services.create_appeal`` validates for real. The orgs are
+    chosen by name (``bind_orgs(form, user)`` before use)."""
 
     type = forms.ChoiceField(label=_("诉求类型"), choices=AppealType.choices)
     category = forms.ChoiceField(label=_("诉求分类"), choices=(), required=False)
     urgency = forms.ChoiceField(label=_("紧急程度"), choices=Urgency.choices)
     channel = forms.ChoiceField(label=_("渠道"), choices=Channel.choices, initial=Channel.PHONE)
-    district = forms.CharField(label=_("发生地（区总工会代码）"), max_length=40, required=False)
+    # The district unions of the operator's intake scope: an appeal filed elsewhere would
+    # leave the operator's queues at once.
+    district = OrgField(
+        label=_("发生地"), permission="hotline.intake", types=DISTRICT_TYPES, required=False
+    )
     contact_name = forms.CharField(label=_("联系人"), max_length=50, required=False)
     contact_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
     employer_name = forms.CharField(label=_("涉及单位"), max_length=200, required=False)
@@ -62,10 +70,17 @@ class SearchForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    """All parameters any action may take; the service checks what each one needs."""
+    """All parameters any action may take; the service checks what each one needs. ``org``
+    (派单/改派) is any org the dispatcher may dispatch to, chosen by name; bind the user with
+    ``bind_orgs``."""
 
     action = forms.CharField(max_length=30)
-    org = forms.CharField(label=_("承办单位代码"), max_length=40, required=False)
+    org = OrgField(
+        label=_("承办单位"),
+        permission="hotline.dispatch",
+        empty_label=_("按派单规则"),
+        required=False,
+    )
     note = forms.CharField(label=_("说明"), max_length=2000, required=False)
     reason = forms.CharField(label=_("理由"), max_length=2000, required=False)
     days = forms.IntegerField(label=_("延期工作日"), required=False, min_value=1, max_value=30)
@@ -82,7 +97,15 @@ class ActionForm(forms.Form):
 
 
 class MetricsForm(forms.Form):
-    org = forms.CharField(label=_("组织代码"), max_length=40, required=False)
+    """The 三率 page's filters; ``org`` is chosen by name within the metrics scope (empty: the
+    top of the scope)."""
+
+    org = OrgField(
+        label=_("统计单位"),
+        permission="hotline.metrics",
+        empty_label=_("默认：本单位"),
+        required=False,
+    )
     date_from = forms.DateField(
         label=_("自"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

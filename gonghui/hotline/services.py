@@ -14,7 +14,7 @@ from gonghui.core.models import AuditLog
 from gonghui.core.validators import normalize_phone, validate_credit_code
 from gonghui.core.workdays import local_date
 from gonghui.orgs.models import DISTRICT_TYPES, Org
-from gonghui.orgs.selectors import district_of, get_by_code
+from gonghui.orgs.selectors import district_of, get_by_code, resolve_org
 from gonghui.people.scope import scope_for
 from gonghui.people.services import phone_hash
 
@@ -118,12 +118,7 @@ def _clean_intake(data: dict, *, actor, worker_account) -> dict:
     elif len(content) > 5000:
         err("content", _("诉求内容不能超过5000字"))
     cleaned["content"] = content
-    district = get_by_code(str(data.get("district") or ""))
-    if district is not None and district.type not in DISTRICT_TYPES:
-        district = district_of(district)
-    if district is None:
-        err("district", _("请填写诉求发生地所在区（区总工会代码，如 BJ-CY）"))
-    cleaned["district"] = district
+    cleaned["district"] = _intake_district(str(data.get("district") or ""), actor, err)
 
     channel = str(data.get("channel") or "")
     is_staff = getattr(actor, "is_authenticated", False) and worker_account is None
@@ -204,6 +199,26 @@ def _clean_intake(data: dict, *, actor, worker_account) -> dict:
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+def _intake_district(text: str, actor, err) -> Org | None:
+    """The 区总工会 an appeal happened in: any org's code (its district; API clients send
+    codes), else a district union's name, pinyin or initials (``orgs.selectors.resolve_org``)."""
+    text = text.strip()
+    org = get_by_code(text) if text else None
+    district = org if org is None or org.type in DISTRICT_TYPES else district_of(org)
+    try:
+        if org is None and text:
+            district = resolve_org(actor, text, None, types=DISTRICT_TYPES)
+    except ValidationError as exc:
+        if exc.code == "ambiguous":  # "“城”对应多个工会组织：东城区总工会、西城区总工会…"
+            err("district", exc.messages[0])
+            return None
+    if district is None and text:
+        err("district", _("找不到“%s”对应的区总工会，请填写名称，如 朝阳区总工会") % text)
+    elif district is None:
+        err("district", _("请填写诉求发生地所在区（区总工会名称，如 朝阳区总工会）"))
+    return district
 
 
 def _anonymous_owner(data: dict) -> str:

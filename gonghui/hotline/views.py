@@ -17,6 +17,7 @@ from gonghui.core import audit
 from gonghui.core.files import file_response
 from gonghui.core.logmask import is_personal_query, search_term
 from gonghui.core.validators import error_text, errors_to_form
+from gonghui.orgs.forms import bind_orgs
 from gonghui.people.decorators import staff_required
 from gonghui.people.scope import scope_for
 
@@ -138,7 +139,7 @@ def appeal_list(request):
 def appeal_new(request):
     if not scope_for(request.user, "hotline.intake"):
         raise PermissionDenied
-    form = IntakeForm(request.POST or None)
+    form = bind_orgs(IntakeForm(request.POST or None), request.user)
     if request.method == "POST" and form.is_valid():
         try:
             appeal, _created = services.create_appeal(actor=request.user, data=form.cleaned_data)
@@ -177,7 +178,7 @@ def _field_errors(errors: dict) -> list[str]:
 def _post_action(request, appeal):
     """One state-machine action from the case page: ``(status, failed action, field errors)``;
     status 302 when it went through (the message is set)."""
-    form = ActionForm(request.POST)
+    form = bind_orgs(ActionForm(request.POST), request.user)
     action = request.POST.get("action", "")
     if not form.is_valid():
         messages.error(request, _("请检查填写内容"))
@@ -257,6 +258,13 @@ def appeal_detail(request, appeal_id: int):
             "can_reveal": services.can_reveal_contact(request.user, appeal),
             "attachments": appeal.attachments.all(),
             "can_attach": can_attach,
+            # the 承办单位 picker, offered only with 派单 (it reads the dispatch scope); a refused
+            # dispatch shows what was typed, to be corrected
+            "dispatch_form": bind_orgs(
+                ActionForm(request.POST if failed == "dispatch" else None), request.user
+            )
+            if "dispatch" in actions
+            else None,
         },
         status=status,
     )
@@ -320,7 +328,9 @@ def appeal_export(request):
 
 @staff_required
 def metrics_page(request):
-    form = MetricsForm(request.GET or None)
+    if not scope_for(request.user, "hotline.metrics"):
+        raise PermissionDenied(_("您的角色无权查看热线统计"))
+    form = bind_orgs(MetricsForm(request.GET or None), request.user)
     status, window, figures, trend = 200, None, None, []
     if form.is_bound and not form.is_valid():
         status = 400

@@ -239,7 +239,9 @@ def test_metrics_page_errors_are_on_the_form(client, operator, cy_handler, orgs)
     client.force_login(cy_handler)
     r = client.get("/console/hotline/metrics/", {"org": "BJ-HD"})
     assert r.status_code == 400
-    assert r.context["form"].errors["org"] == ["组织不存在或不在您的管辖范围内"]
+    assert r.context["form"].errors["org"] == [
+        "找不到“BJ-HD”对应的工会组织，或它不在您的管辖范围内"
+    ]
 
 
 def test_metrics_defaults_are_the_same_on_the_page_and_the_api(client, operator, clock, orgs):

@@ -1,5 +1,6 @@
-"""Page tests in headless Chromium: the operator's intake-to-dispatch flow, the metrics chart,
-and a worker filing an appeal on the phone page."""
+"""Page tests in headless Chromium: the operator's intake-to-dispatch flow (发生地 and 承办单位
+chosen by name in the org pickers), the metrics chart, and a worker filing an appeal on the
+phone page."""
 
 import re
 
@@ -40,7 +41,12 @@ def test_operator_takes_a_call_and_dispatches_it(page, hotline_data):
     page.goto(f"{base}/console/hotline/new/")
     page.select_option("#id_type", "help")
     page.select_option("#id_category", "LABOR-WAGE")
-    page.fill("#id_district", "BJ-CY")
+    page.click(".form-row:has(#id_district) .ts-control")  # few districts: a list searched here
+    page.keyboard.type("chaoy")
+    district = page.locator(".ts-dropdown .option")
+    expect(district).to_have_count(1)
+    expect(district.first).to_have_text("朝阳区总工会")
+    district.first.click()
     page.fill("#id_contact_name", "王师傅")
     page.fill("#id_contact_phone", "13812345678")
     page.fill("#id_content", "外卖站点拖欠工资两个月")
@@ -55,10 +61,17 @@ def test_operator_takes_a_call_and_dispatches_it(page, hotline_data):
 
     page.goto(f"{base}/console/hotline/{Appeal.objects.get(number=number).pk}/")
     page.click("summary:has-text('派单')")
-    page.locator("details:has(summary:has-text('派单')) button[type=submit]").click()
-    expect(page.locator("h1")).to_contain_text("已派单")
-    expect(page.locator("table").last).to_contain_text("朝阳区总工会")
-    assert Appeal.objects.get(number=number).responsible_org.code == "BJ-CY"
+    dispatch = page.locator("details:has(summary:has-text('派单'))")
+    dispatch.locator(".ts-control").click()  # every org of the city: searched on the server
+    page.keyboard.type("haidianqu")
+    target = page.locator(".ts-dropdown .option").first
+    expect(target).to_contain_text("海淀区总工会")
+    target.click()
+    dispatch.locator("button[type=submit]").click()  # the first click counts: no layout shift
+    expect(page.locator(".messages")).to_contain_text("已派单至 海淀区总工会")
+    expect(page.locator("table").last).to_contain_text("海淀区总工会")
+    expect(page.locator("main")).not_to_contain_text("BJ-HD")
+    assert Appeal.objects.get(number=number).responsible_org.code == "BJ-HD"
 
 
 def test_metrics_page_draws_the_trend_chart(page, hotline_data):
