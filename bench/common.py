@@ -68,8 +68,16 @@ def best_of(fn, repeat: int, budget: float = 30.0):
     return min(times), len(times), result
 
 
-def without(row: dict, key: str) -> dict:
-    return {k: v for k, v in row.items() if k != key}
+# 超期 at %(now)s in hand-written SQL over a hotline_appeal row: the rule of
+# gonghui.hotline.selectors.overdue_q (docs/hotline-metrics.md), computed from the deadlines —
+# open and not contacted past response_due, or open past resolve_due; or resolved after
+# resolve_due. Merged appeals never (the counted windows leave them out anyway). The stored
+# column "overdue" (overdue_notified: the task's 督办 notice) is not part of it.
+OVERDUE_SQL = """(
+    (status NOT IN ('resolved', 'callback_done', 'closed', 'merged')
+     AND ((contacted_at IS NULL AND response_due < %(now)s) OR resolve_due < %(now)s))
+    OR (status IN ('resolved', 'callback_done', 'closed') AND resolved_at > resolve_due)
+  )"""
 
 
 def log(msg: str) -> None:

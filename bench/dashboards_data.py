@@ -103,7 +103,8 @@ def load_city(bench_url: str, *, stations: int, workers: int, sessions: int, att
             "sex": "CASE WHEN g % 2 = 0 THEN 'M' ELSE 'F' END",
             "employment_form": "'courier'", "employer_name": "''",
             "employer_credit_code": "''", "created_at": "now()", "updated_at": "now()",
-            "union_org_id": _pick(streets),
+            "union_org_id": _pick(streets), "membership_status": "''",
+            "self_registered": "false",
         }  # fmt: skip
         _check(Worker, wk)
         _insert(
