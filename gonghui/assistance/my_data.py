@@ -12,12 +12,15 @@ from .models import (
     Application,
     Beneficiary,
     BeneficiaryStatus,
+    CampaignObjection,
     Cause,
     ExpenseKind,
     FileStatus,
     HardshipFile,
     Kind,
     Member,
+    Objection,
+    ObjectionStatus,
     Payment,
     PaymentMethod,
     PaymentStatus,
@@ -152,8 +155,9 @@ def payment_rows(worker) -> list[dict]:
 
 
 def anonymise(worker) -> dict:
-    """On deletion, where safe: the free-text 困难情况说明 of decided applications, and the
-    worker's own member row in files that are no longer live (name, ID number, hash). Amounts,
+    """On deletion, where safe: the free-text 困难情况说明 of decided applications, the
+    worker's own member row in files that are no longer live (name, ID number, hash), and the
+    name and phone on decided 公示 objections they raised with their phone. Amounts,
     categories and dates stay for statistics; open cases and live files (the one-live-file
     guarantee) and aid lists and payments (accounting records) are kept."""
     from gonghui.people.deletion import ANONYMOUS_NAME
@@ -169,4 +173,12 @@ def anonymise(worker) -> dict:
             id_number_hash=worker.id_number_hash,
             live=False,
         ).update(name=ANONYMOUS_NAME, id_number="", id_number_hash=f"deleted:{worker.pk}")
-    return {"cause_notes": notes, "members": members}
+    objections = 0
+    if worker.phone_hash:  # 公示 objections they left with their phone, once decided
+        for model in (Objection, CampaignObjection):
+            objections += (
+                model.objects.filter(contact_phone_hash=worker.phone_hash)
+                .exclude(status=ObjectionStatus.OPEN)
+                .update(contact_phone="", contact_phone_hash="", raised_by="")
+            )
+    return {"cause_notes": notes, "members": members, "objections": objections}

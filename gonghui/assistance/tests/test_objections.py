@@ -331,3 +331,32 @@ def test_hardship_public_objections_are_rate_limited(file_in_publicity, settings
         assert client.post(url, {"content": "有车", "contact_phone": phone()}).status_code == 200
     assert client.post(url, {"content": "有车", "contact_phone": phone()}).status_code == 429
     assert Objection.objects.count() == 2
+
+
+def test_deleting_a_worker_clears_their_decided_objections_contact(in_publicity, orgs):
+    from gonghui.assistance import campaign_objections
+    from gonghui.people import auth, deletion
+    from gonghui.people.tests.factories import make_staff
+
+    _c, hd, (b, other) = in_publicity
+    me = make_worker(orgs["BJ-HD-HD-001"], name="周异议")
+    for target in (b, other):
+        visitor().post(
+            objection_url(target),
+            {"content": "有车", "raised_by": "周异议", "contact_phone": me.phone},
+        )
+    decided, still_open = CampaignObjection.objects.order_by("id")
+    campaign_objections.resolve_objection(
+        user=hd, objection_id=decided.pk, upheld=False, resolution="车辆为代步车"
+    )
+    req = deletion.request_deletion(auth.sign_in_worker(me.phone), "")
+    deletion.review(
+        user=make_staff("obj_del", orgs["BJ-HD"], "social_worker"),
+        request_id=req.pk,
+        action="anonymise",
+    )
+    decided.refresh_from_db()
+    still_open.refresh_from_db()
+    assert (decided.contact_phone, decided.contact_phone_hash, decided.raised_by) == ("", "", "")
+    assert decided.content == "有车" and decided.resolution == "车辆为代步车"
+    assert still_open.raised_by == "周异议" and still_open.contact_phone_hash  # still to answer
