@@ -18,7 +18,7 @@ from gonghui.people.scope import scope_for
 from . import figure_corrections, rules, selectors, services_flow
 from .models import Objection
 from .serialize import application_out, file_out, reveal
-from .services import Conflict, DuplicateHousehold, clean_figures, submit_entry
+from .services import clean_figures, submit_entry
 
 router = Router(tags=["assistance"])
 
@@ -92,12 +92,6 @@ class ContactIn(Schema):
     contact_id: Id
 
 
-def _conflict(exc: Conflict):
-    detailed = isinstance(exc, DuplicateHousehold) and exc.detailed
-    errors = {"existing": exc.where()} if detailed else {}
-    return ApiError(409, str(exc), errors)
-
-
 def _file(user, file_id):
     return file_out(selectors.get_visible_file(user, file_id), detail=True)
 
@@ -127,10 +121,7 @@ def create_entry(request, payload: EntryIn):
     if worker is None or not scope_for(user, "assistance.apply").contains(worker.union_org):
         raise ApiError(400, _("请求参数有误"), {"worker_id": [_("职工不存在或不在您的管辖范围内")]})
     data = payload.dict()
-    try:
-        app = submit_entry(worker=worker, user=user, data=data)
-    except Conflict as exc:
-        raise _conflict(exc) from None
+    app = submit_entry(worker=worker, user=user, data=data)
     return Status(
         201, {"application": application_out(app, full=False), "file": _file(user, app.file_id)}
     )
@@ -167,17 +158,14 @@ def preview(request, payload: PreviewIn):
 def act(request, app_id: int, payload: ActionIn):
     user = staff_user(request)
     app = selectors.get_visible_application(user, app_id)
-    try:
-        app = services_flow.transition(
-            user=user,
-            application_id=app.pk,
-            action=payload.action,
-            note=payload.note,
-            visit_notes=payload.visit_notes,
-            category=payload.category,
-        )
-    except Conflict as exc:
-        raise _conflict(exc) from None
+    app = services_flow.transition(
+        user=user,
+        application_id=app.pk,
+        action=payload.action,
+        note=payload.note,
+        visit_notes=payload.visit_notes,
+        category=payload.category,
+    )
     return application_out(app, full=False)
 
 
@@ -187,16 +175,13 @@ def correct(request, app_id: int, payload: CorrectionIn):
     reason; the proposal is computed again and the change recorded (docs/hardship.md)."""
     user = staff_user(request)
     app = selectors.get_visible_application(user, app_id)
-    try:
-        figure_corrections.correct_figures(
-            user=user,
-            application_id=app.pk,
-            data=payload.dict(),
-            reason=payload.reason,
-            request=request,
-        )
-    except Conflict as exc:
-        raise _conflict(exc) from None
+    figure_corrections.correct_figures(
+        user=user,
+        application_id=app.pk,
+        data=payload.dict(),
+        reason=payload.reason,
+        request=request,
+    )
     app.refresh_from_db()
     return Status(201, application_out(app, full=False))
 
@@ -205,16 +190,13 @@ def correct(request, app_id: int, payload: CorrectionIn):
 def object_to(request, app_id: int, payload: ObjectionIn):
     user = staff_user(request)
     app = selectors.get_visible_application(user, app_id)
-    try:
-        obj = services_flow.record_objection(
-            application_id=app.pk,
-            content=payload.content,
-            raised_by=payload.raised_by,
-            contact_phone=payload.contact_phone,
-            user=user,
-        )
-    except Conflict as exc:
-        raise _conflict(exc) from None
+    obj = services_flow.record_objection(
+        application_id=app.pk,
+        content=payload.content,
+        raised_by=payload.raised_by,
+        contact_phone=payload.contact_phone,
+        user=user,
+    )
     return Status(201, {"id": obj.pk, "status": obj.status})
 
 
@@ -223,12 +205,9 @@ def resolve(request, objection_id: int, payload: ResolveIn):
     user = staff_user(request)
     obj = get_object_or_404(Objection, pk=objection_id)
     selectors.get_visible_application(user, obj.application_id)
-    try:
-        obj = services_flow.resolve_objection(
-            user=user, objection_id=obj.pk, upheld=payload.upheld, resolution=payload.resolution
-        )
-    except Conflict as exc:
-        raise _conflict(exc) from None
+    obj = services_flow.resolve_objection(
+        user=user, objection_id=obj.pk, upheld=payload.upheld, resolution=payload.resolution
+    )
     return {"id": obj.pk, "status": obj.status}
 
 
@@ -236,12 +215,9 @@ def resolve(request, objection_id: int, payload: ResolveIn):
 def start(request, file_id: int, payload: StartIn):
     user = staff_user(request)
     file = selectors.get_visible_file(user, file_id)
-    try:
-        app = services_flow.start_application(
-            user=user, file_id=file.pk, kind=payload.kind, data=payload.dict()
-        )
-    except Conflict as exc:
-        raise _conflict(exc) from None
+    app = services_flow.start_application(
+        user=user, file_id=file.pk, kind=payload.kind, data=payload.dict()
+    )
     return Status(201, application_out(app, full=False))
 
 
@@ -249,12 +225,9 @@ def start(request, file_id: int, payload: StartIn):
 def visit(request, file_id: int, payload: CareIn):
     user = staff_user(request)
     file = selectors.get_visible_file(user, file_id)
-    try:
-        services_flow.record_visit(
-            user=user, file_id=file.pk, visited_on=payload.date, notes=payload.notes
-        )
-    except Conflict as exc:
-        raise _conflict(exc) from None
+    services_flow.record_visit(
+        user=user, file_id=file.pk, visited_on=payload.date, notes=payload.notes
+    )
     return Status(201, _file(user, file.pk))
 
 
@@ -262,12 +235,9 @@ def visit(request, file_id: int, payload: CareIn):
 def call(request, file_id: int, payload: CareIn):
     user = staff_user(request)
     file = selectors.get_visible_file(user, file_id)
-    try:
-        services_flow.record_call(
-            user=user, file_id=file.pk, called_on=payload.date, notes=payload.notes
-        )
-    except Conflict as exc:
-        raise _conflict(exc) from None
+    services_flow.record_call(
+        user=user, file_id=file.pk, called_on=payload.date, notes=payload.notes
+    )
     return Status(201, _file(user, file.pk))
 
 

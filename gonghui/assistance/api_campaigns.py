@@ -26,14 +26,8 @@ from . import (
 )
 from . import campaign_selectors as sel
 from .models import Beneficiary, Campaign, CampaignObjection, EnterpriseVisit, Payment
-from .services import Conflict
 
 router = Router(tags=["campaigns"])
-
-
-def _conflict(exc: Conflict):
-    where = exc.where() if isinstance(exc, campaigns.DuplicateBeneficiary) else {}
-    return ApiError(409, str(exc), {"existing": where} if where else {})
 
 
 def _user(request):
@@ -253,32 +247,23 @@ def update_campaign(request, campaign_id: int, payload: Body[dict]):
     """Change the fields given (as in the creation; ``budget`` and ``standards`` are whole
     lists); ``editable`` in the answer says what the status still lets change."""
     user = _user(request)
-    try:
-        c = campaign_setup.update_campaign(user=user, campaign_id=campaign_id, data=payload)
-    except Conflict as exc:
-        raise _conflict(exc) from None
+    c = campaign_setup.update_campaign(user=user, campaign_id=campaign_id, data=payload)
     return campaign_out(c, user, detail=True)
 
 
 @router.post("/{campaign_id}/actions", response={200: dict, 409: ErrorOut})
 def act(request, campaign_id: int, payload: ActionIn):
     user = _user(request)
-    try:
-        c = campaigns.transition(
-            user=user, campaign_id=campaign_id, action=payload.action, note=payload.note
-        )
-    except Conflict as exc:
-        raise _conflict(exc) from None
+    c = campaigns.transition(
+        user=user, campaign_id=campaign_id, action=payload.action, note=payload.note
+    )
     return campaign_out(c, user, detail=True)
 
 
 @router.post("/{campaign_id}/generate", response={200: dict, 409: ErrorOut})
 def generate(request, campaign_id: int, payload: OrgIn):
     user = _user(request)
-    try:
-        return campaigns.generate_list(user=user, campaign_id=campaign_id, org_code=payload.org)
-    except Conflict as exc:
-        raise _conflict(exc) from None
+    return campaigns.generate_list(user=user, campaign_id=campaign_id, org_code=payload.org)
 
 
 @router.get("/{campaign_id}/beneficiaries")
@@ -300,30 +285,21 @@ def list_beneficiaries(request, campaign_id: int, org: str = "", status: str = "
 @router.post("/{campaign_id}/beneficiaries", response={201: dict, 409: ErrorOut})
 def add_beneficiary(request, campaign_id: int, payload: BeneficiaryIn):
     user = _user(request)
-    try:
-        b = campaigns.add_beneficiary(user=user, campaign_id=campaign_id, data=payload.dict())
-    except Conflict as exc:
-        raise _conflict(exc) from None
+    b = campaigns.add_beneficiary(user=user, campaign_id=campaign_id, data=payload.dict())
     return Status(201, beneficiary_out(b))
 
 
 @router.patch("/beneficiaries/{beneficiary_id}", response={200: dict, 409: ErrorOut})
 def update_beneficiary(request, beneficiary_id: int, payload: Body[dict]):
     user = _user(request)
-    try:
-        b = campaigns.update_beneficiary(user=user, beneficiary_id=beneficiary_id, data=payload)
-    except Conflict as exc:
-        raise _conflict(exc) from None
+    b = campaigns.update_beneficiary(user=user, beneficiary_id=beneficiary_id, data=payload)
     return beneficiary_out(b)
 
 
 @router.post("/beneficiaries/{beneficiary_id}/goods", response={201: dict, 409: ErrorOut})
 def deliver_goods(request, beneficiary_id: int, payload: Body[dict]):
     user = _user(request)
-    try:
-        d = campaigns.record_delivery(user=user, beneficiary_id=beneficiary_id, data=payload)
-    except Conflict as exc:
-        raise _conflict(exc) from None
+    d = campaigns.record_delivery(user=user, beneficiary_id=beneficiary_id, data=payload)
     return Status(201, {"id": d.pk, "value": str(d.value), "items": d.items})
 
 
@@ -357,12 +333,9 @@ def list_objections(request, campaign_id: int):
 def record_objection(request, beneficiary_id: int, payload: ObjectionIn):
     """An objection received during the campaign's 公示 (409 outside it)."""
     user = _user(request)
-    try:
-        o = campaign_objections.record_objection(
-            beneficiary_id=beneficiary_id, data=payload.dict(), user=user
-        )
-    except Conflict as exc:
-        raise _conflict(exc) from None
+    o = campaign_objections.record_objection(
+        beneficiary_id=beneficiary_id, data=payload.dict(), user=user
+    )
     return Status(201, objection_out(o))
 
 
@@ -371,22 +344,16 @@ def resolve_objection(request, objection_id: int, payload: ResolveIn):
     """Upheld: the person leaves the list; dismissed: the finding is recorded."""
     user = _user(request)
     obj = campaign_objections.get_visible_objection(user, objection_id)
-    try:
-        o = campaign_objections.resolve_objection(
-            user=user, objection_id=obj.pk, upheld=payload.upheld, resolution=payload.resolution
-        )
-    except Conflict as exc:
-        raise _conflict(exc) from None
+    o = campaign_objections.resolve_objection(
+        user=user, objection_id=obj.pk, upheld=payload.upheld, resolution=payload.resolution
+    )
     return objection_out(o)
 
 
 @router.post("/{campaign_id}/visits", response={201: dict, 409: ErrorOut})
 def record_visit(request, campaign_id: int, payload: Body[dict]):
     user = _user(request)
-    try:
-        v = campaigns.record_visit(user=user, campaign_id=campaign_id, data=payload)
-    except Conflict as exc:
-        raise _conflict(exc) from None
+    v = campaigns.record_visit(user=user, campaign_id=campaign_id, data=payload)
     return Status(201, visit_out(v))
 
 
@@ -414,12 +381,9 @@ def list_visits(request, campaign_id: int):
 @router.post("/{campaign_id}/payments/issue", response={200: dict, 409: ErrorOut})
 def issue(request, campaign_id: int, payload: IssueIn):
     user = _user(request)
-    try:
-        return campaign_payments.issue_payments(
-            user=user, campaign_id=campaign_id, org_code=payload.org, method=payload.method
-        )
-    except Conflict as exc:
-        raise _conflict(exc) from None
+    return campaign_payments.issue_payments(
+        user=user, campaign_id=campaign_id, org_code=payload.org, method=payload.method
+    )
 
 
 @router.get("/{campaign_id}/payments")
@@ -439,22 +403,16 @@ def list_payments(request, campaign_id: int, status: str = "", page: str = "1"):
 @router.post("/payments/{payment_id}/reissue", response={201: dict, 409: ErrorOut})
 def reissue(request, payment_id: int, payload: ReissueIn):
     user = _user(request)
-    try:
-        p = campaign_payments.reissue(
-            user=user, payment_id=payment_id, reason=payload.reason, account=payload.account
-        )
-    except Conflict as exc:
-        raise _conflict(exc) from None
+    p = campaign_payments.reissue(
+        user=user, payment_id=payment_id, reason=payload.reason, account=payload.account
+    )
     return Status(201, payment_out(p))
 
 
 @router.post("/{campaign_id}/batches", response={201: dict, 409: ErrorOut})
 def create_batch(request, campaign_id: int):
     user = _user(request)
-    try:
-        b = campaign_payments.create_batch(user=user, campaign_id=campaign_id)
-    except Conflict as exc:
-        raise _conflict(exc) from None
+    b = campaign_payments.create_batch(user=user, campaign_id=campaign_id)
     return Status(201, {"id": b.pk, "number": b.number, "payments": b.payments.count()})
 
 
@@ -500,8 +458,6 @@ def import_accounts(request, campaign_id: int, file: File[UploadedFile]):
         raise ApiError(400, str(exc), {"file": [str(exc)]}) from None
     except campaign_accounts.ImportRejected as exc:
         raise ApiError(400, exc.report["detail"], {"rows": exc.report["rows"]}) from None
-    except Conflict as exc:
-        raise _conflict(exc) from None
 
 
 @router.get("/{campaign_id}/reconciliation")

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.core.errors import Conflict
 from gonghui.core.masking import mask_name
 from gonghui.core.validators import FieldErrors, validate_id_number
 from gonghui.people.models import ConsentPurpose
@@ -35,10 +36,6 @@ from .models import (
 MAX_MEMBERS = 15
 
 
-class Conflict(Exception):
-    """Not possible in the current state (HTTP 409)."""
-
-
 class DuplicateHousehold(Conflict):
     """A member of the household is already in a live file (HTTP 409). ``detailed``: the
     caller may see that file (``assistance.view`` over its union), so the message and
@@ -48,6 +45,11 @@ class DuplicateHousehold(Conflict):
         super().__init__(message)
         self.existing = existing
         self.detailed = detailed
+
+    @property
+    def errors(self) -> dict:
+        """``existing`` only when the caller may see that file (``where`` serves the flag)."""
+        return {"existing": self.where()} if self.detailed else {}
 
     def where(self) -> dict:
         f = self.existing

@@ -20,12 +20,13 @@ from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 
+from .errors import Conflict
 from .ratelimit import RateLimited
 
 
@@ -84,10 +85,15 @@ class StrictJSONParser(Parser):
 
 
 class ErrorOut(Schema):
-    """The body of every error answer (``error_response``)."""
+    """The body of every error answer (``GonghuiAPI.error_response``): the one error schema
+    every router declares."""
 
     detail: str
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str] | dict[str, str]] = Field(
+        {},
+        description="messages per field (``__all__`` when no field is to blame); a 409 for a "
+        "duplicate may say where the existing row is under ``existing``",
+    )
 
 
 def _error_codes(operation: dict) -> set[int]:
@@ -152,6 +158,7 @@ class GonghuiAPI(NinjaAPI):
             NinjaValidationError: self._validation,
             DjangoValidationError: self._django_validation,
             ApiError: self._api_error,
+            Conflict: self._conflict,
             RateLimited: self._rate_limited,
             AuthenticationError: self._unauthenticated,
             PermissionDenied: self._forbidden,
@@ -188,6 +195,9 @@ class GonghuiAPI(NinjaAPI):
 
     def _api_error(self, request, exc):
         return self.error_response(request, exc.status, exc.detail, exc.errors)
+
+    def _conflict(self, request, exc):
+        return self.error_response(request, 409, str(exc), exc.errors)
 
     def _rate_limited(self, request, exc):
         response = self.error_response(request, 429, exc.detail)

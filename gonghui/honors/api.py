@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from gonghui.core.api import ApiError, paginate, staff_user
+from gonghui.core.api import ApiError, ErrorOut, paginate, staff_user
 from gonghui.core.bounds import Id, Page, SmallCount, Year
 
 from . import selectors, services
@@ -19,11 +19,6 @@ from .states import ACTIONS
 
 router = Router(tags=["honors"])
 PAGE = 50
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
 
 
 class ProgramIn(Schema):
@@ -227,15 +222,12 @@ def nomination_detail(request, nomination_id: int):
 def nomination_transition(request, nomination_id: int, payload: TransitionIn):
     """submit, withdraw; approve (→ 公示) / reject one level up; award after 公示; revoke."""
     nomination = _nomination(request, nomination_id)
-    try:
-        nomination = services.transition(
-            user=request.user,
-            nomination_id=nomination.pk,
-            action=payload.action,
-            note=payload.note,
-        )
-    except services.Conflict as exc:
-        raise ApiError(409, str(exc)) from None
+    nomination = services.transition(
+        user=request.user,
+        nomination_id=nomination.pk,
+        action=payload.action,
+        note=payload.note,
+    )
     return nomination_out(_nomination(request, nomination.pk), request.user, detail=True)
 
 
@@ -243,10 +235,7 @@ def nomination_transition(request, nomination_id: int, payload: TransitionIn):
 def nomination_attachment(request, nomination_id: int, file: File[UploadedFile]):
     """Attach a JPEG, PNG or PDF (checked by content), at most 10 MB."""
     nomination = _nomination(request, nomination_id)
-    try:
-        att = services.add_attachment(user=request.user, nomination=nomination, upload=file)
-    except services.Conflict as exc:
-        raise ApiError(409, str(exc)) from None
+    att = services.add_attachment(user=request.user, nomination=nomination, upload=file)
     return Status(201, {"id": att.pk, "name": att.original_name, "content_type": att.content_type})
 
 
@@ -254,15 +243,12 @@ def nomination_attachment(request, nomination_id: int, file: File[UploadedFile])
 def objection_create(request, nomination_id: int, payload: ObjectionIn):
     """Record an objection received during 公示."""
     nomination = _nomination(request, nomination_id)
-    try:
-        obj = services.record_objection(
-            user=request.user,
-            nomination_id=nomination.pk,
-            content=payload.content,
-            raised_by=payload.raised_by,
-        )
-    except services.Conflict as exc:
-        raise ApiError(409, str(exc)) from None
+    obj = services.record_objection(
+        user=request.user,
+        nomination_id=nomination.pk,
+        content=payload.content,
+        raised_by=payload.raised_by,
+    )
     return Status(201, objection_out(obj))
 
 
@@ -274,12 +260,9 @@ def objection_resolve(request, objection_id: int, payload: ResolveIn):
     if obj is None:
         raise ApiError(404, _("未找到"))
     _nomination(request, obj.nomination_id)
-    try:
-        obj = services.resolve_objection(
-            user=user, objection_id=obj.pk, upheld=payload.upheld, resolution=payload.resolution
-        )
-    except services.Conflict as exc:
-        raise ApiError(409, str(exc)) from None
+    obj = services.resolve_objection(
+        user=user, objection_id=obj.pk, upheld=payload.upheld, resolution=payload.resolution
+    )
     return objection_out(obj)
 
 

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.core.errors import Conflict
 from gonghui.core.files import IMAGES_AND_PDF, check_upload
 from gonghui.core.validators import FieldErrors, clean_date
 from gonghui.core.workdays import WorkdayCalendar
@@ -34,10 +35,6 @@ from .models import (
 from .states import TRANSITIONS
 
 MAX_ATTACHMENT = 10_000_000  # 10 MB (decimal, as phones show sizes)
-
-
-class Conflict(Exception):
-    """The nomination is not in a state that allows this now (HTTP 409)."""
 
 
 def ancestor_paths(path: str) -> list[str]:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from gonghui.core.api import ApiError, paginate, refuse_personal_query, staff_user
+from gonghui.core.api import ApiError, ErrorOut, paginate, refuse_personal_query, staff_user
 from gonghui.core.bounds import Id, IsoDate, IsoDateTime
 from gonghui.core.validators import normalize_phone
 from gonghui.people import auth as people_auth
@@ -30,11 +30,6 @@ def anonymous(request):
 
 
 OPEN = [TokenAuth(), ConsoleSessionAuth(), anonymous]
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
 
 
 class CategoryOut(Schema):
@@ -295,16 +290,13 @@ class ActionIn(Schema):
 def act(request, appeal_id: int, payload: ActionIn):
     """Move an appeal through the state machine (409 when the transition is not allowed)."""
     user = staff_user(request)
-    try:
-        appeal = services.perform_action(
-            actor=user,
-            appeal_id=appeal_id,
-            action=payload.action,
-            params=payload.dict(exclude={"action"}),
-            visible=selectors.visible_appeals(user),
-        )
-    except services.Conflict as exc:
-        raise ApiError(409, str(exc)) from None
+    appeal = services.perform_action(
+        actor=user,
+        appeal_id=appeal_id,
+        action=payload.action,
+        params=payload.dict(exclude={"action"}),
+        visible=selectors.visible_appeals(user),
+    )
     return appeal_out(appeal, timeline=True)
 
 
@@ -412,10 +404,7 @@ class RateIn(Schema):
 def rate(request, appeal_id: int, payload: RateIn):
     """The worker's own callback answer once the appeal is resolved."""
     account = _worker(request)
-    try:
-        appeal = rating.worker_rate(account=account, appeal_id=appeal_id, data=payload.dict())
-    except services.Conflict as exc:
-        raise ApiError(409, str(exc)) from None
+    appeal = rating.worker_rate(account=account, appeal_id=appeal_id, data=payload.dict())
     return appeal_out(appeal, timeline=True, internal=False)
 
 

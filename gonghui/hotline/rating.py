@@ -7,9 +7,11 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.core.errors import Conflict
+
 from .models import Appeal, AppealEvent, ResolvedResult, Satisfaction
 from .selectors import rating_state, worker_appeals
-from .services import Conflict, _callback
+from .services import _callback
 from .states import TRANSITIONS
 
 

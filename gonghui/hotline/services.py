@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core import audit, ratelimit
+from gonghui.core.errors import Conflict
 from gonghui.core.models import AuditLog
 from gonghui.core.validators import normalize_phone, validate_credit_code
 from gonghui.core.workdays import local_date
@@ -36,10 +37,6 @@ from .models import (
     Urgency,
 )
 from .states import ACTION_LABELS, TRANSITIONS
-
-
-class Conflict(Exception):
-    """The state machine (or a concurrent change) forbids this action now: HTTP 409."""
 
 
 def next_number(day: datetime.date) -> str:

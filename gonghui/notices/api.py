@@ -6,7 +6,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from gonghui.core.api import ApiError, paginate
+from gonghui.core.api import ApiError, ErrorOut, paginate
 
 from . import selectors, services
 from .models import Message
@@ -14,11 +14,6 @@ from .models import Message
 router = Router(tags=["messages"])
 
 PAGE_SIZE = 20
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
 
 
 class MessageOut(Schema):

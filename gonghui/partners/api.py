@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from gonghui.core.api import ApiError, paginate, staff_user
+from gonghui.core.api import ApiError, ErrorOut, paginate, staff_user
 from gonghui.core.bounds import Id, Year
 from gonghui.people.scope import scope_for
 
@@ -22,11 +22,6 @@ from .models import Agreement, Contribution, Partner, Pledge
 router = Router(tags=["partners"])
 PAGE = 50
 CENT = Decimal("0.01")
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
 
 
 class PartnerIn(Schema):

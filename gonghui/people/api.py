@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from gonghui.core.api import ApiError, paginate, refuse_personal_query, staff_user
+from gonghui.core.api import ApiError, ErrorOut, paginate, refuse_personal_query, staff_user
 from gonghui.core.validators import normalize_phone
 
 from . import audit_trail, auth, selectors, services
@@ -19,11 +19,6 @@ me_router = Router(tags=["auth"])
 workers_router = Router(tags=["workers"])
 
 PAGE_SIZE = 20
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
 
 
 # --- auth ------------------------------------------------------------------------------------

@@ -6,11 +6,11 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Schema, Status
 
-from gonghui.core.api import ApiError, file_download
+from gonghui.core.api import ApiError, ErrorOut, file_download
 from gonghui.core.excel import XLSX
 
 from . import deletion, my_data, privacy
-from .api import ErrorOut, _worker_account, me_router
+from .api import _worker_account, me_router
 from .models import Worker
 
 
@@ -94,8 +94,6 @@ def deletion_request(request, payload: DeletionIn):
         req = deletion.request_deletion(_worker_account(request), payload.reason, request=request)
     except Worker.DoesNotExist:
         raise ApiError(404, _("尚未关联职工档案，请先完成实名登记")) from None
-    except deletion.AlreadyOpen:
-        raise ApiError(409, _("您已有一份正在处理的删除申请")) from None
     detail = _(
         "已收到您的删除申请。所属工会核实后将删除可识别您身份的信息；法律规定需保存的办结记录"
         "和不含身份信息的统计数据将予以保留。"

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core import audit
+from gonghui.core.errors import Conflict
 
 from .models import (
     ApiToken,
@@ -46,12 +47,8 @@ def register_anonymiser(fn: Callable) -> Callable:
     return fn
 
 
-class AlreadyOpen(Exception):
-    """The worker already has an open deletion request."""
-
-
 def request_deletion(account: WorkerAccount, reason: str = "", request=None) -> DeletionRequest:
-    """Open a deletion request for the account's worker (one open at a time)."""
+    """Open a deletion request for the account's worker (one open at a time: ``Conflict``)."""
     if account.worker_id is None:
         raise Worker.DoesNotExist
     reason = (reason or "").strip()
@@ -63,14 +60,14 @@ def request_deletion(account: WorkerAccount, reason: str = "", request=None) -> 
             if DeletionRequest.objects.filter(
                 worker_id=account.worker_id, status=DeletionStatus.OPEN
             ).exists():
-                raise AlreadyOpen
+                raise Conflict(_("您已有一份正在处理的删除申请"))
             req = DeletionRequest.objects.create(
                 worker_id=account.worker_id, account=account, reason=reason
             )
             audit.record(actor=account, action="deletion.request", obj=req, request=request)
             return req
     except IntegrityError:
-        raise AlreadyOpen from None
+        raise Conflict(_("您已有一份正在处理的删除申请")) from None
 
 
 def open_requests(user) -> QuerySet[DeletionRequest]:

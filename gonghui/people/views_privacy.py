@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from gonghui.core.errors import Conflict
+
 from . import deletion, my_data, privacy
 from .models import ConsentPurpose, DeletionRequest, Worker
 from .worker_session import current_account, linked_worker, worker_login_required
@@ -116,7 +118,7 @@ def deletion_page(request):
         reason = request.POST.get("reason", "")
         try:
             deletion.request_deletion(account, reason, request=request)
-        except deletion.AlreadyOpen:
+        except Conflict:
             messages.info(request, _("您已有一份正在处理的删除申请，请等待工会处理"))
             return redirect("registration:privacy-deletion")
         except ValidationError as exc:

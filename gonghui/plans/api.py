@@ -10,7 +10,7 @@ from decimal import Decimal
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from gonghui.core.api import ApiError, staff_user
+from gonghui.core.api import ApiError, ErrorOut, staff_user
 from gonghui.core.bounds import Year
 from gonghui.core.numbers import format_figure
 from gonghui.people.scope import require_scope
@@ -19,11 +19,6 @@ from . import indicators, selectors, services
 from .models import ManualFigure, Plan
 
 router = Router(tags=["plans"])
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
 
 
 class PlanIn(Schema):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from gonghui.core.api import ApiError, paginate, staff_user
+from gonghui.core.api import ApiError, ErrorOut, paginate, staff_user
 from gonghui.core.bounds import Count, Id, IsoDate
 from gonghui.core.masking import mask_name, mask_phone
 from gonghui.orgs.selectors import get_by_code
@@ -21,11 +21,6 @@ from .states import ACTIONS
 router = Router(tags=["services"])
 PAGE = 50
 MAX_STATS_DAYS = 3 * 366
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
 
 
 class ProjectIn(Schema):
@@ -214,12 +209,9 @@ def project_detail(request, project_id: int):
 )
 def project_patch(request, project_id: int, payload: ProjectIn):
     project = _project(request, project_id)
-    try:
-        project = services.update_project(
-            user=request.user, project=project, data=payload.dict(exclude_unset=True)
-        )
-    except services.Conflict as exc:
-        raise ApiError(409, str(exc)) from None
+    project = services.update_project(
+        user=request.user, project=project, data=payload.dict(exclude_unset=True)
+    )
     return project_out(project, sessions=True)
 
 
@@ -232,12 +224,9 @@ def project_transition(request, project_id: int, payload: TransitionIn):
     project = _project(request, project_id)
     if payload.action not in ACTIONS:
         raise ApiError(400, _("请求参数有误"), {"action": [_("可选：%s") % ", ".join(ACTIONS)]})
-    try:
-        project = services.transition(
-            user=request.user, project_id=project.pk, action=payload.action, note=payload.note
-        )
-    except services.Conflict as exc:
-        raise ApiError(409, str(exc)) from None
+    project = services.transition(
+        user=request.user, project_id=project.pk, action=payload.action, note=payload.note
+    )
     return project_out(project, sessions=True)
 
 
@@ -307,10 +296,7 @@ def session_enroll(request, session_id: int, payload: EnrollIn):
     elif not Session.objects.filter(pk=session_id, project__status="published").exists():
         raise ApiError(404, _("未找到"))
     worker, actor = _worker_for(request, payload.worker_id)
-    try:
-        e = enrollment.enroll(worker=worker, session_id=session_id, actor=actor)
-    except services.Conflict as exc:
-        raise ApiError(409, str(exc)) from None
+    e = enrollment.enroll(worker=worker, session_id=session_id, actor=actor)
     return Status(201, enrollment_out(e))
 
 
@@ -323,16 +309,13 @@ def enrollment_cancel(request, enrollment_id: int):
     if e is None:
         raise ApiError(404, _("未找到"))
     account = getattr(request, "worker_account", None)
-    try:
-        if account is not None:
-            if account.worker_id != e.worker_id:
-                raise ApiError(404, _("未找到"))
-            e = enrollment.cancel(enrollment_id=e.pk, worker=account.worker)
-        else:
-            _session(request, e.session_id)
-            e = enrollment.cancel(enrollment_id=e.pk, actor=request.user)
-    except services.Conflict as exc:
-        raise ApiError(409, str(exc)) from None
+    if account is not None:
+        if account.worker_id != e.worker_id:
+            raise ApiError(404, _("未找到"))
+        e = enrollment.cancel(enrollment_id=e.pk, worker=account.worker)
+    else:
+        _session(request, e.session_id)
+        e = enrollment.cancel(enrollment_id=e.pk, actor=request.user)
     return enrollment_out(e)
 
 
@@ -356,12 +339,9 @@ def session_attendance(request, session_id: int, payload: AttendanceIn):
 def session_scan(request, session_id: int, payload: ScanIn):
     """Staff scanned a worker's personal check-in code (once per person and session)."""
     session = _session(request, session_id)
-    try:
-        a = enrollment.check_in_by_worker_code(
-            actor=request.user, session_id=session.pk, code=payload.code
-        )
-    except services.Conflict as exc:
-        raise ApiError(409, str(exc)) from None
+    a = enrollment.check_in_by_worker_code(
+        actor=request.user, session_id=session.pk, code=payload.code
+    )
     return Status(201, {"worker": a.worker_id, "name": mask_name(a.worker.name), "at": a.at})
 
 

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from gonghui.core.api import ApiError, paginate, staff_user
+from gonghui.core.api import ApiError, ErrorOut, paginate, staff_user
 from gonghui.core.bounds import Count, Id, IsoDate
 from gonghui.people.scope import scope_for
 
@@ -22,11 +22,6 @@ from .models import BookingStatus, HealthBooking, HealthProgram, Hospital
 
 router = Router(tags=["health"])
 PAGE_SIZE = 50
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
 
 
 class ProgramOut(Schema):
@@ -131,10 +126,6 @@ def _program(program_id: int) -> HealthProgram:
     return program
 
 
-def _conflict(exc: health.Conflict):
-    return ApiError(409, exc.message, exc.errors)
-
-
 # --- worker side ------------------------------------------------------------------------------
 
 
@@ -192,12 +183,7 @@ def book(request, payload: BookIn):
     district's quota is used up (``errors.quota``), the day is full (``errors.day``) or the
     person already has this year's check. Without the ``health`` consent: 400 ``errors.consent``."""
     worker = _worker(request)
-    try:
-        booking = health.book_online(
-            account=request.worker_account, worker=worker, day_id=payload.day
-        )
-    except health.Conflict as exc:
-        raise _conflict(exc) from None
+    booking = health.book_online(account=request.worker_account, worker=worker, day_id=payload.day)
     return Status(201, my_booking_out(booking))
 
 
@@ -212,10 +198,7 @@ def my_bookings(request):
 )
 def my_cancel(request, booking_id: int):
     worker = _worker(request)
-    try:
-        health.cancel(booking_id=booking_id, worker=worker)
-    except health.Conflict as exc:
-        raise _conflict(exc) from None
+    health.cancel(booking_id=booking_id, worker=worker)
     return my_booking_out(sel.worker_bookings(worker).get(pk=booking_id))
 
 
@@ -290,10 +273,7 @@ def booking_detail(request, booking_id: int):
 def _act(request, booking_id: int, fn):
     user = _staff(request)
     _visible(user, booking_id)
-    try:
-        fn(actor=user, booking_id=booking_id)
-    except health.Conflict as exc:
-        raise _conflict(exc) from None
+    fn(actor=user, booking_id=booking_id)
     return sel.booking_row(_visible(user, booking_id))
 
 

@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.core.errors import Conflict
 from gonghui.notices.services import notify
 from gonghui.orgs.models import DISTRICT_TYPES
 from gonghui.orgs.selectors import get_by_code
@@ -27,20 +28,6 @@ from gonghui.people.worker_session import linked_worker
 
 from . import health_selectors as sel
 from .models import BookingStatus, HealthBooking, HealthProgram, HealthQuota, Hospital, HospitalDay
-
-
-class Conflict(Exception):
-    """Refused by the current state of the rows (a seat is gone, already booked, wrong
-    status): HTTP 409. ``field`` names what is to blame for the API's ``errors``."""
-
-    def __init__(self, message: str, field: str = "__all__"):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-    @property
-    def errors(self) -> dict:
-        return {self.field: [self.message]}
 
 
 def _date_text(day: datetime.date) -> str:

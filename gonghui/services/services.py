@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.core.errors import Conflict
 from gonghui.core.validators import FieldErrors, validate_credit_code
 from gonghui.orgs.models import DISTRICT_TYPES, Org
 from gonghui.orgs.selectors import get_by_code
@@ -25,10 +26,6 @@ from .models import (
     Session,
 )
 from .states import TRANSITIONS
-
-
-class Conflict(Exception):
-    """The action is not possible in the current state (HTTP 409)."""
 
 
 def can_manage(user, project: Project) -> bool:

@@ -5,18 +5,12 @@ worker (``socialwork.assign``). Out of scope answers 404; a missing permission 4
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from gonghui.assistance.services import Conflict
-from gonghui.core.api import ApiError, staff_user
+from gonghui.core.api import ErrorOut, staff_user
 from gonghui.core.bounds import Id
 
 from . import selectors, services
 
 router = Router(tags=["socialwork"])
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
 
 
 class AssignIn(Schema):
@@ -134,10 +128,5 @@ def candidates(request, file_id: int):
 def assign(request, file_id: int, payload: AssignIn):
     """Assign (or reassign) the file's social worker (联系人); audited in the file history."""
     user = staff_user(request)
-    try:
-        file = services.assign_file(
-            user=user, file_id=file_id, social_worker_id=payload.social_worker
-        )
-    except Conflict as exc:
-        raise ApiError(409, str(exc)) from None
+    file = services.assign_file(user=user, file_id=file_id, social_worker_id=payload.social_worker)
     return _file(file)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from gonghui.assistance.services import Conflict
+from gonghui.core.errors import Conflict
 from gonghui.core.validators import error_text
 from gonghui.orgs.selectors import get_by_code
 from gonghui.people.decorators import staff_required

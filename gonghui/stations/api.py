@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from gonghui.core import ratelimit
-from gonghui.core.api import ApiError, paginate, staff_user
+from gonghui.core.api import ApiError, ErrorOut, paginate, staff_user
 from gonghui.core.bounds import Count, SmallCount
 from gonghui.orgs.selectors import get_by_code
 from gonghui.people.api_auth import ConsoleSessionAuth, TokenAuth
@@ -21,11 +21,6 @@ from .models import Station, StationStatus
 router = Router(tags=["stations"])
 MAX_K = 50
 BBOX_PAGE = 200
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
 
 
 class StationIn(Schema):
