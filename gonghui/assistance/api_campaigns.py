@@ -5,14 +5,13 @@ the person is already listed, under ``errors.existing``)."""
 
 from decimal import Decimal
 
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Body, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from gonghui.core.api import ApiError, ErrorOut, file_download, paginate, staff_user
 from gonghui.core.bounds import Id, SmallCount, Year
-from gonghui.core.excel import XLSX, SheetError
+from gonghui.core.excel import XLSX, SheetError, xlsx_response
 from gonghui.orgs.selectors import get_by_code
 from gonghui.people.scope import require_scope
 
@@ -420,9 +419,7 @@ def create_batch(request, campaign_id: int):
 def export_batch(request, batch_id: int):
     user = _user(request)
     batch, content = campaign_payments.export_batch(user=user, batch_id=batch_id)
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="batch-{batch.number}.xlsx"'
-    return response
+    return xlsx_response(content, f"batch-{batch.number}.xlsx")
 
 
 @router.post("/{campaign_id}/bank-results")
@@ -441,9 +438,7 @@ def accounts_template(request, campaign_id: int):
     """The sheet to fill in with beneficiaries' accounts (身份证号, 姓名, 账号; text columns)."""
     user = _user(request)
     sel.get_visible_campaign(user, campaign_id)
-    response = HttpResponse(campaign_accounts.template(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="accounts-template.xlsx"'
-    return response
+    return xlsx_response(campaign_accounts.template(), "accounts-template.xlsx")
 
 
 @router.post("/{campaign_id}/accounts", response={200: dict, 409: ErrorOut})

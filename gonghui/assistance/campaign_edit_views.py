@@ -5,13 +5,12 @@ beneficiaries' accounts from Excel (``campaign_accounts``)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from gonghui.core.excel import XLSX, SheetError
+from gonghui.core.excel import SheetError, xlsx_response
 from gonghui.core.validators import FieldErrors, errors_to_form
 from gonghui.orgs.forms import bind_orgs
 from gonghui.people.decorators import staff_required
@@ -167,6 +166,4 @@ def accounts_import(request, campaign_id: int):
 def accounts_template(request, campaign_id: int):
     require_scope(request.user, "campaigns.view")
     sel.get_visible_campaign(request.user, campaign_id)
-    response = HttpResponse(campaign_accounts.template(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="accounts-template.xlsx"'
-    return response
+    return xlsx_response(campaign_accounts.template(), "accounts-template.xlsx")

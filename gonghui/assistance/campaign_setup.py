@@ -7,8 +7,6 @@ standards — a standard someone is listed under keeps its amount and proof requ
 cannot be removed; once approved only the title, description and budget (donations still
 come in); nothing once closed."""
 
-from decimal import Decimal, InvalidOperation
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -16,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from gonghui.core import audit
 from gonghui.core.bounds import parse_id
-from gonghui.core.validators import FieldErrors, validate_credit_code
+from gonghui.core.validators import FieldErrors, clean_money, validate_credit_code
 from gonghui.orgs.selectors import get_by_code
 from gonghui.people.models import EmploymentForm
 from gonghui.people.scope import scope_for
@@ -61,25 +59,10 @@ def editable_fields(campaign: Campaign) -> set[str]:
     return set(EDITABLE[campaign.status])
 
 
-def money(value, field, errors, *, positive=True) -> Decimal | None:
-    try:
-        amount = Decimal(str(value).strip().replace(",", "")).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError, TypeError):
-        errors.add(field, _("金额格式不正确"))
-        return None
-    if not amount.is_finite() or amount < 0 or (positive and amount == 0):
-        errors.add(field, _("金额应大于0") if positive else _("金额不能为负数"))
-        return None
-    if amount >= Decimal("1e11"):
-        errors.add(field, _("金额过大"))
-        return None
-    return amount
-
-
 def _row_money(value, field: str, row: int, errors: FieldErrors, *, positive=True):
-    """``money`` for a row of a list: its messages name the row."""
+    """``clean_money`` for a row of a list: its messages name the row."""
     sub = FieldErrors()
-    amount = money(value, "amount", sub, positive=positive)
+    amount = clean_money(value, "amount", sub, positive=positive)
     for message in sub.get("amount", []):
         errors.add(field, _("第%(row)d行：%(message)s") % {"row": row, "message": message})
     return amount

@@ -7,13 +7,13 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from gonghui.core.excel import XLSX, SheetError
+from gonghui.core.excel import SheetError, xlsx_response
 from gonghui.core.validators import error_text
 from gonghui.orgs.forms import OrgField, bind_orgs
 from gonghui.orgs.selectors import get_by_code
@@ -239,9 +239,7 @@ def _int(value) -> int:
 def batch_export(request, batch_id: int):
     _view_scope(request.user)
     batch, content = campaign_payments.export_batch(user=request.user, batch_id=batch_id)
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="batch-{batch.number}.xlsx"'
-    return response
+    return xlsx_response(content, f"batch-{batch.number}.xlsx")
 
 
 @staff_required

@@ -17,7 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core.audit import update_states
-from gonghui.core.validators import FieldErrors, validate_credit_code, validate_id_number
+from gonghui.core.validators import (
+    FieldErrors,
+    clean_date,
+    clean_money,
+    validate_credit_code,
+    validate_id_number,
+)
 from gonghui.core.workdays import WorkdayCalendar
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import get_by_code
@@ -27,7 +33,6 @@ from gonghui.people.services import id_number_hash
 
 from . import campaign_selectors as sel
 from .campaign_setup import clean_rules, create_campaign  # noqa: F401  (their old home)
-from .campaign_setup import money as _money
 from .models import (
     Beneficiary,
     BeneficiaryStatus,
@@ -82,16 +87,6 @@ def can_edit_list(user, campaign: Campaign, org: Org) -> bool:
     return org.path.startswith(campaign.organiser.path) and scope_for(
         user, "campaigns.manage"
     ).contains(org)
-
-
-def _date(value, field, errors) -> datetime.date | None:
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value or ""))
-    except ValueError:
-        errors.add(field, _("日期格式应为 YYYY-MM-DD"))
-        return None
 
 
 # --- status flow ----------------------------------------------------------------------------
@@ -383,8 +378,8 @@ def _items(raw, errors) -> tuple[list[dict], Decimal]:
         if not name:
             errors.add("items", _("第%d项：请填写物资名称") % i)
         sub = FieldErrors()
-        qty = _money(item.get("quantity"), "items", sub)
-        value = _money(item.get("value", 0), "items", sub, positive=False)
+        qty = clean_money(item.get("quantity"), "items", sub)
+        value = clean_money(item.get("value", 0), "items", sub, positive=False)
         if sub:
             errors.add("items", _("第%d项：数量或价值无效") % i)
             continue
@@ -410,7 +405,7 @@ def record_delivery(*, user, beneficiary_id: int, data: dict) -> GoodsDelivery:
         raise Conflict(_("此人有未处理的公示异议，处理后才能发放"))
     errors = FieldErrors()
     items, value = _items(data.get("items"), errors)
-    day = _date(data.get("delivered_on"), "delivered_on", errors)
+    day = clean_date(data.get("delivered_on"), "delivered_on", errors)
     errors.raise_if_any()
     try:
         with transaction.atomic():
@@ -441,7 +436,7 @@ def record_visit(*, user, campaign_id: int, data: dict) -> EnterpriseVisit:
     except ValidationError as exc:
         errors.add("credit_code", exc.messages[0])
         code = ""
-    day = _date(data.get("visited_on"), "visited_on", errors)
+    day = clean_date(data.get("visited_on"), "visited_on", errors)
     try:
         people = int(data.get("people_visited"))
         if not 0 < people <= 100000:
@@ -449,7 +444,7 @@ def record_visit(*, user, campaign_id: int, data: dict) -> EnterpriseVisit:
     except (TypeError, ValueError, OverflowError):
         errors.add("people_visited", _("慰问人数应为正整数"))
         people = 0
-    money = _money(data.get("money") or 0, "money", errors, positive=False)
+    money = clean_money(data.get("money") or 0, "money", errors, positive=False)
     items, goods = ([], Decimal("0"))
     if data.get("items"):
         items, goods = _items(data.get("items"), errors)

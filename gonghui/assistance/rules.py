@@ -16,11 +16,12 @@ Boundaries (documented in README.md of this app and tested at, just below and ju
 
 import datetime
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from gonghui.core.validators import FieldErrors, clean_money
 from gonghui.orgs.models import Org
 
 from .models import (
@@ -48,13 +49,18 @@ class Proposal:
 
 
 def money(value, field: str) -> Decimal:
-    try:
-        amount = Decimal(str(value).strip().replace(",", ""))
-        if not amount.is_finite() or amount < 0 or amount >= 10**10:
-            raise InvalidOperation
-    except (InvalidOperation, ValueError):
-        raise ValidationError({field: [_("应为不小于0的金额")]}) from None
-    return amount.quantize(FEN, rounding=ROUND_HALF_UP)
+    """A declared income or expense: a non-negative amount (``ValidationError`` otherwise)."""
+    errors = FieldErrors()
+    amount = clean_money(
+        value,
+        field,
+        errors,
+        positive=False,
+        maximum=Decimal(10**10),
+        message=_("应为不小于0的金额"),
+    )
+    errors.raise_if_any()
+    return amount
 
 
 def poverty_line_for(org: Org, as_of: datetime.date) -> PovertyLine:

@@ -2,17 +2,19 @@
 masked XLSX export, a file's page (household, applications with their computation, actions,
 objections, visits, calls, history, audited reveal and documents), and the Excel import."""
 
+import io
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from openpyxl import Workbook
 
 from gonghui.core import audit
-from gonghui.core.excel import XLSX, SheetError, read_sheet
+from gonghui.core.excel import SheetError, read_sheet, xlsx_response
 from gonghui.core.files import file_response
 from gonghui.core.masking import mask_id_number, mask_name
 from gonghui.core.validators import error_text
@@ -107,10 +109,9 @@ def file_export(request):
                 f.review_due_on,
             ]
         )
-    response = HttpResponse(content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="hardship-files.xlsx"'
-    wb.save(response)
-    return response
+    buf = io.BytesIO()
+    wb.save(buf)
+    return xlsx_response(buf.getvalue(), "hardship-files.xlsx")
 
 
 @staff_required

@@ -1,5 +1,5 @@
-"""Reading an uploaded .xlsx sheet: shared by every import (workers, stations, hardship files,
-bank results, …).
+"""Reading an uploaded .xlsx sheet, shared by every import (workers, stations, hardship files,
+bank results, …), and ``xlsx_response``, the one way every export answers.
 
 Excel keeps 15 significant digits of a number: an 18-digit 身份证号, a bank account or a
 credit code typed into a cell that is not formatted as text arrives as 1.10105196002248E+17
@@ -10,7 +10,9 @@ column (ID numbers, accounts, credit codes)."""
 
 import re
 import zipfile
+from urllib.parse import quote
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -20,6 +22,15 @@ from .numbers import format_filesize
 MAX_BYTES = 5_000_000  # written 5 MB (core/numbers.format_filesize)
 MAX_ROWS = 5000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    """An .xlsx download: every console, H5 and API export answers with this. ``filename``
+    may be Chinese (RFC 6266 ``filename*``); never cached, as exports hold scoped data."""
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 EXCEL_DIGITS = 15  # significant digits Excel keeps of a number

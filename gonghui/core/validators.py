@@ -16,6 +16,7 @@ python-stdnum does the arithmetic; the decisions below are ours (docs/decisions.
 import datetime
 import re
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -106,19 +107,88 @@ def validate_credit_code(raw: str) -> str:
 
 
 def clean_date(value, field: str, errors, *, required: bool = True):
-    """A ``datetime.date`` from a date or an ISO ``YYYY-MM-DD`` text; a Chinese message on
-    ``errors[field]`` (a ``FieldErrors``) and ``None`` when missing or malformed."""
+    """A ``datetime.date`` from a date (a datetime gives its day) or an ISO ``YYYY-MM-DD``
+    text (``YYYY/MM/DD`` too, as Excel users type it); a Chinese message on ``errors[field]``
+    (a ``FieldErrors``) and ``None`` when missing or malformed."""
     if value in (None, ""):
         if required:
             errors.add(field, _("此字段为必填项"))
         return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
     if isinstance(value, datetime.date):
         return value
     try:
-        return datetime.date.fromisoformat(str(value).strip())
+        return datetime.date.fromisoformat(str(value).strip().replace("/", "-"))
     except ValueError:
         errors.add(field, _("日期格式应为 YYYY-MM-DD"))
         return None
+
+
+MAX_MONEY = Decimal("1e11")  # yuan; below every DecimalField(max_digits=13, decimal_places=2)
+FEN = Decimal("0.01")
+
+
+def clean_money(
+    value,
+    field: str,
+    errors,
+    *,
+    required: bool = True,
+    positive: bool = True,
+    maximum: Decimal = MAX_MONEY,
+    message: str | None = None,
+) -> Decimal | None:
+    """An amount in yuan to the fen from a number or a text (``1,234.5``); ``None`` and a
+    message on ``errors[field]`` when missing (unless not ``required``), not a number,
+    negative, zero when ``positive``, or not below ``maximum``. ``message`` replaces the
+    specific messages with one that names the field."""
+    if value in (None, ""):
+        if required:
+            errors.add(field, message or _("请填写金额"))
+        return None
+    try:
+        amount = Decimal(str(value).strip().replace(",", ""))
+        if not amount.is_finite():
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        errors.add(field, message or _("金额格式不正确"))
+        return None
+    if amount >= maximum:
+        errors.add(field, message or _("金额过大"))
+        return None
+    amount = amount.quantize(FEN, rounding=ROUND_HALF_UP)  # 四舍五入
+    if amount < 0 or (positive and amount == 0):
+        errors.add(field, message or (_("金额应大于0") if positive else _("金额不能为负数")))
+        return None
+    return amount
+
+
+def clean_choice(value, choices, field: str, errors):
+    """``value`` when it is one of ``choices`` (a Django choices class or a list of values);
+    otherwise ``None`` and "取值无效，可选：…" on ``errors[field]``."""
+    allowed = list(getattr(choices, "values", choices))
+    if value not in allowed:
+        errors.add(field, _("取值无效，可选：%s") % ", ".join(map(str, allowed)))
+        return None
+    return value
+
+
+def clean_choices(value, choices, field: str, errors, label: str) -> list:
+    """The valid values of a list (sorted, no repeats; ``[]`` for nothing); the invalid ones
+    are named on ``errors[field]`` ("``label``无效：…")."""
+    if value in (None, ""):
+        return []
+    if not isinstance(value, (list, tuple)):
+        errors.add(field, _("应为列表"))
+        return []
+    allowed = set(getattr(choices, "values", choices))
+    bad = [v for v in value if v not in allowed]
+    if bad:
+        errors.add(
+            field, _("%(label)s无效：%(bad)s") % {"label": label, "bad": ", ".join(map(str, bad))}
+        )
+    return sorted(set(value) - set(bad))
 
 
 def error_text(exc: ValidationError) -> str:

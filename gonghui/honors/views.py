@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gonghui.core import audit
+from gonghui.core.excel import xlsx_response
 from gonghui.core.files import file_response
 from gonghui.core.logmask import search_term
 from gonghui.core.validators import error_text, errors_to_form
@@ -178,11 +179,7 @@ def program_export(request, program_id: int):
     """Excel 表彰名单: the awarded (and revoked) honours of the program the user can see."""
     program = selectors.get_visible_program(request.user, program_id)
     data = excel.roll_bytes(program, selectors.awards(request.user, program))
-    response = HttpResponse(data, content_type=excel.XLSX)
-    name = f"honors-{program.year}-{program.pk}.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return xlsx_response(data, f"honors-{program.year}-{program.pk}.xlsx")
 
 
 # --- nominating -------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from openpyxl import Workbook
 
 from gonghui.core import audit
+from gonghui.core.excel import xlsx_response
 from gonghui.core.files import file_response
 from gonghui.core.logmask import is_personal_query, search_term
 from gonghui.core.validators import error_text, errors_to_form
@@ -317,13 +318,8 @@ def appeal_export(request):
     )
     buf = io.BytesIO()
     wb.save(buf)
-    response = HttpResponse(
-        buf.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f"attachment; filename=appeals-{stamp}.xlsx"
-    return response
+    return xlsx_response(buf.getvalue(), f"appeals-{stamp}.xlsx")
 
 
 @staff_required

@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 from gonghui.core import audit
 from gonghui.core.validators import (
     FieldErrors,
+    clean_choice,
     clean_date,
+    clean_money,
     normalize_phone,
     validate_credit_code,
 )
@@ -57,26 +59,6 @@ def _text(data, field, errors, *, max_length, required=False) -> str:
     return text
 
 
-def _decimal(value, field, errors, *, message) -> decimal.Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = decimal.Decimal(str(value).replace(",", "").strip())
-        if not number.is_finite() or number <= 0 or number >= _MAX_MONEY:
-            raise decimal.InvalidOperation
-        return number.quantize(decimal.Decimal("0.01"))
-    except decimal.InvalidOperation:
-        errors.add(field, message)
-        return None
-
-
-def _choice(value, choices, field, errors):
-    if value not in choices.values:
-        errors.add(field, _("取值无效，可选：%s") % ", ".join(choices.values))
-        return None
-    return value
-
-
 def clean_phone(raw: str) -> str:
     """A mainland mobile (11 digits) or a landline such as 010-12345678."""
     value = re.sub(r"[\s()（）]", "", raw or "")
@@ -99,7 +81,7 @@ def clean_partner(data: dict, *, user, instance: Partner | None = None) -> dict:
     if _given(data, "name", partial):
         out["name"] = _text(data, "name", errors, max_length=100, required=True)
     if _given(data, "type", partial):
-        out["type"] = _choice(data.get("type"), PartnerType, "type", errors)
+        out["type"] = clean_choice(data.get("type"), PartnerType, "type", errors)
     if _given(data, "credit_code", partial):
         try:
             code = validate_credit_code(str(data.get("credit_code") or ""))
@@ -130,7 +112,7 @@ def clean_partner(data: dict, *, user, instance: Partner | None = None) -> dict:
             errors.add("joined_on", _("加入日期不能晚于今天"))
         out["joined_on"] = joined
     if partial and "status" in data:
-        out["status"] = _choice(data.get("status"), PartnerStatus, "status", errors)
+        out["status"] = clean_choice(data.get("status"), PartnerStatus, "status", errors)
     if _given(data, "description", partial):
         out["description"] = _text(data, "description", errors, max_length=2000)
     errors.raise_if_any()
@@ -228,12 +210,22 @@ def delete_agreement(*, user, agreement: Agreement) -> None:
 def _amounts(data, partial, instance, errors, out):
     """amount / quantity / unit: positive numbers; a quantity needs its unit."""
     if _given(data, "amount", partial):
-        out["amount"] = _decimal(
-            data.get("amount"), "amount", errors, message=_("金额应为大于0的数字（元）")
+        out["amount"] = clean_money(
+            data.get("amount"),
+            "amount",
+            errors,
+            required=False,
+            maximum=_MAX_MONEY,
+            message=_("金额应为大于0的数字（元）"),
         )
     if _given(data, "quantity", partial):
-        out["quantity"] = _decimal(
-            data.get("quantity"), "quantity", errors, message=_("数量应为大于0的数字")
+        out["quantity"] = clean_money(
+            data.get("quantity"),
+            "quantity",
+            errors,
+            required=False,
+            maximum=_MAX_MONEY,
+            message=_("数量应为大于0的数字"),
         )
     if _given(data, "unit", partial):
         out["unit"] = _text(data, "unit", errors, max_length=20)
@@ -254,7 +246,7 @@ def clean_pledge(data: dict, *, instance: Pledge | None = None) -> dict:
     partial = instance is not None
     errors, out = FieldErrors(), {}
     if _given(data, "kind", partial):
-        out["kind"] = _choice(data.get("kind"), Kind, "kind", errors)
+        out["kind"] = clean_choice(data.get("kind"), Kind, "kind", errors)
     if _given(data, "description", partial):
         out["description"] = _text(data, "description", errors, max_length=200, required=True)
     if _given(data, "year", partial):
@@ -316,7 +308,7 @@ def clean_contribution(
     partial = instance is not None
     errors, out = FieldErrors(), {}
     if _given(data, "kind", partial):
-        out["kind"] = _choice(data.get("kind"), Kind, "kind", errors)
+        out["kind"] = clean_choice(data.get("kind"), Kind, "kind", errors)
     if _given(data, "contributed_on", partial):
         day = clean_date(data.get("contributed_on"), "contributed_on", errors)
         if day and day > timezone.localdate():

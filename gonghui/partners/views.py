@@ -13,13 +13,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from gonghui.core.excel import xlsx_response
 from gonghui.core.files import file_response
 from gonghui.core.validators import errors_to_form
 from gonghui.orgs.forms import OrgField, bind_orgs
@@ -117,10 +118,7 @@ def partner_export(request):
     require_scope(request.user, "partners.view")
     _form, qs = _filtered(request)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = HttpResponse(excel.export_bytes(qs[:20000]), content_type=excel.XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''partners-{stamp}.xlsx"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return xlsx_response(excel.export_bytes(qs[:20000]), f"partners-{stamp}.xlsx")
 
 
 # --- create / edit ----------------------------------------------------------------------------

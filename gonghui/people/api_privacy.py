@@ -2,12 +2,11 @@
 
 from datetime import datetime
 
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Schema, Status
 
 from gonghui.core.api import ApiError, ErrorOut, file_download
-from gonghui.core.excel import XLSX
+from gonghui.core.excel import XLSX, xlsx_response
 
 from . import deletion, my_data, privacy
 from .api import _worker_account, me_router
@@ -65,12 +64,7 @@ def export(request):
 )
 def export_xlsx(request):
     """The same as ``/me/export`` as an Excel file, one sheet per section; audited."""
-    response = HttpResponse(
-        my_data.xlsx_bytes(_export(request)),
-        content_type=XLSX,
-    )
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''my-data.xlsx"
-    return response
+    return xlsx_response(my_data.xlsx_bytes(_export(request)), "my-data.xlsx")
 
 
 class DeletionIn(Schema):

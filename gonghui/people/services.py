@@ -12,7 +12,13 @@ from pypinyin import Style, lazy_pinyin
 
 from gonghui.core import audit
 from gonghui.core.crypto import lookup_hash
-from gonghui.core.validators import normalize_phone, validate_credit_code, validate_id_number
+from gonghui.core.validators import (
+    FieldErrors,
+    clean_date,
+    normalize_phone,
+    validate_credit_code,
+    validate_id_number,
+)
 from gonghui.orgs.models import DISTRICT_TYPES, OrgType
 from gonghui.orgs.selectors import children, district_of, districts, get_by_code
 
@@ -45,19 +51,6 @@ def name_pinyin(name: str) -> tuple[str, str]:
     return full[:200], initials[:50]
 
 
-def _parse_date(value, field_name: str) -> datetime.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value).strip().replace("/", "-"))
-    except ValueError:
-        raise ValidationError(_("日期格式应为 YYYY-MM-DD"), code="invalid") from None
-
-
 @dataclass
 class WorkerData:
     """Validated input for a new worker."""
@@ -79,10 +72,8 @@ class WorkerData:
 def clean_worker_data(data: dict, *, user) -> WorkerData:
     """Validate raw input (API JSON, form, Excel row). Raises ``ValidationError`` with a
     message list per field; checks that ``union_org`` lies in the user's create scope."""
-    errors: dict[str, list[str]] = {}
-
-    def err(name, message):
-        errors.setdefault(name, []).append(str(message))
+    errors = FieldErrors()
+    err = errors.add
 
     name = str(data.get("name") or "").strip()
     if not name:
@@ -137,11 +128,7 @@ def clean_worker_data(data: dict, *, user) -> WorkerData:
     if credit_code and not employer_name:
         err("employer_name", _("填写了统一社会信用代码时请同时填写用人单位名称"))
 
-    member_since = None
-    try:
-        member_since = _parse_date(data.get("member_since"), "member_since")
-    except ValidationError as exc:
-        err("member_since", exc.messages[0])
+    member_since = clean_date(data.get("member_since"), "member_since", errors, required=False)
     if member_since and member_since > timezone.localdate():
         err("member_since", _("入会日期不能晚于今天"))
 
@@ -293,10 +280,8 @@ def _truthy(value) -> bool:
 def clean_registration(data: dict) -> dict:
     """Validate a self-registration. Raises ``ValidationError`` per field. Never looks up the
     身份证号, so errors are the same whether or not it is on file."""
-    errors: dict[str, list[str]] = {}
-
-    def err(name, message):
-        errors.setdefault(name, []).append(str(message))
+    errors = FieldErrors()
+    err = errors.add
 
     name = str(data.get("name") or "").strip()
     if not name:
@@ -339,10 +324,7 @@ def clean_registration(data: dict) -> dict:
     member = _truthy(data.get("member") or "")
     member_since = None
     if member:
-        try:
-            member_since = _parse_date(data.get("member_since"), "member_since")
-        except ValidationError as exc:
-            err("member_since", exc.messages[0])
+        member_since = clean_date(data.get("member_since"), "member_since", errors, required=False)
         if member_since and member_since > timezone.localdate():
             err("member_since", _("入会日期不能晚于今天"))
     if errors:

@@ -3,11 +3,11 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from gonghui.core.excel import xlsx_response
 from gonghui.core.logmask import is_personal_query, search_term
 from gonghui.orgs.forms import bind_orgs
 from gonghui.orgs.selectors import districts
@@ -134,9 +134,4 @@ def worker_import(request):
 
 @staff_required
 def worker_import_template(request):
-    response = HttpResponse(
-        excel.template_bytes(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''workers-template.xlsx"
-    return response
+    return xlsx_response(excel.template_bytes(), "workers-template.xlsx")

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gonghui.core.errors import Conflict
+from gonghui.core.excel import xlsx_response
 
 from . import deletion, my_data, privacy
 from .models import ConsentPurpose, DeletionRequest, Worker
@@ -97,11 +98,7 @@ def export_xlsx(request):
     data, refused = _export(request)
     if refused:
         return refused
-    response = HttpResponse(
-        my_data.xlsx_bytes(data),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    return _attachment(response, "my-data.xlsx")
+    return xlsx_response(my_data.xlsx_bytes(data), "my-data.xlsx")
 
 
 @never_cache

@@ -4,19 +4,18 @@ item page (monthly trend, shares by lower org, split form, manual figures with e
 approval). Views stay thin: services check scope and rules again."""
 
 import datetime
-from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.core import audit
-from gonghui.core.excel import XLSX
+from gonghui.core.excel import xlsx_response
 from gonghui.core.files import file_response
 from gonghui.core.numbers import format_figure
 from gonghui.core.validators import error_text, errors_to_form
@@ -126,10 +125,7 @@ def plan_export(request, plan_id: int):
     """The plan as the user may see it, with the twelve months, as an Excel sheet."""
     plan = selectors.get_visible_plan(request.user, plan_id)
     content = excel.plan_bytes(plan, _rows(request.user, plan, with_months=True))
-    response = HttpResponse(content, content_type=XLSX)
-    filename = quote(f"{plan.title}.xlsx")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
+    return xlsx_response(content, f"{plan.title}.xlsx")
 
 
 @staff_required

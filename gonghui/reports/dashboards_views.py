@@ -6,14 +6,15 @@ Thin: ``dashboards`` decides whose figures (scope root by default, ``?org=`` wit
 """
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from gonghui.core.excel import xlsx_response
 from gonghui.people.decorators import staff_required
 
 from . import dashboards as d
-from .dashboards_excel import XLSX, chart_bytes, display
+from .dashboards_excel import chart_bytes, display
 
 
 def _params(request):
@@ -78,11 +79,9 @@ def chart_export(request, chart: str):
     if error:
         return _bad_request(error)
     c = d.one_chart(org, year, chart)
-    response = HttpResponse(chart_bytes(c, org.name, year), content_type=XLSX)
-    response["Content-Disposition"] = (
-        f"attachment; filename*=UTF-8''dashboard-{chart}-{org.code}-{year}.xlsx"
+    return xlsx_response(
+        chart_bytes(c, org.name, year), f"dashboard-{chart}-{org.code}-{year}.xlsx"
     )
-    return response
 
 
 def _screen_data(request):

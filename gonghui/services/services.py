@@ -10,7 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core.errors import Conflict
-from gonghui.core.validators import FieldErrors, validate_credit_code
+from gonghui.core.validators import (
+    FieldErrors,
+    clean_choices,
+    clean_date,
+    clean_money,
+    validate_credit_code,
+)
 from gonghui.orgs.models import DISTRICT_TYPES, Org
 from gonghui.orgs.selectors import get_by_code
 from gonghui.people.models import EmploymentForm, Sex
@@ -48,29 +54,6 @@ def _require_manage(user, project):
 # --- projects -------------------------------------------------------------------------------
 
 
-def _date(value, field, errors):
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value or ""))
-    except ValueError:
-        errors.add(field, _("日期格式应为 YYYY-MM-DD"))
-
-
-def _choices(value, allowed, field, errors, label):
-    if value in (None, ""):
-        return []
-    if not isinstance(value, (list, tuple)):
-        errors.add(field, _("应为列表"))
-        return []
-    bad = [v for v in value if v not in allowed]
-    if bad:
-        errors.add(
-            field, _("%(label)s无效：%(bad)s") % {"label": label, "bad": ", ".join(map(str, bad))}
-        )
-    return sorted(set(value) - set(bad))
-
-
 def clean_project(data: dict, *, user, instance: Project | None = None) -> dict:
     """Validate API/console input for a project; ``ValidationError`` with every field's
     problems at once."""
@@ -100,7 +83,7 @@ def clean_project(data: dict, *, user, instance: Project | None = None) -> dict:
         out["campaign"] = data["campaign"]
     for field in ("starts_on", "ends_on"):
         if data.get(field) is not None or not partial:
-            out[field] = _date(data.get(field), field, errors)
+            out[field] = clean_date(data.get(field), field, errors)
     starts = out.get("starts_on", instance.starts_on if instance else None)
     ends = out.get("ends_on", instance.ends_on if instance else None)
     if starts and ends and ends < starts:
@@ -108,25 +91,26 @@ def clean_project(data: dict, *, user, instance: Project | None = None) -> dict:
     if data.get("budget") == "":
         out["budget"] = None  # cleared
     elif data.get("budget") is not None:
-        try:
-            budget = decimal.Decimal(str(data["budget"]))
-            if not budget.is_finite() or budget < 0 or budget >= 10**10:
-                raise decimal.InvalidOperation
-            out["budget"] = budget.quantize(decimal.Decimal("0.01"))
-        except decimal.InvalidOperation:
-            errors.add("budget", _("预算应为不小于0的金额"))
+        out["budget"] = clean_money(
+            data["budget"],
+            "budget",
+            errors,
+            positive=False,
+            maximum=decimal.Decimal(10**10),
+            message=_("预算应为不小于0的金额"),
+        )
     if data.get("members_only") is not None:
         out["members_only"] = bool(data["members_only"])
     if data.get("employment_forms") is not None:
-        out["employment_forms"] = _choices(
+        out["employment_forms"] = clean_choices(
             data["employment_forms"],
-            EmploymentForm.values,
+            EmploymentForm,
             "employment_forms",
             errors,
             _("用工形式"),
         )
     if data.get("sexes") is not None:
-        out["sexes"] = _choices(data["sexes"], Sex.values, "sexes", errors, _("性别"))
+        out["sexes"] = clean_choices(data["sexes"], Sex, "sexes", errors, _("性别"))
     if data.get("districts") is not None:
         codes = data["districts"] if isinstance(data["districts"], (list, tuple)) else None
         found = {

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,7 +27,7 @@ from gonghui.people.decorators import staff_required
 from gonghui.people.models import EmploymentForm, Sex
 from gonghui.people.scope import require_scope, scope_for
 
-from . import excel, partner_registry, selectors, services
+from . import partner_registry, selectors, services
 from .models import Campaign, Category, Project, ProjectImage, ProjectStatus, Session
 from .partner_picker import PartnerField
 from .services import Conflict
@@ -68,13 +68,6 @@ def refusal(exc: Exception) -> tuple[str, int]:
     if isinstance(exc, Conflict):
         return str(exc), 409
     return (str(exc) if exc.args else _("无权执行该操作")), 403
-
-
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=excel.XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _split(text: str) -> list[str]:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from gonghui.core.excel import xlsx_response
 from gonghui.core.masking import mask_name
 from gonghui.core.validators import errors_to_form
 from gonghui.people.decorators import staff_required
@@ -35,7 +36,6 @@ from .views import (
     refusal,
     visible_project_or_404,
     visible_session_or_404,
-    xlsx_response,
 )
 
 ROSTER_PAGE_SIZE = 200

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gonghui.core.excel import xlsx_response
 from gonghui.orgs.forms import OrgField, bind_orgs
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import resolve_org
@@ -18,7 +19,6 @@ from gonghui.people.scope import require_scope, scope_for
 
 from . import excel, selectors
 from .models import Campaign
-from .views import xlsx_response
 
 MAX_CHILDREN = 40  # orgs directly under the chosen one, each with its own totals
 

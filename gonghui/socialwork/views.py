@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from gonghui.core.errors import Conflict
+from gonghui.core.excel import xlsx_response
 from gonghui.core.validators import error_text
 from gonghui.orgs.selectors import get_by_code
 from gonghui.people.decorators import staff_required
@@ -82,11 +83,8 @@ def workload(request):
 def workload_export(request):
     root = selectors.workload_root(request.user, request.GET.get("org", ""))
     content = excel.workload_bytes(selectors.workload(request.user, root))
-    response = HttpResponse(content, content_type=excel.XLSX)
     name = f"socialwork-workload-{root.code}-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return xlsx_response(content, name)
 
 
 @staff_required

@@ -9,13 +9,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from gonghui.core.excel import xlsx_response
 from gonghui.core.validators import error_text, errors_to_form
 from gonghui.orgs.forms import OrgField, bind_orgs
 from gonghui.orgs.selectors import district_of, districts
@@ -90,12 +91,6 @@ def _posted_id(request, name: str) -> int:
         return int(request.POST.get(name) or 0)
     except ValueError:
         return 0
-
-
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=excel.XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
 
 
 # --- list and export --------------------------------------------------------------------------
@@ -181,9 +176,7 @@ def station_export(request):
     """The filtered list as .xlsx (stations only: no personal data)."""
     _form, qs = _filtered(request)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return _xlsx_response(
-        excel.export_bytes(qs.iterator(chunk_size=2000)), f"stations-{stamp}.xlsx"
-    )
+    return xlsx_response(excel.export_bytes(qs.iterator(chunk_size=2000)), f"stations-{stamp}.xlsx")
 
 
 # --- create / edit ----------------------------------------------------------------------------
@@ -501,7 +494,7 @@ def station_import(request):
 @staff_required
 def station_import_template(request):
     require_scope(request.user, "stations.manage")
-    return _xlsx_response(excel.template_bytes(), "stations-template.xlsx")
+    return xlsx_response(excel.template_bytes(), "stations-template.xlsx")
 
 
 # --- status review queue ----------------------------------------------------------------------
