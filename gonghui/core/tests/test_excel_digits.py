@@ -90,6 +90,7 @@ IMPORTS = {
     "people/excel.py": "gonghui.people.excel",
     "stations/excel.py": "gonghui.stations.excel",
     "assistance/bank_import.py": "gonghui.assistance.bank_import",
+    "assistance/campaign_accounts.py": "gonghui.assistance.campaign_accounts",
     "assistance/views.py": "gonghui.assistance.services_io",
 }
 

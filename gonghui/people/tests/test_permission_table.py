@@ -99,6 +99,7 @@ ID_MODELS = {
     "assistance/objections": "assistance.Objection",
     "files": "assistance.HardshipFile",
     "campaigns": "assistance.Campaign",
+    "campaigns/objections": "assistance.CampaignObjection",
     "beneficiaries": "assistance.Beneficiary",
     "payments": "assistance.Payment",
     "partners": "partners.Partner",
