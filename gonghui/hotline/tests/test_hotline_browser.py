@@ -42,7 +42,7 @@ def test_operator_takes_a_call_and_dispatches_it(page, hotline_data):
     page.select_option("#id_type", "help")
     page.select_option("#id_category", "LABOR-WAGE")
     page.click(".form-row:has(#id_district) .ts-control")  # few districts: a list searched here
-    page.keyboard.type("chaoy")
+    page.locator(".form-row:has(#id_district) .ts-control input").press_sequentially("chaoy")
     district = page.locator(".ts-dropdown .option")
     expect(district).to_have_count(1)
     expect(district.first).to_have_text("朝阳区总工会")
@@ -63,7 +63,7 @@ def test_operator_takes_a_call_and_dispatches_it(page, hotline_data):
     page.click("summary:has-text('派单')")
     dispatch = page.locator("details:has(summary:has-text('派单'))")
     dispatch.locator(".ts-control").click()  # every org of the city: searched on the server
-    page.keyboard.type("haidianqu")
+    dispatch.locator(".ts-control input").press_sequentially("haidianqu")
     target = page.locator(".ts-dropdown .option").first
     expect(target).to_contain_text("海淀区总工会")
     target.click()
