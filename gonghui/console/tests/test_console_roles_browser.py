@@ -16,7 +16,12 @@ from playwright.sync_api import expect
 from gonghui.assistance.models import Application
 from gonghui.hotline import metrics, selectors
 from gonghui.hotline.models import Appeal, Category, Status
+from gonghui.hotline.taxonomy import load_categories
 from gonghui.people.demo import DEMO_PASSWORD
+from gonghui.services.models import Category as ServiceCategory
+from gonghui.services.reference import load_categories as load_service_categories
+from gonghui.stations.models import Amenity, StationType
+from gonghui.stations.reference import load_reference
 
 pytestmark = pytest.mark.browser
 
@@ -30,6 +35,10 @@ STATUS_KEYS = [
 
 @pytest.fixture
 def demo(live_server):
+    # an earlier transactional test's flush removed the rows the migrations seeded
+    load_categories(Category)
+    load_service_categories(ServiceCategory)
+    load_reference(StationType, Amenity)
     call_command("seed_demo", verbosity=0)
     codes = [c for c in Category.objects.values_list("code", flat=True) if c.isupper()]
     return {"url": live_server.url, "category_codes": codes}
