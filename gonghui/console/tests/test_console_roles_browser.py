@@ -44,6 +44,15 @@ def demo(live_server):
     return {"url": live_server.url, "category_codes": codes}
 
 
+@pytest.fixture(autouse=True)
+def _close_contexts(browser):
+    """Close each role's context before the live server stops: a page left open may still be
+    calling it, from request threads the next test then meets (unhandled-thread warnings)."""
+    yield
+    for context in browser.contexts:
+        context.close()
+
+
 def _login(browser, base: str, username: str):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
     context.set_default_timeout(15_000)
