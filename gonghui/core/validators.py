@@ -154,12 +154,15 @@ def clean_money(
     except (InvalidOperation, ValueError):
         errors.add(field, message or _("金额格式不正确"))
         return None
+    if amount < 0:
+        errors.add(field, message or (_("金额应大于0") if positive else _("金额不能为负数")))
+        return None
     if amount >= maximum:
         errors.add(field, message or _("金额过大"))
         return None
     amount = amount.quantize(FEN, rounding=ROUND_HALF_UP)  # 四舍五入
-    if amount < 0 or (positive and amount == 0):
-        errors.add(field, message or (_("金额应大于0") if positive else _("金额不能为负数")))
+    if positive and amount == 0:
+        errors.add(field, message or _("金额应大于0"))
         return None
     return amount
 

@@ -64,6 +64,8 @@ def test_clean_money_reads_yuan_to_the_fen_rounding_half_up(value, expected):
         ("-5", {}, "金额应大于0"),
         ("0.004", {}, "金额应大于0"),  # nothing left at the fen
         ("-5", {"positive": False}, "金额不能为负数"),
+        ("-1e30", {"positive": False}, "金额不能为负数"),  # too long to round to the fen
+        ("-0.001", {"positive": False}, "金额不能为负数"),
         ("1e11", {}, "金额过大"),
         ("1e30", {}, "金额过大"),
         ("100", {"maximum": Decimal(100)}, "金额过大"),
