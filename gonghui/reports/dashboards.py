@@ -428,6 +428,8 @@ def build(org: Org, year: int, keys=DASHBOARD_CHARTS, figure: str | None = None)
 def cached_build(org: Org, year: int, keys=DASHBOARD_CHARTS, figure: str | None = None) -> dict:
     """``build`` remembered for ``settings.DASHBOARD_CACHE_SECONDS`` (default 60, the 大屏's
     refresh; 0 turns it off), so many screens and viewers of one org cost one computation."""
+    if figure and figure not in MAP_FIGURES:  # before the cache: no key made of stray input
+        raise ValidationError({"figure": [_("不支持的指标")]})
     seconds = getattr(settings, "DASHBOARD_CACHE_SECONDS", 60)
     if not seconds:
         return build(org, year, keys, figure)

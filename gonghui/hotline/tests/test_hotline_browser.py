@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from gonghui.core import sms
+from gonghui.core.testing_browser import type_in_picker
 from gonghui.hotline.models import Appeal, Category
 from gonghui.hotline.taxonomy import load_categories
 from gonghui.orgs.demo import load_orgs
@@ -41,8 +42,7 @@ def test_operator_takes_a_call_and_dispatches_it(page, hotline_data):
     page.goto(f"{base}/console/hotline/new/")
     page.select_option("#id_type", "help")
     page.select_option("#id_category", "LABOR-WAGE")
-    page.click(".form-row:has(#id_district) .ts-control")  # few districts: a list searched here
-    page.locator(".form-row:has(#id_district) .ts-control input").press_sequentially("chaoy")
+    type_in_picker(page.locator(".form-row:has(#id_district)"), "chaoy")  # few: searched here
     district = page.locator(".ts-dropdown .option")
     expect(district).to_have_count(1)
     expect(district.first).to_have_text("朝阳区总工会")
@@ -62,8 +62,7 @@ def test_operator_takes_a_call_and_dispatches_it(page, hotline_data):
     page.goto(f"{base}/console/hotline/{Appeal.objects.get(number=number).pk}/")
     page.click("summary:has-text('派单')")
     dispatch = page.locator("details:has(summary:has-text('派单'))")
-    dispatch.locator(".ts-control").click()  # every org of the city: searched on the server
-    dispatch.locator(".ts-control input").press_sequentially("haidianqu")
+    type_in_picker(dispatch, "haidianqu")  # every org of the city: searched on the server
     target = page.locator(".ts-dropdown .option").first
     expect(target).to_contain_text("海淀区总工会")
     target.click()

@@ -6,6 +6,7 @@ list searched by initials on the page. No Content-Security-Policy violation on t
 import pytest
 from playwright.sync_api import expect
 
+from gonghui.core.testing_browser import type_in_picker
 from gonghui.orgs.demo import load_orgs
 from gonghui.partners.models import Partner
 from gonghui.people.tests.factories import PASSWORD
@@ -55,8 +56,7 @@ def test_type_chaoy_pick_chaoyang_and_the_partner_shows_the_name(desk, live_serv
     login(desk, live_server.url, "city_aid_picker")
     desk.goto(f"{live_server.url}/console/partners/new/")
     fill_partner(desk, "朝阳某配送平台")
-    desk.click("#row-union_org .ts-control")  # holds the current union; typing replaces it
-    desk.keyboard.type("chaoy")
+    type_in_picker(desk.locator("#row-union_org"), "chaoy")  # typing replaces the current union
     option = desk.locator(".ts-dropdown .option").first
     expect(option).to_contain_text("朝阳区总工会")  # exact/prefix first, from the scoped search
     option.click()
@@ -76,9 +76,7 @@ def test_a_district_users_picker_is_a_list_searched_on_the_page(desk, live_serve
     desk.goto(f"{live_server.url}/console/partners/new/")
     assert desk.locator("select#id_union_org").count() == 1  # few orgs: a plain list beneath
     fill_partner(desk, "望京某物流")
-    desk.click("#row-union_org .ts-control")
-    # 望京街道工会's initials, into the picker's own search box
-    desk.locator("#row-union_org .ts-control input").press_sequentially("wjjd")
+    type_in_picker(desk.locator("#row-union_org"), "wjjd")  # 望京街道工会's initials
     options = desk.locator(".ts-dropdown .option")
     # the street union first (tree order), then the grassroots unions under it, whose
     # initials start with the same letters; nothing else of the district

@@ -6,6 +6,7 @@ No Content-Security-Policy violation and no script error on the way."""
 import pytest
 from playwright.sync_api import expect
 
+from gonghui.core.testing_browser import type_in_picker
 from gonghui.orgs.demo import load_orgs
 from gonghui.orgs.models import pinyin_keys
 from gonghui.partners.models import ProjectPartner
@@ -31,8 +32,7 @@ def test_pick_by_initials_save_and_link_the_free_text_name(desk, live_server):  
     desk.select_option("#id_category", "psych")
     desk.fill("#id_starts_on", "2026-01-01")
     desk.fill("#id_ends_on", "2026-06-30")
-    desk.click("#row-partner_ids .ts-control")
-    desk.keyboard.type(pinyin_keys("朝阳某医院")[1])  # initials
+    type_in_picker(desk.locator("#row-partner_ids"), pinyin_keys("朝阳某医院")[1])  # initials
     option = desk.locator("#row-partner_ids .ts-dropdown .option")
     expect(option).to_have_count(1)
     expect(option).to_have_text("朝阳某医院")
@@ -47,8 +47,7 @@ def test_pick_by_initials_save_and_link_the_free_text_name(desk, live_server):  
     assert list(
         ProjectPartner.objects.filter(project=project).values_list("partner", flat=True)
     ) == [hospital.pk]
-    desk.click("#unlinked-partners .ts-control")
-    desk.keyboard.type("jishi")  # pinyin of 即时
+    type_in_picker(desk.locator("#unlinked-partners"), "jishi")  # pinyin of 即时
     desk.locator("#unlinked-partners .ts-dropdown .option", has_text="某即时配送平台").click()
     desk.click("#unlinked-partners button[type=submit]")
     expect(desk.locator(".messages")).to_contain_text(

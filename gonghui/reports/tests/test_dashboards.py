@@ -281,3 +281,18 @@ def test_with_redis_one_process_builds_and_another_reads(data, orgs, settings):
         assert other.get(key) == built
     finally:
         cache.delete(key)
+
+
+def test_an_unknown_map_figure_is_refused_before_the_cache(settings, orgs):
+    """A stray ``figure`` is a 400 before any cache key is made of it (no key per input)."""
+    from django.core.cache import cache
+    from django.core.exceptions import ValidationError
+
+    from gonghui.reports import dashboards
+
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    with pytest.raises(ValidationError) as refused:
+        dashboards.cached_build(orgs["BJ"], dashboards.today().year, figure="\x1e secret")
+    assert "figure" in refused.value.message_dict
+    assert not [k for k in cache._cache if "reports:dashboard" in k]
