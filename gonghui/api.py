@@ -15,7 +15,7 @@ from gonghui.people.api_auth import ConsoleSessionAuth, TokenAuth
 from gonghui.plans.api import router as plans_router
 from gonghui.reports.api import router as reports_router
 from gonghui.services.api import router as services_router
-from gonghui.services.api_health import router as health_router
+from gonghui.services.health.api import router as health_router
 from gonghui.socialwork.api import router as socialwork_router
 from gonghui.stations.api import router as stations_router
 

@@ -223,7 +223,7 @@ PERIODIC_TASKS = [
     ("gonghui.hotline.tasks.mark_overdue_appeals", 5 * 60, {}),
     ("gonghui.hotline.tasks.remind_callbacks", 5 * 60, {}),
     ("gonghui.notices.tasks.retry_undelivered", 10 * 60, {"older_than_minutes": 10}),
-    ("gonghui.services.health_tasks.send_health_reminders", 60 * 60, {}),
+    ("gonghui.services.health.tasks.send_health_reminders", 60 * 60, {}),
     ("gonghui.assistance.tasks.hardship_tick", 24 * 60 * 60, {}),
 ]
 

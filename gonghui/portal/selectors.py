@@ -11,7 +11,7 @@ from gonghui.honors.selectors import roll_years, worker_honors
 from gonghui.hotline.selectors import worker_appeals
 from gonghui.people.privacy import consents_of
 from gonghui.people.selectors import registration_of
-from gonghui.services.health_selectors import worker_bookings
+from gonghui.services.health.selectors import worker_bookings
 from gonghui.services.selectors import worker_enrollments
 
 RECENT = 5  # rows per section on 我的; each section links to its full list

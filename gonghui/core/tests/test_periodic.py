@@ -12,7 +12,7 @@ EXPECTED = {
     "gonghui.hotline.tasks.mark_overdue_appeals",
     "gonghui.hotline.tasks.remind_callbacks",
     "gonghui.notices.tasks.retry_undelivered",
-    "gonghui.services.health_tasks.send_health_reminders",
+    "gonghui.services.health.tasks.send_health_reminders",
     "gonghui.assistance.tasks.hardship_tick",
 }
 

@@ -10,8 +10,8 @@ from gonghui.people import auth
 from gonghui.people.demo import DEMO_WORKER_PHONE, load_demo_worker, load_staff, load_workers
 from gonghui.services.demo import load_projects
 from gonghui.services.eligibility import is_eligible
-from gonghui.services.health_demo import seed_health_demo
-from gonghui.services.health_selectors import eligibility_reasons
+from gonghui.services.health.demo import seed_health_demo
+from gonghui.services.health.selectors import eligibility_reasons
 from gonghui.services.models import Project, ProjectStatus
 
 pytestmark = pytest.mark.django_db

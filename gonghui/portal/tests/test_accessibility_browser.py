@@ -48,8 +48,8 @@ from gonghui.people.models import Consent, ConsentPurpose
 from gonghui.people.tests.factories import make_worker
 from gonghui.people.worker_session import SESSION_KEY
 from gonghui.services import enrollment as seats
-from gonghui.services import health
-from gonghui.services.health_demo import seed_health_demo
+from gonghui.services.health import services as health
+from gonghui.services.health.demo import seed_health_demo
 from gonghui.services.models import Category as ServiceCategory
 from gonghui.services.reference import load_categories as load_service_categories
 from gonghui.services.tests.factories import make_project, make_session

@@ -23,7 +23,7 @@ from gonghui.people.tests.factories import region_of
 from gonghui.services.models import Category
 from gonghui.services.reference import load_categories
 from gonghui.services.tests.factories import make_project, make_session
-from gonghui.services.tests.test_health_world import freeze, make_world
+from gonghui.services.tests.health.test_world import freeze, make_world
 from gonghui.stations.tests.factories import make_station
 
 pytestmark = pytest.mark.browser

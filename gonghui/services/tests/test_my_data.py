@@ -6,7 +6,7 @@ from gonghui.people import auth
 from gonghui.services import enrollment
 
 from .factories import make_project, make_session
-from .test_health_world import TOMORROW, book, freeze, make_world
+from .health.test_world import TOMORROW, book, freeze, make_world
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +77,7 @@ def test_anonymising_unlinks_bookings_from_the_id_number_but_keeps_counts(
 ):
     from gonghui.people import auth, deletion
     from gonghui.people.tests.factories import make_staff
-    from gonghui.services import health_selectors
+    from gonghui.services.health import selectors as health_selectors
     from gonghui.services.models import HealthBooking
 
     freeze(monkeypatch)

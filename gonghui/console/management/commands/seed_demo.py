@@ -10,7 +10,7 @@ from gonghui.partners.demo import load_partners
 from gonghui.people.demo import DEMO_PASSWORD, load_demo_worker, load_staff, load_workers
 from gonghui.plans.demo import load_plans
 from gonghui.services.demo import load_projects
-from gonghui.services.health_demo import seed_health_demo
+from gonghui.services.health.demo import seed_health_demo
 from gonghui.socialwork.demo import load_socialwork
 from gonghui.stations.demo import load_stations
 

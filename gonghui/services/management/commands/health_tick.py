@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from gonghui.services.health_tasks import send_health_reminders
+from gonghui.services.health.tasks import send_health_reminders
 
 
 class Command(BaseCommand):

@@ -18,7 +18,7 @@ from gonghui.orgs.selectors import district_of
 from gonghui.people.models import EmploymentForm
 from gonghui.people.scope import scope_for
 
-from .models import BookingStatus, HealthBooking, HealthProgram, HealthQuota, Hospital, HospitalDay
+from ..models import BookingStatus, HealthBooking, HealthProgram, HealthQuota, Hospital, HospitalDay
 
 # A booking holds a quota seat (and its day's slot) in these states.
 LIVE = (BookingStatus.BOOKED, BookingStatus.COMPLETED, BookingStatus.NO_SHOW)

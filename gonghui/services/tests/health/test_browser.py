@@ -14,7 +14,7 @@ from gonghui.people.services import phone_hash
 from gonghui.people.staff import create_or_update_staff
 from gonghui.people.tests.factories import make_worker
 
-from .test_health_world import TOMORROW, at, freeze, make_world
+from .test_world import TOMORROW, at, freeze, make_world
 
 PASSWORD = "Gonghui@2026"
 PHONE = "13812340001"

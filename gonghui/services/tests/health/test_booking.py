@@ -12,12 +12,12 @@ from gonghui.core import sms
 from gonghui.people.models import Worker, WorkerAccount
 from gonghui.people.services import phone_hash
 from gonghui.people.tests.factories import make_worker
-from gonghui.services import health
-from gonghui.services import health_selectors as sel
-from gonghui.services.health_tasks import send_health_reminders
+from gonghui.services.health import selectors as sel
+from gonghui.services.health import services as health
+from gonghui.services.health.tasks import send_health_reminders
 from gonghui.services.models import BookingStatus, HealthBooking
 
-from .test_health_world import TODAY, TOMORROW, at, book, freeze, make_world
+from .test_world import TODAY, TOMORROW, at, book, freeze, make_world
 
 pytestmark = pytest.mark.django_db
 

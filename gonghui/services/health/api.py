@@ -16,9 +16,9 @@ from gonghui.core.api import ApiError, ErrorOut, paginate, staff_user
 from gonghui.core.bounds import Count, Id, IsoDate
 from gonghui.people.scope import scope_for
 
-from . import health
-from . import health_selectors as sel
-from .models import BookingStatus, HealthBooking, HealthProgram, Hospital
+from ..models import BookingStatus, HealthBooking, HealthProgram, Hospital
+from . import selectors as sel
+from . import services as health
 
 router = Router(tags=["health"])
 PAGE_SIZE = 50

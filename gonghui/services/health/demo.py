@@ -12,7 +12,7 @@ from gonghui.people.models import EmploymentForm
 from gonghui.people.roles import Role
 from gonghui.people.staff import create_or_update_staff
 
-from .models import HealthProgram, HealthQuota, Hospital, HospitalDay
+from ..models import HealthProgram, HealthQuota, Hospital, HospitalDay
 
 PROGRAM_TITLE = "%d年新就业形态劳动者免费体检"
 QUOTAS = {"BJ-CY": 300, "BJ-HD": 250, "BJ-DC": 120, "BJ-XC": 120, "BJ-FT": 150}

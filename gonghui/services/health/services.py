@@ -26,8 +26,8 @@ from gonghui.people.privacy import require_consent
 from gonghui.people.scope import scope_for
 from gonghui.people.worker_session import linked_worker
 
-from . import health_selectors as sel
-from .models import BookingStatus, HealthBooking, HealthProgram, HealthQuota, Hospital, HospitalDay
+from ..models import BookingStatus, HealthBooking, HealthProgram, HealthQuota, Hospital, HospitalDay
+from . import selectors as sel
 
 
 def _date_text(day: datetime.date) -> str:

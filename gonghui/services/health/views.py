@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 from gonghui.people.decorators import staff_required
 from gonghui.people.scope import scope_for
 
-from . import health
-from . import health_selectors as sel
-from .models import BookingStatus, HealthProgram
+from ..models import BookingStatus, HealthProgram
+from . import selectors as sel
+from . import services as health
 
 PAGE_SIZE = 30
 ACTIONS = {

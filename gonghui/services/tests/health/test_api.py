@@ -13,10 +13,10 @@ from gonghui.people import privacy
 from gonghui.people.models import WorkerAccount
 from gonghui.people.services import phone_hash
 from gonghui.people.tests.factories import UserFactory, bearer, make_staff, make_worker
-from gonghui.services import health
+from gonghui.services.health import services as health
 from gonghui.services.models import BookingStatus, HealthBooking, HealthProgram, HealthQuota
 
-from .test_health_world import API, TOMORROW, at, book, freeze, make_world
+from .test_world import API, TOMORROW, at, book, freeze, make_world
 
 pytestmark = pytest.mark.django_db
 CY_PHONE = "13812345678"

@@ -11,7 +11,7 @@ from gonghui.people.tests.factories import make_staff, make_worker
 from gonghui.people.worker_session import SESSION_KEY
 from gonghui.services.models import BookingStatus, HealthBooking
 
-from .test_health_world import TOMORROW, at, book, freeze, make_world
+from .test_world import TOMORROW, at, book, freeze, make_world
 
 pytestmark = pytest.mark.django_db
 

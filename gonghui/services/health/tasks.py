@@ -3,13 +3,13 @@
 ``send_health_reminders`` texts everyone booked for tomorrow, once each (``reminder_sent_at``
 is claimed before sending). Enqueue it from cron like the hotline tick, e.g. hourly::
 
-    from gonghui.services.health_tasks import send_health_reminders
+    from gonghui.services.health.tasks import send_health_reminders
     send_health_reminders.enqueue()
 """
 
 from django.tasks import task
 
-from . import health
+from . import services as health
 
 
 @task()

@@ -17,8 +17,8 @@ from gonghui.people.models import ConsentPurpose
 from gonghui.people.privacy import CONSENT_PAGE, grant_consent, has_consent
 from gonghui.people.worker_session import current_account, login_url
 
-from . import health
-from . import health_selectors as sel
+from . import selectors as sel
+from . import services as health
 
 
 def _login_required(view):

@@ -15,8 +15,8 @@ from django.utils import timezone
 from gonghui.orgs.models import Org, OrgType
 from gonghui.people.scope import scope_for
 from gonghui.people.tests.factories import make_staff
-from gonghui.services import health
-from gonghui.services.health_demo import seed_health_demo
+from gonghui.services.health import services as health
+from gonghui.services.health.demo import seed_health_demo
 from gonghui.services.models import HealthProgram, HealthQuota, Hospital, HospitalDay
 
 API = "/api/v1/health"

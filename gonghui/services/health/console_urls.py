@@ -3,15 +3,15 @@
 
 from django.urls import path
 
-from . import health_views
+from . import views
 
 app_name = "console-health"
 urlpatterns = [
-    path("", health_views.booking_list, name="list"),
-    path("dashboard/", health_views.dashboard, name="dashboard"),
+    path("", views.booking_list, name="list"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     path(
         "bookings/<int:booking_id>/<slug:action>/",
-        health_views.booking_action,
+        views.booking_action,
         name="action",
     ),
 ]

@@ -8,10 +8,10 @@ import pytest
 from gonghui.core import sms
 from gonghui.core.testing import postgres_only, run_together
 from gonghui.people.tests.factories import make_worker
-from gonghui.services import health
+from gonghui.services.health import services as health
 from gonghui.services.models import HealthBooking, HealthQuota, HospitalDay
 
-from .test_health_world import freeze, make_world
+from .test_world import freeze, make_world
 
 
 def outcomes(n: int, fn) -> list:
