@@ -3,7 +3,7 @@ with people's authentication as the default and every app's router. Assembled he
 apps, so that ``core`` knows none of them."""
 
 from gonghui.assistance.api import router as assistance_router
-from gonghui.assistance.api_campaigns import router as campaigns_router
+from gonghui.assistance.campaigns.api import router as campaigns_router
 from gonghui.core.api import GonghuiAPI
 from gonghui.honors.api import router as honors_router
 from gonghui.hotline.api import router as hotline_router

@@ -14,7 +14,8 @@ class AssistanceConfig(AppConfig):
         from gonghui.people.deletion import register_anonymiser
         from gonghui.people.my_data import register_export
 
-        from . import my_data, partner_links
+        from . import my_data
+        from .campaigns import partner_links
         from .models import (
             Application,
             Beneficiary,

@@ -2,7 +2,9 @@
 
 from django.urls import path
 
-from . import campaign_edit_views, campaign_views, views
+from . import views
+from .campaigns import edit_views as campaign_edit_views
+from .campaigns import views as campaign_views
 
 app_name = "console-assistance"
 urlpatterns: list = [

@@ -14,7 +14,8 @@ from gonghui.people.models import ConsentPurpose
 from gonghui.people.privacy import CONSENT_PAGE, grant_consent, has_consent
 from gonghui.people.worker_session import current_account, linked_worker, login_url
 
-from . import campaign_objections, documents, selectors
+from . import documents, selectors
+from .campaigns import objections as campaign_objections
 from .models import Cause, ExclusionRule, ExpenseKind, HardshipFile, Relation
 from .services import Conflict, submit_entry
 

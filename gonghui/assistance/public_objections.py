@@ -14,7 +14,8 @@ from gonghui.core import ratelimit
 from gonghui.core.masking import mask_name
 from gonghui.core.validators import normalize_phone
 
-from . import campaign_objections, services_flow
+from . import services_flow
+from .campaigns import objections as campaign_objections
 from .models import Application, State
 from .services import Conflict
 

@@ -204,6 +204,26 @@ def contributions_with_ref(ref: str) -> QuerySet[Contribution]:
     return Contribution.objects.filter(campaign_ref=ref)
 
 
+# --- for later apps (assistance's budget lines) ---------------------------------------------
+
+
+def partner_by_id(partner_id: int) -> Partner | None:
+    return Partner.objects.filter(pk=partner_id).first()
+
+
+def partners_named(name: str, limit: int = 2) -> list[Partner]:
+    """Partners with exactly this name, else the one with this 统一社会信用代码 (a name shared
+    by several partners comes back more than once: the caller asks for the credit code)."""
+    return list(Partner.objects.filter(name=name)[:limit]) or list(
+        Partner.objects.filter(credit_code=name.upper())[:1]
+    )
+
+
+def active_partner_names(limit: int = 500) -> list[str]:
+    names = Partner.objects.filter(status=PartnerStatus.ACTIVE).order_by("name")
+    return list(dict.fromkeys(names.values_list("name", flat=True)[:limit]))
+
+
 # --- public -----------------------------------------------------------------------------------
 
 

@@ -4,7 +4,7 @@ selectors (the portal is the last app; it owns no business rules)."""
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from gonghui.assistance.campaign_selectors import worker_payments
+from gonghui.assistance.campaigns.selectors import worker_payments
 from gonghui.assistance.selectors import worker_applications
 from gonghui.core.masking import mask_id_number, mask_name, mask_phone
 from gonghui.honors.selectors import roll_years, worker_honors

@@ -7,7 +7,8 @@ import itertools
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from gonghui.assistance import campaign_payments, campaigns
+from gonghui.assistance.campaigns import payments as campaign_payments
+from gonghui.assistance.campaigns import services as campaigns
 from gonghui.assistance.models import Campaign
 from gonghui.people.tests.factories import make_staff
 

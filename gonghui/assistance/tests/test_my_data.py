@@ -3,7 +3,7 @@ payments in their own-data export; never another worker's."""
 
 import pytest
 
-from gonghui.assistance import bank_import
+from gonghui.assistance.campaigns import bank_import
 from gonghui.people import auth
 
 from .campaign_factories import PAID_ON, approved_with_payments, bank_file

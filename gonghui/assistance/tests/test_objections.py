@@ -10,7 +10,8 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from gonghui.assistance import campaign_payments, campaigns
+from gonghui.assistance.campaigns import payments as campaign_payments
+from gonghui.assistance.campaigns import services as campaigns
 from gonghui.assistance.models import (
     Application,
     Beneficiary,
@@ -131,7 +132,7 @@ def test_outside_the_window_the_public_form_is_refused(in_publicity):
     assert visitor().get(f"/assistance/notice/campaigns/{c.pk}/").status_code == 404
     # staff cannot record one after the window either
     with pytest.raises(campaigns.Conflict):
-        from gonghui.assistance import campaign_objections
+        from gonghui.assistance.campaigns import objections as campaign_objections
 
         campaign_objections.record_objection(beneficiary_id=b.pk, data={"content": "有车"}, user=hd)
     assert not CampaignObjection.objects.exists()
@@ -334,7 +335,7 @@ def test_hardship_public_objections_are_rate_limited(file_in_publicity, settings
 
 
 def test_deleting_a_worker_clears_their_decided_objections_contact(in_publicity, orgs):
-    from gonghui.assistance import campaign_objections
+    from gonghui.assistance.campaigns import objections as campaign_objections
     from gonghui.people import auth, deletion
     from gonghui.people.tests.factories import make_staff
 

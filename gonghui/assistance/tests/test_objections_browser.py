@@ -7,7 +7,7 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import expect
 
-from gonghui.assistance import campaigns
+from gonghui.assistance.campaigns import services as campaigns
 from gonghui.assistance.demo import load_reference
 from gonghui.assistance.models import Campaign, CampaignObjection
 from gonghui.orgs.demo import load_orgs

@@ -104,7 +104,7 @@ def test_anonymous_appeal_with_surrogate_is_a_400(orgs):
 @pytest.mark.django_db
 def test_staff_writes_with_surrogate_are_400_with_field_errors(orgs):
     """The instances the outside test found, each against a real row."""
-    from gonghui.assistance.api_campaigns import CampaignIn  # noqa: F401 - schema exists
+    from gonghui.assistance.campaigns.api import CampaignIn  # noqa: F401 - schema exists
     from gonghui.hotline.tests.factories import appeal_data, make_appeal, make_operator
     from gonghui.partners.tests.factories import make_partner
     from gonghui.services.tests.factories import make_project

@@ -89,8 +89,8 @@ def test_at_most_ten_cells_are_listed():
 IMPORTS = {
     "people/excel.py": "gonghui.people.excel",
     "stations/excel.py": "gonghui.stations.excel",
-    "assistance/bank_import.py": "gonghui.assistance.bank_import",
-    "assistance/campaign_accounts.py": "gonghui.assistance.campaign_accounts",
+    "assistance/campaigns/bank_import.py": "gonghui.assistance.campaigns.bank_import",
+    "assistance/campaigns/accounts.py": "gonghui.assistance.campaigns.accounts",
     "assistance/views.py": "gonghui.assistance.services_io",
 }
 

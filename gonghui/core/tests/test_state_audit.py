@@ -243,7 +243,7 @@ def test_marking_a_station_report_handled_is_audited(orgs):
 
 @pytest.mark.django_db
 def test_approving_a_campaign_list_audits_every_beneficiary(orgs):
-    from gonghui.assistance import campaigns
+    from gonghui.assistance.campaigns import services as campaigns
     from gonghui.assistance.tests.campaign_factories import (
         approve,
         make_campaign,

@@ -103,7 +103,7 @@ def test_the_hardship_tick_concludes_publicity_as_the_task(orgs):
 
 
 def test_campaign_payment_paid_by_the_bank_import(orgs):
-    from gonghui.assistance import bank_import
+    from gonghui.assistance.campaigns import bank_import
     from gonghui.assistance.tests.campaign_factories import (
         PAID_ON,
         approved_with_payments,

@@ -4,8 +4,8 @@ import pytest
 
 from gonghui.assistance import services_flow
 from gonghui.assistance.tests.campaign_factories import bank_file
+from gonghui.assistance.tests.campaigns.test_bank_import import paid_setup, rows_for, run  # noqa: F401
 from gonghui.assistance.tests.factories import aid_officer, apply, end_publicity, register, step
-from gonghui.assistance.tests.test_bank_import import paid_setup, rows_for, run  # noqa: F401
 from gonghui.core import sms
 from gonghui.notices import selectors
 from gonghui.notices.models import Message

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from gonghui.assistance.campaign_demo import load_campaigns
+from gonghui.assistance.campaigns.demo import load_campaigns
 from gonghui.assistance.demo import load_hardship
 from gonghui.honors.demo import load_honors
 from gonghui.hotline.demo import load_appeals

@@ -15,16 +15,14 @@ from gonghui.core.excel import XLSX, SheetError, xlsx_response
 from gonghui.orgs.selectors import get_by_code
 from gonghui.people.scope import require_scope
 
-from . import (
-    bank_import,
-    campaign_accounts,
-    campaign_objections,
-    campaign_payments,
-    campaign_setup,
-    campaigns,
-)
-from . import campaign_selectors as sel
-from .models import Beneficiary, Campaign, CampaignObjection, EnterpriseVisit, Payment
+from ..models import Beneficiary, Campaign, CampaignObjection, EnterpriseVisit, Payment
+from . import accounts as campaign_accounts
+from . import bank_import
+from . import objections as campaign_objections
+from . import payments as campaign_payments
+from . import selectors as sel
+from . import services as campaigns
+from . import setup as campaign_setup
 
 router = Router(tags=["campaigns"])
 

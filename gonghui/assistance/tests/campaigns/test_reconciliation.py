@@ -5,13 +5,14 @@ from decimal import Decimal
 
 import pytest
 
-from gonghui.assistance import bank_import, campaigns
-from gonghui.assistance import campaign_selectors as sel
+from gonghui.assistance.campaigns import bank_import
+from gonghui.assistance.campaigns import selectors as sel
+from gonghui.assistance.campaigns import services as campaigns
 from gonghui.assistance.models import CampaignContribution
 from gonghui.partners.tests.factories import credit_code, make_contribution, make_partner
 from gonghui.people.tests.factories import make_worker
 
-from .campaign_factories import (
+from ..campaign_factories import (
     approve,
     bank_file,
     issue_and_batch,
@@ -21,7 +22,7 @@ from .campaign_factories import (
     registered,
     with_accounts,
 )
-from .factories import aid_officer
+from ..factories import aid_officer
 
 pytestmark = pytest.mark.django_db
 D = Decimal

@@ -31,9 +31,7 @@ from gonghui.people.models import Worker
 from gonghui.people.scope import scope_for
 from gonghui.people.services import id_number_hash
 
-from . import campaign_selectors as sel
-from .campaign_setup import clean_rules, create_campaign  # noqa: F401  (their old home)
-from .models import (
+from ..models import (
     Beneficiary,
     BeneficiaryStatus,
     Campaign,
@@ -45,7 +43,9 @@ from .models import (
     ObjectionStatus,
     Standard,
 )
-from .services import Conflict
+from ..services import Conflict
+from . import selectors as sel
+from .setup import clean_rules, create_campaign  # noqa: F401  (their old home)
 
 MAX_TEXT = 200
 

@@ -24,10 +24,10 @@ from gonghui.core.masking import mask_id_number
 from gonghui.core.validators import FieldErrors, validate_id_number
 from gonghui.people.services import id_number_hash
 
-from . import campaign_selectors as sel
-from . import campaigns
-from .models import BeneficiaryStatus, Campaign, CampaignStatus, mask_account
-from .services import Conflict
+from ..models import BeneficiaryStatus, Campaign, CampaignStatus, mask_account
+from ..services import Conflict
+from . import selectors as sel
+from . import services as campaigns
 
 COLUMNS = [("身份证号", "id_number"), ("姓名", "name"), ("账号", "account")]
 REQUIRED = {"身份证号", "账号"}

@@ -7,13 +7,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
-from gonghui.assistance import bank_import, campaign_payments, campaigns
+from gonghui.assistance.campaigns import bank_import
+from gonghui.assistance.campaigns import payments as campaign_payments
+from gonghui.assistance.campaigns import services as campaigns
 from gonghui.assistance.models import BankImport, Payment
 from gonghui.assistance.services import Conflict
 from gonghui.core.excel import SheetError
 from gonghui.people.tests.factories import make_worker
 
-from .campaign_factories import (
+from ..campaign_factories import (
     PAID_ON,
     approve,
     bank_file,
@@ -24,7 +26,7 @@ from .campaign_factories import (
     registered,
     with_accounts,
 )
-from .factories import aid_officer
+from ..factories import aid_officer
 
 pytestmark = pytest.mark.django_db
 

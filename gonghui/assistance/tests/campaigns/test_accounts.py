@@ -7,12 +7,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
-from gonghui.assistance import campaigns
+from gonghui.assistance.campaigns import services as campaigns
 from gonghui.assistance.models import Beneficiary, Campaign, CampaignStatus
 from gonghui.core.models import AuditLog
 from gonghui.people.tests.factories import bearer, make_worker
 
-from .campaign_factories import CAPI, make_campaign, officer, opened, registered
+from ..campaign_factories import CAPI, make_campaign, officer, opened, registered
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,7 @@ from django.utils import timezone
 from gonghui.orgs.models import DISTRICT_TYPES, Org
 from gonghui.partners import selectors as partner_selectors
 
-from . import campaign_selectors as sel
-from .campaigns import DuplicateBeneficiary, _existing, _insert
-from .models import (
+from ..models import (
     BudgetLine,
     Campaign,
     CampaignContribution,
@@ -22,6 +20,8 @@ from .models import (
     Source,
     Standard,
 )
+from . import selectors as sel
+from .services import DuplicateBeneficiary, _existing, _insert
 
 # 北京市总工会 2021 年金秋助学（建档困难职工家庭子女）
 SCHOOLING_2021 = [

@@ -3,20 +3,22 @@ bank file imported twice at once, two officers re-issuing the same failed paymen
 
 import pytest
 
-from gonghui.assistance import bank_import, campaign_payments, campaigns
+from gonghui.assistance.campaigns import bank_import
+from gonghui.assistance.campaigns import payments as campaign_payments
+from gonghui.assistance.campaigns import services as campaigns
 from gonghui.assistance.models import BankImport, Beneficiary, ListConflict, Payment
 from gonghui.assistance.services import Conflict
 from gonghui.core.testing import postgres_only, run_together
 from gonghui.people.tests.factories import make_worker
 
-from .campaign_factories import (
+from ..campaign_factories import (
     approved_with_payments,
     bank_file,
     make_campaign,
     officer,
     opened,
 )
-from .factories import aid_officer
+from ..factories import aid_officer
 
 pytestmark = [postgres_only, pytest.mark.django_db(transaction=True)]
 

@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 from gonghui.core.excel import SheetError, read_sheet
 from gonghui.notices.services import notify
 
-from . import campaign_selectors as sel
-from .models import BankImport, Payment, PaymentStatus
+from ..models import BankImport, Payment, PaymentStatus
+from . import selectors as sel
 
 COLUMNS = [
     ("对账编号", "rid"),

@@ -21,7 +21,7 @@ from gonghui.partners import selectors as partner_selectors
 from gonghui.people.models import Worker
 from gonghui.people.scope import Scope, scope_for
 
-from .models import (
+from ..models import (
     Beneficiary,
     BeneficiaryStatus,
     Campaign,

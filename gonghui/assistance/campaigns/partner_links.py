@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.partners.tracing import Link, Target
 from gonghui.people.scope import scope_for
 
-from .campaign_selectors import campaigns_q
-from .models import Campaign, CampaignContribution
+from ..models import Campaign, CampaignContribution
+from .selectors import campaigns_q
 
 
 def traceable_campaigns(user) -> QuerySet[Campaign]:

@@ -8,16 +8,16 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from gonghui.assistance import campaign_selectors as sel
-from gonghui.assistance import campaigns
+from gonghui.assistance.campaigns import selectors as sel
+from gonghui.assistance.campaigns import services as campaigns
 from gonghui.assistance.models import BeneficiaryStatus, ListConflict
 from gonghui.assistance.services import Conflict
 from gonghui.partners.tests.factories import bad_check_digit, credit_code
 from gonghui.people.demo import fake_id_number
 from gonghui.people.tests.factories import make_worker
 
-from .campaign_factories import approve, make_campaign, officer, opened, registered
-from .factories import aid_officer, apply
+from ..campaign_factories import approve, make_campaign, officer, opened, registered
+from ..factories import aid_officer, apply
 
 pytestmark = pytest.mark.django_db
 

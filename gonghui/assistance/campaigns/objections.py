@@ -23,8 +23,7 @@ from django.utils.translation import gettext as _
 from gonghui.core.validators import FieldErrors
 from gonghui.people.scope import scope_for
 
-from . import campaign_selectors as sel
-from .models import (
+from ..models import (
     Beneficiary,
     BeneficiaryStatus,
     Campaign,
@@ -33,8 +32,9 @@ from .models import (
     ObjectionStatus,
     PaymentStatus,
 )
-from .objection_input import clean_contact
-from .services import Conflict
+from ..objection_input import clean_contact
+from ..services import Conflict
+from . import selectors as sel
 
 
 def in_publicity(campaign: Campaign, today: datetime.date | None = None) -> bool:

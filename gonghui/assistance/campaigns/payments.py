@@ -18,9 +18,7 @@ from gonghui.core.validators import FieldErrors
 from gonghui.orgs.selectors import get_by_code
 from gonghui.people.scope import scope_for
 
-from . import campaign_selectors as sel
-from .campaigns import _account, publicity_over
-from .models import (
+from ..models import (
     BeneficiaryStatus,
     Campaign,
     CampaignStatus,
@@ -31,7 +29,9 @@ from .models import (
     PaymentStatus,
     mask_account,
 )
-from .services import Conflict
+from ..services import Conflict
+from . import selectors as sel
+from .services import _account, publicity_over
 
 
 def new_reconciliation_id(campaign: Campaign) -> str:

@@ -16,11 +16,11 @@ from gonghui.core import audit
 from gonghui.core.bounds import parse_id
 from gonghui.core.validators import FieldErrors, clean_money, validate_credit_code
 from gonghui.orgs.selectors import get_by_code
+from gonghui.partners import selectors as partner_selectors
 from gonghui.people.models import EmploymentForm
 from gonghui.people.scope import scope_for
 
-from . import campaign_selectors as sel
-from .models import (
+from ..models import (
     BudgetLine,
     Campaign,
     CampaignKind,
@@ -29,7 +29,8 @@ from .models import (
     Source,
     Standard,
 )
-from .services import Conflict
+from ..services import Conflict
+from . import selectors as sel
 
 BUDGET_NOTE_MAX = 200  # BudgetLine.note
 MAX_LINES = 50  # budget lines or standards in one campaign
@@ -112,20 +113,16 @@ def clean_rules(raw, errors: FieldErrors) -> dict:
 def _partner(line: dict, i: int, errors: FieldErrors):
     """The budget line's partner: ``partner_id``, or ``partner`` — a name (or 统一社会信用代码)
     from the partner registry; a name shared by several partners needs the credit code."""
-    from gonghui.partners.models import Partner
-
     if line.get("partner_id") not in (None, "", 0):
         partner_id = parse_id(line["partner_id"])
-        partner = Partner.objects.filter(pk=partner_id).first() if partner_id else None
+        partner = partner_selectors.partner_by_id(partner_id) if partner_id else None
         if partner is None:
             errors.add("budget", _("第%d行：伙伴单位无效") % i)
         return partner
     name = str(line.get("partner") or "").strip()
     if not name:
         return None
-    found = list(Partner.objects.filter(name=name)[:2]) or list(
-        Partner.objects.filter(credit_code=name.upper())[:1]
-    )
+    found = partner_selectors.partners_named(name)
     if len(found) > 1:
         errors.add(
             "budget",

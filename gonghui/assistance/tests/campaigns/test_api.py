@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from gonghui.assistance import campaigns
+from gonghui.assistance.campaigns import services as campaigns
 from gonghui.assistance.models import Payment
 from gonghui.people.tests.factories import bearer, make_worker
 
-from .campaign_factories import (
+from ..campaign_factories import (
     CAPI,
     approved_with_payments,
     bank_file,
@@ -23,7 +23,7 @@ from .campaign_factories import (
     opened,
     registered,
 )
-from .factories import aid_officer
+from ..factories import aid_officer
 
 pytestmark = pytest.mark.django_db
 ACCOUNTS = ["6222020200112233445", "6217000010001234567"]

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from gonghui.assistance import campaign_selectors as sel
-from gonghui.assistance.campaign_demo import load_campaigns
+from gonghui.assistance.campaigns import selectors as sel
+from gonghui.assistance.campaigns.demo import load_campaigns
 from gonghui.assistance.demo import load_hardship
 from gonghui.assistance.models import Campaign
 from gonghui.partners.demo import load_partners

@@ -20,10 +20,13 @@ from gonghui.orgs.selectors import get_by_code
 from gonghui.people.decorators import staff_required
 from gonghui.people.scope import require_scope, scope_for
 
-from . import bank_import, campaign_objections, campaign_payments, campaigns
-from . import campaign_selectors as sel
-from .models import BeneficiaryStatus, CampaignKind, CampaignStatus
-from .services import Conflict
+from ..models import BeneficiaryStatus, CampaignKind, CampaignStatus
+from ..services import Conflict
+from . import bank_import
+from . import objections as campaign_objections
+from . import payments as campaign_payments
+from . import selectors as sel
+from . import services as campaigns
 
 
 def _view_scope(user):

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from gonghui.assistance import campaign_selectors as sel
+from gonghui.assistance.campaigns import selectors as sel
 from gonghui.assistance.models import CampaignContribution
 from gonghui.partners import selectors as partner_selectors
 from gonghui.partners.models import Contribution
@@ -22,7 +22,7 @@ from gonghui.partners.tests.factories import (
 )
 from gonghui.people.tests.factories import bearer, superuser
 
-from .campaign_factories import make_campaign, officer
+from ..campaign_factories import make_campaign, officer
 
 pytestmark = pytest.mark.django_db
 D = Decimal

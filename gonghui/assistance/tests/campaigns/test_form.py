@@ -5,13 +5,13 @@ from decimal import Decimal
 
 import pytest
 
-from gonghui.assistance import campaigns
+from gonghui.assistance.campaigns import services as campaigns
 from gonghui.assistance.models import Campaign, CampaignStatus
 from gonghui.core.models import AuditLog
 from gonghui.partners.tests.factories import make_partner
 from gonghui.people.tests.factories import bearer, make_staff, make_worker
 
-from .campaign_factories import CAPI, approve, make_campaign, officer, opened, registered
+from ..campaign_factories import CAPI, approve, make_campaign, officer, opened, registered
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy
 from gonghui.orgs.forms import OrgField
 from gonghui.people.models import EmploymentForm
 
-from .campaign_setup import MAX_LINES
-from .models import Campaign, CampaignKind, Category, Source
+from ..models import Campaign, CampaignKind, Category, Source
+from .setup import MAX_LINES
 
 POPULATION_CHOICES = [
     ("files", gettext_lazy("已建档困难职工（本人）")),
@@ -179,7 +179,6 @@ def budget_rows(campaign: Campaign | None) -> list[dict]:
 
 def partner_names() -> list[str]:
     """Names for the budget rows' suggestions: the partner registry's active partners."""
-    from gonghui.partners.models import Partner, PartnerStatus
+    from gonghui.partners import selectors as partner_selectors
 
-    names = Partner.objects.filter(status=PartnerStatus.ACTIVE).order_by("name")
-    return list(dict.fromkeys(names.values_list("name", flat=True)[:500]))
+    return partner_selectors.active_partner_names()

@@ -16,11 +16,12 @@ from gonghui.orgs.forms import bind_orgs
 from gonghui.people.decorators import staff_required
 from gonghui.people.scope import require_scope, scope_for
 
-from . import campaign_accounts, campaign_setup
-from . import campaign_forms as cf
-from . import campaign_selectors as sel
-from .models import Campaign, CampaignStatus, Source
-from .services import Conflict
+from ..models import Campaign, CampaignStatus, Source
+from ..services import Conflict
+from . import accounts as campaign_accounts
+from . import forms as cf
+from . import selectors as sel
+from . import setup as campaign_setup
 
 BLANK_STANDARD = {"key": "", "label": "", "amount": "", "needs_proof": "", "proof_label": ""}
 BLANK_BUDGET = {"source": Source.UNION_FUNDS, "amount": "", "partner": "", "note": ""}
