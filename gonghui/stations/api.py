@@ -10,7 +10,6 @@ from ninja import Field, Query, Router, Schema, Status
 from gonghui.core import ratelimit
 from gonghui.core.api import ApiError, ErrorOut, paginate, staff_user
 from gonghui.core.bounds import Count, SmallCount
-from gonghui.orgs.selectors import get_by_code
 from gonghui.people.api_auth import ConsoleSessionAuth, TokenAuth
 from gonghui.people.scope import scope_for
 
@@ -194,10 +193,8 @@ def _maybe_user(request):
 @router.get("/targets", response={200: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
 def targets(request, year: SmallCount = 0, org: str = ""):
     """Annual build targets and progress (stations that reached "open" within the year)."""
-    user = staff_user(request)
-    scope = scope_for(user, "stations.view")
-    target_org = get_by_code(org) if org else scope.orgs().order_by("depth", "path").first()
-    if target_org is None or not scope.contains(target_org):
+    target_org = selectors.targets_org(staff_user(request), org)
+    if target_org is None:
         raise ApiError(404, _("未找到"))
     year = year or timezone.localdate().year
     if not 2000 <= year <= 2100:

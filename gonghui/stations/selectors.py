@@ -3,20 +3,22 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from gonghui.orgs.models import Org
-from gonghui.orgs.selectors import subtree_q
+from gonghui.orgs.selectors import get_by_code, subtree_q
 from gonghui.people.scope import scope_for
 
 from . import finder
 from .models import (
     BuildTarget,
     CheckIn,
+    Report,
     Station,
     StationStatus,
     StationType,
+    StatusRequest,
 )
 
 
@@ -77,6 +79,70 @@ def visible_stations(user) -> QuerySet[Station]:
     return qs if scope.everything else qs.filter(scope.q("org") | scope.q("district"))
 
 
+def search_stations(
+    user, *, q: str = "", district: str = "", type_code: str = "", status: str = "", amenity=""
+) -> QuerySet[Station]:
+    """The console's station list: ``visible_stations`` by name/address text, district code,
+    type code, status and one amenity code (an unknown amenity matches nothing), by id."""
+    qs = visible_stations(user)
+    if q := (q or "").strip():
+        qs = qs.filter(Q(name__icontains=q) | Q(address__icontains=q))
+    if district:
+        qs = qs.filter(district__code=district)
+    if type_code:
+        qs = qs.filter(type__code=type_code)
+    if status:
+        qs = qs.filter(status=status)
+    if amenity:
+        mask = amenity_mask([amenity])
+        qs = (
+            qs.none()
+            if mask is None
+            else qs.annotate(_m=F("amenity_bits").bitand(mask)).filter(_m=mask)
+        )
+    return qs.order_by("id")
+
+
+def stations_under(user, org: Org) -> QuerySet[Station]:
+    """Visible stations whose responsible org or district lies in ``org``'s subtree."""
+    return visible_stations(user).filter(
+        subtree_q([org.path], "org") | subtree_q([org.path], "district")
+    )
+
+
+def targets_org(user, code: str = "") -> Org | None:
+    """The org whose build targets to show: ``code``, or the top of the user's
+    ``stations.view`` scope without one; None when absent or outside the scope."""
+    scope = scope_for(user, "stations.view")
+    org = get_by_code(code) if code else scope.orgs().order_by("depth", "path").first()
+    return org if org is not None and scope.contains(org) else None
+
+
+def reviewable_requests(user, *, pending: bool | None = None) -> QuerySet[StatusRequest]:
+    """Open/close requests for stations whose org is in the user's ``stations.review`` scope:
+    all of them (``pending=None``), the waiting ones oldest first (True) or the decided ones
+    latest decision first (False)."""
+    qs = scope_for(user, "stations.review").filter(StatusRequest.objects.all(), "station__org")
+    qs = qs.select_related(
+        "station", "station__org", "station__district", "requested_by", "reviewed_by"
+    )
+    if pending is None:
+        return qs
+    if pending:
+        return qs.filter(state=StatusRequest.State.PENDING).order_by("created_at", "id")
+    return qs.exclude(state=StatusRequest.State.PENDING).order_by("-reviewed_at", "-id")
+
+
+def managed_reports(user, *, state: str = "") -> QuerySet[Report]:
+    """Ratings and problem reports for stations whose org is in the user's
+    ``stations.manage`` scope, in one ``state`` (all without one), newest first."""
+    qs = scope_for(user, "stations.manage").filter(Report.objects.all(), "station__org")
+    qs = qs.select_related("station", "worker_account", "appeal")
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("-created_at", "-id")
+
+
 def target_progress(org: Org, year: int) -> list[dict]:
     """Build targets for ``org`` and each org directly under it, with stations that reached
     "open" in ``year`` counted under each (one grouped query, folded by path)."""
@@ -119,8 +185,6 @@ def checkin_stats(qs: QuerySet[Station], days: int = 30) -> dict:
     from django.db.models.functions import TruncDate
 
     from gonghui.core.workdays import SHANGHAI
-
-    from .models import Report
 
     since = timezone.now() - datetime.timedelta(days=days)
     checkins = CheckIn.objects.filter(station__in=qs, created_at__gte=since)

@@ -8,7 +8,6 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -131,23 +130,15 @@ def _filtered(request):
     form = FilterForm(request.GET)
     form.is_valid()
     data = form.cleaned_data  # the valid filters; an invalid one is ignored
-    qs = selectors.visible_stations(request.user)
-    if q := data.get("q", "").strip():
-        qs = qs.filter(Q(name__icontains=q) | Q(address__icontains=q))
-    if district := data.get("district"):
-        qs = qs.filter(district__code=district)
-    if type_code := data.get("type"):
-        qs = qs.filter(type__code=type_code)
-    if status := data.get("status"):
-        qs = qs.filter(status=status)
-    if amenity := data.get("amenity"):
-        mask = selectors.amenity_mask([amenity])
-        qs = (
-            qs.none()
-            if mask is None
-            else qs.annotate(_m=F("amenity_bits").bitand(mask)).filter(_m=mask)
-        )
-    return form, qs.order_by("id")
+    qs = selectors.search_stations(
+        request.user,
+        q=data.get("q", ""),
+        district=data.get("district", ""),
+        type_code=data.get("type", ""),
+        status=data.get("status", ""),
+        amenity=data.get("amenity", ""),
+    )
+    return form, qs
 
 
 @staff_required

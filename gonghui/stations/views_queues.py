@@ -12,16 +12,11 @@ from django.views.decorators.http import require_http_methods
 
 from gonghui.core.validators import error_text
 from gonghui.orgs.models import Org
-from gonghui.orgs.selectors import get_by_code, subtree_q
 from gonghui.people.decorators import staff_required
 from gonghui.people.scope import require_scope
 
 from . import selectors, services
-from .models import (
-    Report,
-    StationType,
-    StatusRequest,
-)
+from .models import Report, StationType
 from .views import PAGE_SIZE, _posted_id
 
 
@@ -29,12 +24,13 @@ from .views import PAGE_SIZE, _posted_id
 @require_http_methods(["GET", "POST"])
 def review_queue(request):
     """Pending open/close requests for stations in the user's ``stations.review`` scope."""
-    scope = require_scope(request.user, "stations.review")
-    in_scope = StatusRequest.objects.filter(scope.q("station__org")).select_related(
-        "station", "station__org", "station__district", "requested_by", "reviewed_by"
-    )
+    require_scope(request.user, "stations.review")
     if request.method == "POST":
-        req = in_scope.filter(pk=_posted_id(request, "request_id")).first()
+        req = (
+            selectors.reviewable_requests(request.user)
+            .filter(pk=_posted_id(request, "request_id"))
+            .first()
+        )
         decision = request.POST.get("decision")
         if req is None or decision not in ("approve", "reject"):
             raise Http404
@@ -52,8 +48,8 @@ def review_queue(request):
                 else _("已驳回：%s") % req.station.name,
             )
         return redirect("console-stations:reviews")
-    pending = in_scope.filter(state=StatusRequest.State.PENDING).order_by("created_at", "id")
-    done = in_scope.exclude(state=StatusRequest.State.PENDING).order_by("-reviewed_at", "-id")
+    pending = selectors.reviewable_requests(request.user, pending=True)
+    done = selectors.reviewable_requests(request.user, pending=False)
     return render(
         request,
         "console/stations/reviews.html",
@@ -73,13 +69,14 @@ REPORT_STATES = [("open", gettext_lazy("待处理")), ("all", gettext_lazy("全�
 def report_queue(request):
     """Ratings and problem reports for stations the user manages: mark handled, or turn into a
     12351 appeal."""
-    scope = require_scope(request.user, "stations.manage")
-    in_scope = Report.objects.filter(scope.q("station__org")).select_related(
-        "station", "worker_account", "appeal"
-    )
+    require_scope(request.user, "stations.manage")
     errors: dict[int, str] = {}
     if request.method == "POST":
-        report = in_scope.filter(pk=_posted_id(request, "report_id")).first()
+        report = (
+            selectors.managed_reports(request.user)
+            .filter(pk=_posted_id(request, "report_id"))
+            .first()
+        )
         action = request.POST.get("action")
         if report is None or action not in ("handle", "escalate"):
             raise Http404
@@ -105,8 +102,8 @@ def report_queue(request):
     state = request.GET.get("state", "open")
     if state not in dict(REPORT_STATES):
         state = "open"
-    qs = in_scope if state == "all" else in_scope.filter(state=state)
-    page = Paginator(qs.order_by("-created_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    qs = selectors.managed_reports(request.user, state="" if state == "all" else state)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for r in page.object_list:
         r.has_phone = bool(r.worker_account_id and r.worker_account.phone)
         r.error = errors.get(r.pk, "")
@@ -124,9 +121,8 @@ def report_queue(request):
 @staff_required
 def targets(request):
     scope = require_scope(request.user, "stations.view")
-    code = request.GET.get("org", "")[:40]
-    org = get_by_code(code) if code else scope.orgs().order_by("depth", "path").first()
-    if org is None or not scope.contains(org):
+    org = selectors.targets_org(request.user, request.GET.get("org", "")[:40])
+    if org is None:
         raise Http404
     this_year = timezone.localdate().year
     try:
@@ -144,10 +140,7 @@ def targets(request):
         c = chart.setdefault(r["org"], {"org": r["org_name"], "target": 0, "opened": 0})
         c["target"] += r["target"] or 0
         c["opened"] += r["opened"]
-    stations = selectors.visible_stations(request.user).filter(
-        subtree_q([org.path], "org") | subtree_q([org.path], "district")
-    )
-    stats = selectors.checkin_stats(stations, days=30)
+    stats = selectors.checkin_stats(selectors.stations_under(request.user, org), days=30)
     district_names = dict(
         Org.objects.filter(code__in=list(stats["by_district"])).values_list("code", "name")
     )
