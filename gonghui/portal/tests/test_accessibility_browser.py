@@ -30,7 +30,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from gonghui.assistance import services as aid_services
+from gonghui.assistance.campaigns import services as campaign_services
 from gonghui.assistance.demo import load_reference as load_aid_reference
+from gonghui.assistance.tests.campaign_factories import approve, make_campaign, opened, registered
+from gonghui.assistance.tests.factories import aid_officer, apply, step
 from gonghui.honors.models import State
 from gonghui.honors.tests.factories import make_nomination, make_program
 from gonghui.hotline import services as hotline_services
@@ -236,6 +239,18 @@ def world(live_server, transactional_db, settings):
     message = inbox(account).last()
     assert message is not None, "creating the appeal sends the worker a message"
 
+    # the public 公示 pages: a campaign's published list and an objection to a person on it, and
+    # a hardship application in 公示 with its objection form
+    hd = aid_officer(orgs["BJ-HD"], "a11y_hd_aid")
+    registered(make_worker(orgs["BJ-HD-ZGC-001"], name="孙公示" + LONG[:6]), hd)
+    campaign = opened(make_campaign(hd, orgs["BJ-HD"], requires_publicity=True, title=LONG), hd)
+    campaign_services.generate_list(user=hd, campaign_id=campaign.pk, org_code="BJ-HD")
+    approve(campaign, aid_officer(orgs["BJ"], "a11y_city_aid"))
+    listed = campaign.beneficiaries.order_by("id").first()
+    in_publicity = apply(make_worker(orgs["BJ-HD-ZGC-001"], name="赵公示"), hd, income="12000")
+    for action in ("verify", "approve"):
+        step(in_publicity, hd, action)
+
     anonymous = [
         "/",
         "/hub/",
@@ -255,6 +270,9 @@ def world(live_server, transactional_db, settings):
         f"/partners/{partner.pk}/",
         "/honors/",
         "/assistance/notice/",
+        f"/assistance/notice/campaigns/{campaign.pk}/",
+        f"/assistance/notice/campaigns/people/{listed.pk}/objection/",
+        f"/assistance/notice/applications/{in_publicity.pk}/objection/",
     ]
     mine = [
         "/",
@@ -295,6 +313,13 @@ def world(live_server, transactional_db, settings):
             "worker": _session_key(account.pk),
             "newcomer": _session_key(newcomer.pk),
             "fresh": _session_key(fresh.pk),
+        },
+        # forms whose address holds an id of this world, sent empty (the text is required)
+        "invalid": {
+            "anonymous": [
+                (f"/assistance/notice/campaigns/people/{listed.pk}/objection/", {}),
+                (f"/assistance/notice/applications/{in_publicity.pk}/objection/", {}),
+            ]
         },
         "pages": {
             "anonymous": anonymous,
@@ -409,7 +434,7 @@ def _visit_all(browser, world, width: int, *, elder=False) -> list[str]:
                 )
             for path in world["pages"][who]:
                 problems += [f"[{who}] {p}" for p in _check_page(page, base, path)]
-            for path, fields in INVALID_FORMS.get(who, []):
+            for path, fields in INVALID_FORMS.get(who, []) + world["invalid"].get(who, []):
                 problems += [f"[{who}] {p}" for p in _check_page(page, base, path, fields)]
         if elder:
             assert page.evaluate("document.body.classList.contains('elder')")
