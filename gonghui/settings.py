@@ -113,7 +113,11 @@ TEMPLATES = [
 # --- Database: embedded SQLite (WAL) by default, PostgreSQL in production -----------------
 DATABASES = {
     "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), conn_max_age=60
+        env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        # PostgreSQL: each process keeps its connection (seconds), and checks a kept one before
+        # a request reuses it, so a restarted database or a dropped idle connection is no 500
+        conn_max_age=int(env("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
