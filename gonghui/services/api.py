@@ -175,15 +175,13 @@ class ProjectFilters(Schema):
 @router.get("/projects", response={200: dict, 403: ErrorOut})
 def project_list(request, filters: Query[ProjectFilters]):
     """Projects in the caller's scope (and those waiting for their review)."""
-    qs = selectors.visible_projects(staff_user(request)).prefetch_related("districts")
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    if filters.category:
-        qs = qs.filter(category__code=filters.category)
-    if filters.campaign:
-        qs = qs.filter(campaign="" if filters.campaign == "none" else filters.campaign)
-    if filters.q:
-        qs = qs.filter(title__icontains=filters.q)
+    qs = selectors.search_projects(
+        staff_user(request),
+        title=filters.q,
+        status=filters.status,
+        category=filters.category,
+        campaign=filters.campaign,
+    ).prefetch_related("districts")
     page = paginate(qs, filters.page, PAGE, lambda p: p)
     page["results"] = [project_out(p) for p in partner_registry.attach(page["results"])]
     return page

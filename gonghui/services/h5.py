@@ -14,7 +14,6 @@ import qrcode
 import qrcode.image.svg
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -96,14 +95,6 @@ def cancel_deadline(session: Session) -> datetime.datetime:
     return session.starts_at - datetime.timedelta(hours=session.cancel_cutoff_hours)
 
 
-def _catalog_projects(today):
-    return (
-        Project.objects.filter(status=ProjectStatus.PUBLISHED, ends_on__gte=today)
-        .select_related("category", "organiser")
-        .prefetch_related("districts")
-    )
-
-
 # --- catalog ----------------------------------------------------------------------------------
 
 
@@ -115,20 +106,11 @@ def catalog(request):
     category = request.GET.get("category", "").strip()
     campaign = request.GET.get("campaign", "").strip()
     q = request.GET.get("q", "").strip()[:50]
-    projects = _catalog_projects(timezone.localdate())
-    if category in {c.code for c in categories}:
-        projects = projects.filter(category__code=category)
-    else:
+    if category not in {c.code for c in categories}:
         category = ""
-    if campaign in {v for v, _label in campaigns}:
-        projects = projects.filter(campaign=campaign)
-    else:
+    if campaign not in {v for v, _label in campaigns}:
         campaign = ""
-    if q:
-        projects = projects.filter(
-            Q(title__icontains=q) | Q(description__icontains=q) | Q(organiser__name__icontains=q)
-        )
-    rows = list(projects)
+    rows = list(selectors.catalog_projects(category=category, campaign=campaign, q=q))
     if worker is not None:
         rows = [
             p

@@ -32,6 +32,48 @@ def visible_projects(user) -> QuerySet[Project]:
     return qs.filter(view.q("organiser") | _reviewable(review)).distinct()
 
 
+def search_projects(
+    user, *, q: str = "", title: str = "", status: str = "", category: str = "", campaign: str = ""
+) -> QuerySet[Project]:
+    """``visible_projects`` by text (``q``: title or organiser's name; ``title``: the title
+    only), status, category code and campaign (``"none"``: projects without one), latest
+    start first."""
+    qs = visible_projects(user)
+    if q := (q or "").strip():
+        qs = qs.filter(Q(title__icontains=q) | Q(organiser__name__icontains=q))
+    if title:
+        qs = qs.filter(title__icontains=title)
+    if status:
+        qs = qs.filter(status=status)
+    if category:
+        qs = qs.filter(category__code=category)
+    if campaign:
+        qs = qs.filter(campaign="" if campaign == "none" else campaign)
+    return qs.order_by("-starts_on", "-id")
+
+
+def catalog_projects(
+    *, category: str = "", campaign: str = "", q: str = "", today: datetime.date | None = None
+) -> QuerySet[Project]:
+    """The workers' catalog: published projects not yet over, by category code, campaign and
+    text (title, description or organiser's name)."""
+    today = today or timezone.localdate()
+    qs = (
+        Project.objects.filter(status=ProjectStatus.PUBLISHED, ends_on__gte=today)
+        .select_related("category", "organiser")
+        .prefetch_related("districts")
+    )
+    if category:
+        qs = qs.filter(category__code=category)
+    if campaign:
+        qs = qs.filter(campaign=campaign)
+    if q:
+        qs = qs.filter(
+            Q(title__icontains=q) | Q(description__icontains=q) | Q(organiser__name__icontains=q)
+        )
+    return qs
+
+
 def published_or_visible(user) -> QuerySet[Project]:
     """Published projects, and any the user may see (what a partner's gift may be traced to)."""
     return Project.objects.filter(

@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -110,18 +110,14 @@ def _filtered(request):
     form = FilterForm(request.GET)
     form.is_valid()
     data = form.cleaned_data  # the valid filters; an invalid one is ignored
-    qs = selectors.visible_projects(request.user)
-    if q := data.get("q", "").strip():
-        qs = qs.filter(Q(title__icontains=q) | Q(organiser__name__icontains=q))
-    if status := data.get("status"):
-        qs = qs.filter(status=status)
-    if category := data.get("category"):
-        qs = qs.filter(category__code=category)
-    if campaign := data.get("campaign"):
-        qs = qs.filter(campaign=campaign)
-    return form, qs.annotate(n_sessions=Count("sessions", distinct=True)).order_by(
-        "-starts_on", "-id"
+    qs = selectors.search_projects(
+        request.user,
+        q=data.get("q", ""),
+        status=data.get("status", ""),
+        category=data.get("category", ""),
+        campaign=data.get("campaign", ""),
     )
+    return form, qs.annotate(n_sessions=Count("sessions", distinct=True))
 
 
 @staff_required

@@ -235,27 +235,20 @@ class BookingPage(Schema):
     results: list[BookingOut]
 
 
-def filtered_bookings(user, f):
-    qs = sel.visible_bookings(user)
-    if f.program:
-        qs = qs.filter(program_id=f.program)
-    if f.status:
-        qs = qs.filter(status=f.status)
-    if f.district:
-        qs = qs.filter(quota__district__code=f.district.strip().upper())
-    if f.hospital:
-        qs = qs.filter(day__hospital_id=f.hospital)
-    if f.date:
-        qs = qs.filter(day__date=f.date)
-    return qs.order_by("day__date", "day__hospital__name", "id")
-
-
 @router.get("/bookings", response={200: BookingPage, 400: ErrorOut, 403: ErrorOut})
 def bookings(request, filters: Query[BookingFilters]):
     """Bookings in scope (union staff: their districts; hospital staff: their hospitals),
     the worker masked."""
     user = _staff(request)
-    return paginate(filtered_bookings(user, filters), filters.page, PAGE_SIZE, sel.booking_row)
+    qs = sel.search_bookings(
+        user,
+        program=filters.program,
+        status=filters.status,
+        district=filters.district,
+        hospital=filters.hospital,
+        date=filters.date,
+    )
+    return paginate(qs, filters.page, PAGE_SIZE, sel.booking_row)
 
 
 def _visible(user, booking_id: int) -> HealthBooking:

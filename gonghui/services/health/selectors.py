@@ -160,6 +160,31 @@ def visible_bookings(user) -> QuerySet[HealthBooking]:
     )
 
 
+def search_bookings(
+    user,
+    *,
+    program: HealthProgram | int | None = None,
+    status: str = "",
+    district: str = "",
+    hospital: int | None = None,
+    date: datetime.date | None = None,
+) -> QuerySet[HealthBooking]:
+    """``visible_bookings`` of one programme (object or id), by status, quota district code,
+    hospital id and check date; by date, then hospital name."""
+    qs = visible_bookings(user)
+    if program:
+        qs = qs.filter(program=program)
+    if status:
+        qs = qs.filter(status=status)
+    if district:
+        qs = qs.filter(quota__district__code=district.strip().upper())
+    if hospital:
+        qs = qs.filter(day__hospital_id=hospital)
+    if date:
+        qs = qs.filter(day__date=date)
+    return qs.order_by("day__date", "day__hospital__name", "id")
+
+
 def can_complete(user, booking: HealthBooking) -> bool:
     return scope_for(user, "health.complete").contains(booking.day.hospital.org)
 

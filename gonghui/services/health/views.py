@@ -73,17 +73,16 @@ def booking_list(request):
     hospitals = sel.visible_hospitals(user, program) if program else []
     form = FilterForm(request.GET or None, programs=sel.visible_programs(user), hospitals=hospitals)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    qs = sel.visible_bookings(user)
-    qs = qs.filter(program=program) if program else qs.none()
-    if data.get("status"):
-        qs = qs.filter(status=data["status"])
-    if data.get("hospital"):
-        qs = qs.filter(day__hospital_id=data["hospital"])
-    if data.get("date"):
-        qs = qs.filter(day__date=data["date"])
-    page = Paginator(qs.order_by("day__date", "day__hospital__name", "id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    qs = sel.search_bookings(
+        user,
+        program=program,
+        status=data.get("status", ""),
+        hospital=data.get("hospital"),
+        date=data.get("date"),
     )
+    if program is None:  # no programme to show: nothing, rather than every programme's
+        qs = qs.none()
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     complete_scope = scope_for(user, "health.complete")
     manage_scope = scope_for(user, "health.manage")
     today = sel.today()
