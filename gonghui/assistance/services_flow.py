@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.core.objections import clean_resolution, decide
 from gonghui.core.validators import FieldErrors
 from gonghui.notices.services import notify
 from gonghui.people.scope import scope_for
@@ -328,9 +329,7 @@ def in_window(app: Application, today: datetime.date | None = None) -> bool:
 
 def resolve_objection(*, user, objection_id: int, upheld: bool, resolution: str) -> Objection:
     """Record what checking the objection found. Upheld: the application is rejected."""
-    resolution = (resolution or "").strip()
-    if not resolution:
-        raise ValidationError({"resolution": [_("请填写核查情况")]})
+    resolution = clean_resolution(resolution)
     obj = Objection.objects.select_related("application__file__org").filter(pk=objection_id).first()
     if obj is None:
         raise ValidationError({"objection": [_("异议不存在")]})
@@ -339,11 +338,7 @@ def resolve_objection(*, user, objection_id: int, upheld: bool, resolution: str)
         if not can(user, "review", app.file):
             raise PermissionDenied(_("无权处理该异议"))
         obj = Objection.objects.select_for_update().get(pk=objection_id)
-        if obj.status != ObjectionStatus.OPEN:
-            raise Conflict(_("该异议已处理"))
-        obj.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
-        obj.resolution, obj.resolved_by, obj.resolved_at = resolution, user, timezone.now()
-        obj.save()
+        decide(obj, user=user, upheld=upheld, resolution=resolution)
         event(
             app.file,
             "objection_resolved",

@@ -11,6 +11,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from gonghui.core.objections import ObjectionStatus as ObjectionStatus
+from gonghui.core.objections import PublicityObjection
+
 
 class ProgramKind(models.TextChoices):
     PERSON = "person", _("个人")
@@ -205,35 +208,11 @@ class NominationAttachment(models.Model):
         return self.original_name
 
 
-class ObjectionStatus(models.TextChoices):
-    OPEN = "open", _("待处理")
-    UPHELD = "upheld", _("异议成立")
-    DISMISSED = "dismissed", _("异议不成立")
-
-
-class Objection(models.Model):
+class Objection(PublicityObjection):
     """An objection raised during 公示: an open one blocks the award, an upheld one rejects."""
 
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="objections")
-    content = models.TextField(_("异议内容"))
-    raised_by = models.CharField(_("异议人（可匿名）"), max_length=100, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(_("收到时间"), auto_now_add=True)
-    status = models.CharField(
-        _("处理结果"), max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN
-    )
-    resolution = models.TextField(_("核查情况"), blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    resolved_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(PublicityObjection.Meta):
         verbose_name = _("公示异议")
         verbose_name_plural = _("公示异议")
-        ordering = ["created_at", "id"]
-
-    def __str__(self):
-        return f"{_('公示异议')} #{self.pk}"

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from gonghui.core.errors import Conflict
 from gonghui.core.files import IMAGES_AND_PDF, check_upload
+from gonghui.core.objections import clean_resolution, decide
 from gonghui.core.validators import FieldErrors, clean_date
 from gonghui.core.workdays import WorkdayCalendar
 from gonghui.orgs.selectors import get_by_code
@@ -412,19 +413,13 @@ def record_objection(*, user, nomination_id: int, content: str, raised_by: str =
 
 def resolve_objection(*, user, objection_id: int, upheld: bool, resolution: str) -> Objection:
     """Dismiss an objection, or uphold it — which rejects the nomination in the same step."""
-    resolution = (resolution or "").strip()
-    if not resolution:
-        raise ValidationError({"resolution": [_("请填写核查情况")]})
+    resolution = clean_resolution(resolution)
     with transaction.atomic():
         obj = Objection.objects.select_for_update().get(pk=objection_id)
         nom = _locked(obj.nomination_id)
         if not can(user, "review", nom):
             raise PermissionDenied(_("无权处理该异议"))
-        if obj.status != ObjectionStatus.OPEN:
-            raise Conflict(_("该异议已处理"))
-        obj.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
-        obj.resolution, obj.resolved_by, obj.resolved_at = resolution, user, timezone.now()
-        obj.save()
+        decide(obj, user=user, upheld=upheld, resolution=resolution)
         if upheld and nom.state == State.PUBLICITY:
             transition(
                 user=user,

@@ -14,12 +14,13 @@
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.core.objections import check_open, clean_resolution, decide
 from gonghui.core.validators import FieldErrors
 from gonghui.people.scope import scope_for
 
@@ -29,7 +30,6 @@ from ..models import (
     Campaign,
     CampaignObjection,
     CampaignStatus,
-    ObjectionStatus,
     PaymentStatus,
 )
 from ..objection_input import clean_contact
@@ -104,7 +104,6 @@ def resolve_objection(
     *, user, objection_id: int, upheld: bool, resolution: str
 ) -> CampaignObjection:
     """Upheld: the person leaves the list (reason: the finding); dismissed: recorded."""
-    resolution = (resolution or "").strip()
     with transaction.atomic():
         obj = (
             CampaignObjection.objects.select_for_update(of=("self",))
@@ -116,10 +115,8 @@ def resolve_objection(
             raise Http404
         if not can_resolve(user, obj.campaign):
             raise PermissionDenied(_("需由活动主办工会处理异议"))
-        if obj.status != ObjectionStatus.OPEN:
-            raise Conflict(_("该异议已处理"))
-        if not resolution:
-            raise ValidationError({"resolution": [_("请填写核查情况")]})
+        check_open(obj)
+        resolution = clean_resolution(resolution)
         b = Beneficiary.objects.select_for_update(of=("self",)).get(pk=obj.beneficiary_id)
         if upheld:
             if b.payments.filter(status__in=[PaymentStatus.ISSUED, PaymentStatus.PAID]).exists():
@@ -127,9 +124,7 @@ def resolve_objection(
             b.status = BeneficiaryStatus.REMOVED
             b.removed_reason = (_("公示异议成立：%s") % resolution)[:200]
             b.save(update_fields=["status", "removed_reason"])
-        obj.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
-        obj.resolution, obj.resolved_by, obj.resolved_at = resolution, user, timezone.now()
-        obj.save()
+        decide(obj, user=user, upheld=upheld, resolution=resolution)
     return obj
 
 

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.fields import EncryptedTextField
 from gonghui.core.masking import mask_phone
+from gonghui.core.objections import ObjectionStatus as ObjectionStatus
+from gonghui.core.objections import PublicityObjection
 
 from .files import Category, ExitReason, HardshipFile
 
@@ -117,22 +119,15 @@ class Application(models.Model):
         return self.state not in (State.DONE, State.REJECTED)
 
 
-class ObjectionStatus(models.TextChoices):
-    OPEN = "open", _("待处理")
-    UPHELD = "upheld", _("异议成立")
-    DISMISSED = "dismissed", _("异议不成立")
-
-
-class ObjectionContact(models.Model):
-    """Who raised an objection: a name (optional) and a phone, encrypted with its lookup hash
+class ObjectionContact(PublicityObjection):
+    """An objection with how to reach who raised it: a phone, encrypted with its lookup hash
     (the public form requires the phone; staff may leave it empty)."""
 
-    raised_by = models.CharField(_("异议人（可匿名）"), max_length=100, blank=True)
     contact_phone = EncryptedTextField(_("联系电话"), blank=True)
     contact_phone_hash = models.CharField(max_length=64, blank=True, editable=False)
     public = models.BooleanField(_("公示页面提交"), default=False)
 
-    class Meta:
+    class Meta(PublicityObjection.Meta):
         abstract = True
 
     @property
@@ -148,27 +143,10 @@ class Objection(ObjectionContact):
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="objections"
     )
-    content = models.TextField(_("异议内容"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(_("收到时间"), auto_now_add=True)
-    status = models.CharField(
-        _("处理结果"), max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN
-    )
-    resolution = models.TextField(_("核查情况"), blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    resolved_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(ObjectionContact.Meta):
         verbose_name = _("公示异议")
         verbose_name_plural = _("公示异议")
-        ordering = ["created_at", "id"]
-
-    def __str__(self):
-        return f"{_('公示异议')} #{self.pk}"
 
 
 class FigureCorrection(models.Model):

@@ -261,6 +261,26 @@ def test_upheld_objection_rejects(orgs, city):
     assert nom.state == State.REJECTED and "公示异议成立" in nom.review_note
 
 
+def test_an_objection_needs_a_finding_and_is_decided_once(orgs, city):
+    nom = make_nomination(city, orgs["BJ-CY"], state=State.PUBLICITY)
+    admin = make_admin(orgs["BJ"])
+    obj = services.record_objection(user=admin, nomination_id=nom.pk, content="材料不实")
+    with pytest.raises(ValidationError) as exc:
+        services.resolve_objection(user=admin, objection_id=obj.pk, upheld=False, resolution=" ")
+    assert errors_of(exc) == {"resolution": ["请填写核查情况"]}
+    done = services.resolve_objection(
+        user=admin, objection_id=obj.pk, upheld=False, resolution="经核实属实"
+    )
+    assert (done.status, done.resolved_by, done.resolution) == (
+        ObjectionStatus.DISMISSED, admin, "经核实属实"
+    )  # fmt: skip
+    assert done.resolved_at is not None and str(done) == f"公示异议 #{obj.pk}"
+    with pytest.raises(services.Conflict, match="该异议已处理"):
+        services.resolve_objection(user=admin, objection_id=obj.pk, upheld=True, resolution="再议")
+    nom.refresh_from_db()
+    assert nom.state == State.PUBLICITY
+
+
 def test_revoke_needs_a_reason_and_drops_from_counts(orgs, city):
     nom = make_nomination(city, orgs["BJ-CY-WJ"], state=State.AWARDED, awarded_on=TODAY())
     organiser = make_admin(orgs["BJ"])
