@@ -39,36 +39,9 @@ def console_data(live_server):
         roles=["case_handler"],
         name="海淀承办人",
     )
-    cy_zhang = create_worker(
-        actor=cy_handler,
-        data={
-            "name": "张晓明",
-            "id_number": fake_id_number("110105", datetime.date(1990, 1, 1), 1, "M"),
-            "phone": "13812345678",
-            "employment_form": "standard",
-            "union_org": "BJ-CY",
-        },
-    )
-    cy_li = create_worker(
-        actor=cy_handler,
-        data={
-            "name": "李红梅",
-            "id_number": fake_id_number("110105", datetime.date(1988, 6, 15), 2, "F"),
-            "phone": "13987654321",
-            "employment_form": "standard",
-            "union_org": "BJ-CY",
-        },
-    )
-    hd_wang = create_worker(
-        actor=hd_handler,
-        data={
-            "name": "王海涛",
-            "id_number": fake_id_number("110108", datetime.date(1985, 3, 20), 3, "M"),
-            "phone": "13700001111",
-            "employment_form": "standard",
-            "union_org": "BJ-HD",
-        },
-    )
+    cy_zhang = _worker(cy_handler, "BJ-CY", "张晓明", "13812345678", (1990, 1, 1), 1, "M")
+    cy_li = _worker(cy_handler, "BJ-CY", "李红梅", "13987654321", (1988, 6, 15), 2, "F")
+    hd_wang = _worker(hd_handler, "BJ-HD", "王海涛", "13700001111", (1985, 3, 20), 3, "M")
     return {
         "url": live_server.url,
         "cy_handler": cy_handler,
@@ -76,6 +49,17 @@ def console_data(live_server):
         "cy_li": cy_li,
         "hd_wang": hd_wang,
     }
+
+
+def _worker(actor, org: str, name: str, phone: str, born: tuple, seq: int, sex: str):
+    """A worker in standard employment at ``org``, ID number from the district's area code."""
+    area = {"BJ-CY": "110105", "BJ-HD": "110108"}[org]
+    id_number = fake_id_number(area, datetime.date(*born), seq, sex)
+    return create_worker(
+        actor=actor,
+        data={"name": name, "id_number": id_number, "phone": phone,
+              "employment_form": "standard", "union_org": org},
+    )  # fmt: skip
 
 
 def _login(page, base_url: str, username: str, password: str = PASSWORD):
