@@ -106,6 +106,17 @@ def validate_credit_code(raw: str) -> str:
         raise ValidationError(_("统一社会信用代码格式不正确"), code="format") from None
 
 
+def clean_text(value, field: str, errors, *, max_length: int, required: bool = False) -> str:
+    """``value`` as stripped text (``""`` for ``None``); "此字段为必填项" when empty and
+    ``required``, "内容过长（最多N字）" past ``max_length``, on ``errors[field]``."""
+    text = "" if value is None else str(value).strip()
+    if required and not text:
+        errors.add(field, _("此字段为必填项"))
+    elif len(text) > max_length:
+        errors.add(field, _("内容过长（最多%d字）") % max_length)
+    return text
+
+
 def clean_date(value, field: str, errors, *, required: bool = True):
     """A ``datetime.date`` from a date (a datetime gives its day) or an ISO ``YYYY-MM-DD``
     text (``YYYY/MM/DD`` too, as Excel users type it); a Chinese message on ``errors[field]``

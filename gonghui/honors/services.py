@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from gonghui.core.errors import Conflict
 from gonghui.core.files import IMAGES_AND_PDF, check_upload
 from gonghui.core.objections import clean_resolution, decide
-from gonghui.core.validators import FieldErrors, clean_date
+from gonghui.core.validators import FieldErrors, clean_date, clean_text
 from gonghui.core.workdays import WorkdayCalendar
 from gonghui.orgs.selectors import get_by_code
 from gonghui.people.models import EmploymentForm, Sex, Worker
@@ -78,16 +78,6 @@ def can_manage_program(user, program: AwardProgram) -> bool:
 # --- parsers ----------------------------------------------------------------------------------
 
 
-def _text(data, field, errors, *, max_length, required=False) -> str:
-    value = data.get(field)
-    text = "" if value is None else str(value).strip()
-    if required and not text:
-        errors.add(field, _("此字段为必填项"))
-    elif len(text) > max_length:
-        errors.add(field, _("内容过长（最多%d字）") % max_length)
-    return text
-
-
 def _int(data, field, errors, *, low, high, message, default=None) -> int | None:
     value = data.get(field, default)
     try:
@@ -109,7 +99,7 @@ def _bool(value) -> bool:
 
 def clean_program(data: dict, *, user) -> dict:
     errors, out = FieldErrors(), {}
-    out["title"] = _text(data, "title", errors, max_length=100, required=True)
+    out["title"] = clean_text(data.get("title"), "title", errors, max_length=100, required=True)
     out["kind"] = data.get("kind")
     if out["kind"] not in ProgramKind.values:
         errors.add("kind", _("表彰对象应为个人或集体"))
@@ -121,7 +111,7 @@ def clean_program(data: dict, *, user) -> dict:
     if org is None or not scope_for(user, "honors.manage").contains(org):
         errors.add("organiser", _("组织单位不存在或不在您的管辖范围内"))
     out["organiser"] = org
-    out["criteria"] = _text(data, "criteria", errors, max_length=5000)
+    out["criteria"] = clean_text(data.get("criteria"), "criteria", errors, max_length=5000)
     out["women_only"] = _bool(data.get("women_only"))
     out["members_only"] = _bool(data.get("members_only"))
     forms = data.get("employment_forms") or []
@@ -257,7 +247,7 @@ def create_nomination(*, user, data: dict) -> Nomination:
     if org.pk == program.organiser_id or not org.path.startswith(program.organiser.path):
         raise ValidationError({"nominating_org": [_("推荐单位须为评选组织单位的下级工会")]})
     check_window(program)
-    deeds = _text(data, "deeds", errors, max_length=5000, required=True)
+    deeds = clean_text(data.get("deeds"), "deeds", errors, max_length=5000, required=True)
     worker, collective_name, collective_org = None, "", None
     if program.kind == ProgramKind.PERSON:
         worker = Worker.objects.select_related("union_org").filter(pk=_pk(data, "worker"))
@@ -268,7 +258,9 @@ def create_nomination(*, user, data: dict) -> Nomination:
             for problem in eligibility_errors(program, worker):
                 errors.add("worker", problem)
     else:
-        collective_name = _text(data, "collective_name", errors, max_length=100, required=True)
+        collective_name = clean_text(
+            data.get("collective_name"), "collective_name", errors, max_length=100, required=True
+        )
         code = str(data.get("collective_org") or "")
         if code:
             collective_org = get_by_code(code)

@@ -19,6 +19,7 @@ from gonghui.core.validators import (
     clean_choice,
     clean_date,
     clean_money,
+    clean_text,
     normalize_phone,
     validate_credit_code,
 )
@@ -49,16 +50,6 @@ def _given(data, field, partial) -> bool:
     return field in data if partial else True
 
 
-def _text(data, field, errors, *, max_length, required=False) -> str:
-    value = data.get(field)
-    text = "" if value is None else str(value).strip()
-    if required and not text:
-        errors.add(field, _("此字段为必填项"))
-    elif len(text) > max_length:
-        errors.add(field, _("内容过长（最多%d字）") % max_length)
-    return text
-
-
 def clean_phone(raw: str) -> str:
     """A mainland mobile (11 digits) or a landline such as 010-12345678."""
     value = re.sub(r"[\s()（）]", "", raw or "")
@@ -79,7 +70,7 @@ def clean_partner(data: dict, *, user, instance: Partner | None = None) -> dict:
     partial = instance is not None
     errors, out = FieldErrors(), {}
     if _given(data, "name", partial):
-        out["name"] = _text(data, "name", errors, max_length=100, required=True)
+        out["name"] = clean_text(data.get("name"), "name", errors, max_length=100, required=True)
     if _given(data, "type", partial):
         out["type"] = clean_choice(data.get("type"), PartnerType, "type", errors)
     if _given(data, "credit_code", partial):
@@ -100,7 +91,9 @@ def clean_partner(data: dict, *, user, instance: Partner | None = None) -> dict:
             errors.add("union_org", _("签约工会不存在或不在您的管辖范围内"))
         out["union_org"] = org
     if _given(data, "contact_name", partial):
-        out["contact_name"] = _text(data, "contact_name", errors, max_length=50)
+        out["contact_name"] = clean_text(
+            data.get("contact_name"), "contact_name", errors, max_length=50
+        )
     if _given(data, "contact_phone", partial):
         try:
             out["contact_phone"] = clean_phone(str(data.get("contact_phone") or ""))
@@ -114,7 +107,9 @@ def clean_partner(data: dict, *, user, instance: Partner | None = None) -> dict:
     if partial and "status" in data:
         out["status"] = clean_choice(data.get("status"), PartnerStatus, "status", errors)
     if _given(data, "description", partial):
-        out["description"] = _text(data, "description", errors, max_length=2000)
+        out["description"] = clean_text(
+            data.get("description"), "description", errors, max_length=2000
+        )
     errors.raise_if_any()
     return out
 
@@ -144,7 +139,7 @@ def clean_agreement(data: dict, *, instance: Agreement | None = None) -> dict:
     partial = instance is not None
     errors, out = FieldErrors(), {}
     if _given(data, "title", partial):
-        out["title"] = _text(data, "title", errors, max_length=100, required=True)
+        out["title"] = clean_text(data.get("title"), "title", errors, max_length=100, required=True)
     if _given(data, "signed_on", partial):
         out["signed_on"] = clean_date(data.get("signed_on"), "signed_on", errors)
     if _given(data, "valid_until", partial):
@@ -228,7 +223,7 @@ def _amounts(data, partial, instance, errors, out):
             message=_("数量应为大于0的数字"),
         )
     if _given(data, "unit", partial):
-        out["unit"] = _text(data, "unit", errors, max_length=20)
+        out["unit"] = clean_text(data.get("unit"), "unit", errors, max_length=20)
     merged = {
         f: out[f] if f in out else getattr(instance, f, None)
         for f in ("kind", "amount", "quantity", "unit")
@@ -248,7 +243,9 @@ def clean_pledge(data: dict, *, instance: Pledge | None = None) -> dict:
     if _given(data, "kind", partial):
         out["kind"] = clean_choice(data.get("kind"), Kind, "kind", errors)
     if _given(data, "description", partial):
-        out["description"] = _text(data, "description", errors, max_length=200, required=True)
+        out["description"] = clean_text(
+            data.get("description"), "description", errors, max_length=200, required=True
+        )
     if _given(data, "year", partial):
         year = data.get("year")
         try:
@@ -315,7 +312,9 @@ def clean_contribution(
             errors.add("contributed_on", _("日期不能晚于今天"))
         out["contributed_on"] = day
     if _given(data, "description", partial):
-        out["description"] = _text(data, "description", errors, max_length=200)
+        out["description"] = clean_text(
+            data.get("description"), "description", errors, max_length=200
+        )
     if _given(data, "pledge", partial):
         out["pledge"] = None
         if data.get("pledge") not in (None, ""):
@@ -335,7 +334,9 @@ def clean_contribution(
                 errors.add("project", _("服务项目不存在或未发布"))
             out["project"] = project
     if _given(data, "campaign_ref", partial):
-        out["campaign_ref"] = _text(data, "campaign_ref", errors, max_length=50)
+        out["campaign_ref"] = clean_text(
+            data.get("campaign_ref"), "campaign_ref", errors, max_length=50
+        )
     for target in tracing.targets():  # aid campaigns, registered by assistance
         current = target.linked([instance.pk]).get(instance.pk) if instance else None
         if _given(data, target.key, partial) and not _same(

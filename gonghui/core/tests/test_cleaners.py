@@ -1,4 +1,4 @@
-"""The shared field cleaners (core.validators): one date, money and choice rule for every app,
+"""The shared field cleaners (core.validators): one text, date, money and choice rule for every app,
 and the one xlsx download (core.excel.xlsx_response)."""
 
 import datetime
@@ -14,6 +14,7 @@ from gonghui.core.validators import (
     clean_choices,
     clean_date,
     clean_money,
+    clean_text,
 )
 
 
@@ -110,3 +111,18 @@ def test_xlsx_response_is_an_uncached_download_with_a_utf8_name():
         "attachment; filename*=UTF-8''2026%E5%B9%B4%E6%9C%8D%E5%8A%A1%E6%B8%85%E5%8D%95.xlsx"
     )
     assert response["Cache-Control"] == "private, no-store" and response.content == b"PK"
+
+
+def test_clean_text_strips_requires_and_limits():
+    assert _clean(clean_text, "  张三 ", "name", max_length=5) == ("张三", {})
+    assert _clean(clean_text, None, "name", max_length=5) == ("", {})
+    assert _clean(clean_text, 12, "name", max_length=5) == ("12", {})
+    assert _clean(clean_text, " ", "name", max_length=5, required=True) == (
+        "",
+        {"name": ["此字段为必填项"]},
+    )
+    assert _clean(clean_text, "一二三四五", "name", max_length=5) == ("一二三四五", {})
+    assert _clean(clean_text, "一二三四五六", "name", max_length=5) == (
+        "一二三四五六",
+        {"name": ["内容过长（最多5字）"]},
+    )
