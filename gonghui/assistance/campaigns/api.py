@@ -267,11 +267,7 @@ def generate(request, campaign_id: int, payload: OrgIn):
 def list_beneficiaries(request, campaign_id: int, org: str = "", status: str = "", page: str = "1"):
     user = _user(request)
     c = sel.get_visible_campaign(user, campaign_id)
-    qs = sel.visible_beneficiaries(user, c)
-    if org:
-        qs = qs.filter(org__code=org.upper())
-    if status:
-        qs = qs.filter(status=status)
+    qs = sel.search_beneficiaries(user, c, org=org, status=status)
     try:
         page = max(int(page), 1)
     except (TypeError, ValueError):
@@ -371,8 +367,7 @@ def visit_out(v: EnterpriseVisit) -> dict:
 def list_visits(request, campaign_id: int):
     user = _user(request)
     c = sel.get_visible_campaign(user, campaign_id)
-    qs = require_scope(user, "campaigns.view").filter(c.visits.select_related("org"), "org")
-    return {"results": [visit_out(v) for v in qs]}
+    return {"results": [visit_out(v) for v in sel.visible_visits(user, c)]}
 
 
 @router.post("/{campaign_id}/payments/issue", response={200: dict, 409: ErrorOut})
@@ -387,9 +382,7 @@ def issue(request, campaign_id: int, payload: IssueIn):
 def list_payments(request, campaign_id: int, status: str = "", page: str = "1"):
     user = _user(request)
     c = sel.get_visible_campaign(user, campaign_id)
-    qs = sel.visible_payments(user, c).order_by("id")
-    if status:
-        qs = qs.filter(status=status)
+    qs = sel.search_payments(user, c, status=status)
     try:
         page = max(int(page), 1)
     except (TypeError, ValueError):

@@ -92,6 +92,16 @@ def visible_beneficiaries(user, campaign: Campaign | None = None, permission="ca
     return scope_for(user, permission).filter(qs, "org")
 
 
+def search_beneficiaries(user, campaign: Campaign, *, org: str = "", status: str = ""):
+    """The campaign's beneficiaries in the user's scope, of one union (code) and status."""
+    qs = visible_beneficiaries(user, campaign)
+    if org:
+        qs = qs.filter(org__code=org.upper())
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
 def get_visible_beneficiary(user, beneficiary_id: int, permission="campaigns.view"):
     b = visible_beneficiaries(user, permission=permission).filter(pk=beneficiary_id).first()
     if b is None:
@@ -104,6 +114,19 @@ def visible_payments(user, campaign: Campaign | None = None, permission="campaig
     if campaign is not None:
         qs = qs.filter(beneficiary__campaign=campaign)
     return scope_for(user, permission).filter(qs, "beneficiary__org")
+
+
+def search_payments(user, campaign: Campaign, *, status: str = "") -> QuerySet[Payment]:
+    """The campaign's payments in the user's scope, in one status, oldest first."""
+    qs = visible_payments(user, campaign).order_by("id")
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def visible_visits(user, campaign: Campaign) -> QuerySet[EnterpriseVisit]:
+    """The campaign's enterprise visits by unions in the user's scope."""
+    return scope_for(user, "campaigns.view").filter(campaign.visits.select_related("org"), "org")
 
 
 def get_visible_payment(user, payment_id: int, permission="campaigns.view") -> Payment:

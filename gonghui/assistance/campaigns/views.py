@@ -76,10 +76,7 @@ def campaign_detail(request, campaign_id: int):
     _view_scope(request.user)
     user = request.user
     c = sel.get_visible_campaign(user, campaign_id)
-    bens = sel.visible_beneficiaries(user, c)
-    org = request.GET.get("org", "").strip().upper()
-    if org:
-        bens = bens.filter(org__code=org)
+    bens = sel.search_beneficiaries(user, c, org=request.GET.get("org", "").strip())
     manage_orgs = [
         o
         for o in scope_for(user, "campaigns.manage")
