@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 # Django 6.1 needs Python >= 3.12 (see docs/decisions.md); find one on this machine.
 PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 $$HOME/.pyenv/versions/3.12*/bin/python3.12 $$HOME/.pyenv/versions/3.13*/bin/python3.13 /usr/bin/python3.12 /usr/local/bin/python3.12; do if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$p; break; fi; done)
 
-.PHONY: run test lint format install install-dev assets migrate seed bench clean browser
+.PHONY: run serve test lint format install install-dev assets migrate seed bench clean browser nginx
 
 $(VENV)/.stamp-venv:
 	@test -n "$(PYTHON)" || { echo "Python >= 3.12 is required (Django 6.1)"; exit 1; }
@@ -34,6 +34,12 @@ browser:
 	@test -x /usr/bin/chromium || { echo "installing Debian chromium"; \
 	  (apt-get install -y -q chromium >/dev/null 2>&1 || (apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null)); }
 
+# Debian's nginx for the serving test (deploy/nginx/gonghui.conf in front of gunicorn; the test
+# starts its own nginx on free ports; about 5 s when apt has to fetch it).
+nginx:
+	@test -x /usr/sbin/nginx || { echo "installing Debian nginx"; \
+	  (apt-get install -y -q nginx >/dev/null 2>&1 || (apt-get update -q >/dev/null && apt-get install -y -q nginx >/dev/null)); }
+
 migrate: install
 	$(PY) manage.py migrate --noinput
 
@@ -60,8 +66,24 @@ run: seed $(if $(filter 1 true yes on True,$(DEBUG)),,staticfiles/staticfiles.js
 	$(RUN_ENV) $(PY) manage.py run_periodic & ticker=$$!; \
 	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# `make serve` is `make run` with the production server: gunicorn (gunicorn.conf.py: WEB_CONCURRENCY
+# workers, default 2 x cores + 1 up to 8, on 127.0.0.1:$(PORT)) and DEBUG off, on PostgreSQL
+# when DATABASE_URL is set (SQLite otherwise), after migrate and collectstatic, with the task
+# worker and the periodic ticker beside it. With SECRET_KEY in the environment it uses the
+# environment's keys and hosts as a deployment does (docs/operations.md); without, it is the
+# local demo (LOCAL_DEMO, like `make run`; `make seed` loads the demo accounts).
+SERVE_ENV := DEBUG=0 $(if $(SECRET_KEY),,LOCAL_DEMO=1 SMS_CONSOLE_SHOW_TEXT=1)
+
+serve: install staticfiles/staticfiles.json
+	$(SERVE_ENV) $(PY) manage.py migrate --noinput
+	@echo "Gonghui (gunicorn) on http://$${GUNICORN_BIND:-127.0.0.1:$(PORT)}, database $(or $(firstword $(subst :, ,$(DATABASE_URL))),sqlite); Ctrl-C stops the server, worker and ticker"
+	@trap 'kill $$worker $$ticker 2>/dev/null; wait' EXIT; trap 'exit 130' INT TERM; \
+	$(SERVE_ENV) $(PY) manage.py db_worker --no-reload -v0 & worker=$$!; \
+	$(SERVE_ENV) $(PY) manage.py run_periodic & ticker=$$!; \
+	$(SERVE_ENV) GUNICORN_BIND=$${GUNICORN_BIND:-127.0.0.1:$(PORT)} $(VENV)/bin/gunicorn -c gunicorn.conf.py
+
 # The whole suite on SQLite, then again on PostgreSQL when DATABASE_URL is set.
-test: install-dev browser
+test: install-dev browser nginx staticfiles/staticfiles.json
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null
