@@ -158,9 +158,7 @@ T = {200: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 @router.get("/programs", response={200: dict, 403: ErrorOut})
 def program_list(request, year: Year | None = None, page: Page = 1):
-    qs = selectors.visible_programs(staff_user(request))
-    if year:
-        qs = qs.filter(year=year)
+    qs = selectors.search_programs(staff_user(request), year=year)
     return paginate(qs, max(page, 1), PAGE, program_out)
 
 
@@ -191,17 +189,9 @@ def program_quota(request, program_id: int, payload: QuotaIn):
 
 @router.get("/nominations", response={200: dict, 403: ErrorOut})
 def nomination_list(request, filters: Query[NominationFilters]):
-    user = staff_user(request)
-    if filters.queue == "review":
-        qs = selectors.review_queue(user)
-    elif filters.queue == "publicity":
-        qs = selectors.publicity_list(user)
-    else:
-        qs = selectors.visible_nominations(user)
-    if filters.program:
-        qs = qs.filter(program_id=filters.program)
-    if filters.state:
-        qs = qs.filter(state=filters.state)
+    qs = selectors.search_nominations(
+        staff_user(request), queue=filters.queue, program=filters.program, state=filters.state
+    )
     return paginate(qs, filters.page, PAGE, nomination_out)
 
 

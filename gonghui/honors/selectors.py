@@ -6,6 +6,7 @@ import datetime
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import subtree_q
 from gonghui.people.scope import Scope, scope_for
 
@@ -37,6 +38,23 @@ def get_visible_program(user, program_id) -> AwardProgram:
         return visible_programs(user).get(pk=int(program_id))
     except (AwardProgram.DoesNotExist, ValueError, TypeError):
         raise Http404("program not found") from None
+
+
+def search_programs(user, *, year: int | None = None) -> QuerySet[AwardProgram]:
+    """``visible_programs`` of one year (every year without one)."""
+    qs = visible_programs(user)
+    return qs.filter(year=year) if year else qs
+
+
+def nominating_orgs(user, program: AwardProgram) -> QuerySet[Org]:
+    """Active orgs the user may nominate from: in their ``honors.nominate`` scope, strictly
+    below the programme's organiser, by path."""
+    scope = scope_for(user, "honors.nominate")
+    return (
+        scope.filter(Org.objects.filter(is_active=True, path__startswith=program.organiser.path))
+        .exclude(pk=program.organiser_id)
+        .order_by("path")
+    )
 
 
 def _reviewable(scope: Scope) -> Q:
@@ -80,6 +98,22 @@ def review_queue(user) -> QuerySet[Nomination]:
 
 def publicity_list(user) -> QuerySet[Nomination]:
     return visible_nominations(user).filter(state=State.PUBLICITY).order_by("publicity_end", "id")
+
+
+NOMINATION_QUEUES = {"review": review_queue, "publicity": publicity_list}
+
+
+def search_nominations(
+    user, *, queue: str = "", program: int | None = None, state: str = ""
+) -> QuerySet[Nomination]:
+    """Nominations the user can see, or those of a ``queue`` (``review``: what the user may
+    approve; ``publicity``: in 公示; any other name: all), of one programme (id) and state."""
+    qs = NOMINATION_QUEUES.get(queue, visible_nominations)(user)
+    if program:
+        qs = qs.filter(program_id=program)
+    if state:
+        qs = qs.filter(state=state)
+    return qs
 
 
 def quotas(user, program: AwardProgram) -> list[dict]:
