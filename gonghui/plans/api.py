@@ -115,10 +115,8 @@ def indicator_list(request):
 @router.get("", response={200: list[dict]})
 def plan_list(request, filters: Query[PlanFilters]):
     user = staff_user(request)
-    qs = selectors.visible_plans(user)
-    if filters.year:
-        qs = qs.filter(year=filters.year)
-    return [plan_out(p) for p in qs.order_by("-year", "org__path")[:200]]
+    qs = selectors.search_plans(user, year=filters.year)
+    return [plan_out(p) for p in qs[:200]]
 
 
 @router.post("", response={201: dict, 400: ErrorOut, 403: ErrorOut})

@@ -28,6 +28,15 @@ def visible_plans(user) -> QuerySet[Plan]:
     return Plan.objects.filter(scope.q("org") | Q(pk__in=shared)).select_related("org").distinct()
 
 
+def search_plans(user, *, year: int | None = None) -> QuerySet[Plan]:
+    """``visible_plans`` of one year (every year without one), latest year first, then by
+    the org's place in the tree."""
+    qs = visible_plans(user)
+    if year is not None:
+        qs = qs.filter(year=year)
+    return qs.order_by("-year", "org__path")
+
+
 def get_visible_plan(user, plan_id: int) -> Plan:
     plan = visible_plans(user).filter(pk=plan_id).first()
     if plan is None:

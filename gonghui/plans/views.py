@@ -85,9 +85,7 @@ def plan_list(request):
     user = request.user
     require_scope(user, "plans.view")
     year = request.GET.get("year", "")
-    plans = selectors.visible_plans(user).order_by("-year", "org__path")
-    if year.isdigit():
-        plans = plans.filter(year=int(year))
+    plans = selectors.search_plans(user, year=int(year) if year.isdigit() else None)
     can_create = bool(scope_for(user, "plans.manage"))
     form = None
     if can_create:
