@@ -273,24 +273,27 @@ def nomination_detail(request, nomination_id: int):
     return render(request, "console/honors/nomination.html", context)
 
 
-@staff_required
-@require_POST
-def nomination_act(request, nomination_id: int):
-    nom = selectors.get_visible_nomination(request.user, nomination_id)
-    action = request.POST.get("action", "")
+def _act(request, done: str, write, **kwargs) -> None:
+    """Run a service write as the user; a refusal (409) or bad input (400) becomes an error
+    message on the next page, success the ``done`` message."""
     try:
-        services.transition(
-            user=request.user,
-            nomination_id=nom.pk,
-            action=action,
-            note=request.POST.get("note", ""),
-        )
+        write(user=request.user, **kwargs)
     except services.Conflict as exc:
         messages.error(request, str(exc))
     except ValidationError as exc:
         messages.error(request, error_text(exc))
     else:
-        messages.success(request, DONE.get(action, _("已完成")))
+        messages.success(request, done)
+
+
+@staff_required
+@require_POST
+def nomination_act(request, nomination_id: int):
+    nom = selectors.get_visible_nomination(request.user, nomination_id)
+    action = request.POST.get("action", "")
+    done = DONE.get(action, _("已完成"))
+    note = request.POST.get("note", "")
+    _act(request, done, services.transition, nomination_id=nom.pk, action=action, note=note)
     return redirect("console-honors:nomination", nomination_id=nom.pk)
 
 
@@ -298,19 +301,14 @@ def nomination_act(request, nomination_id: int):
 @require_POST
 def objection_add(request, nomination_id: int):
     nom = selectors.get_visible_nomination(request.user, nomination_id)
-    try:
-        services.record_objection(
-            user=request.user,
-            nomination_id=nom.pk,
-            content=request.POST.get("content", ""),
-            raised_by=request.POST.get("raised_by", ""),
-        )
-    except services.Conflict as exc:
-        messages.error(request, str(exc))
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, _("异议已登记"))
+    _act(
+        request,
+        _("异议已登记"),
+        services.record_objection,
+        nomination_id=nom.pk,
+        content=request.POST.get("content", ""),
+        raised_by=request.POST.get("raised_by", ""),
+    )
     return redirect("console-honors:nomination", nomination_id=nom.pk)
 
 
@@ -322,19 +320,16 @@ def objection_resolve(request, objection_id: int):
         raise Http404
     nom = selectors.get_visible_nomination(request.user, obj.nomination_id)
     upheld = request.POST.get("upheld") == "1"
-    try:
-        services.resolve_objection(
-            user=request.user,
-            objection_id=obj.pk,
-            upheld=upheld,
-            resolution=request.POST.get("resolution", ""),
-        )
-    except services.Conflict as exc:
-        messages.error(request, str(exc))
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, _("异议成立，提名已不予通过") if upheld else _("异议不成立"))
+    done = _("异议成立，提名已不予通过") if upheld else _("异议不成立")
+    resolution = request.POST.get("resolution", "")
+    _act(
+        request,
+        done,
+        services.resolve_objection,
+        objection_id=obj.pk,
+        upheld=upheld,
+        resolution=resolution,
+    )
     return redirect("console-honors:nomination", nomination_id=nom.pk)
 
 
