@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.people.admin_base import SuperuserOnlyAdmin
+
 from .events import allowed_placeholders
 from .models import MessageTemplate
 from .services import validate_template
@@ -28,8 +30,9 @@ class MessageTemplateForm(forms.ModelForm):
 
 
 @admin.register(MessageTemplate)
-class MessageTemplateAdmin(admin.ModelAdmin):
-    """One row per event (seeded); admins at the federation root change the texts."""
+class MessageTemplateAdmin(SuperuserOnlyAdmin):
+    """One row per event (seeded); admins at the federation root change the texts (neither
+    add nor delete)."""
 
     form = MessageTemplateForm
     list_display = ("event", "title", "sms_enabled", "essential", "active", "updated_at")
@@ -41,24 +44,6 @@ class MessageTemplateAdmin(admin.ModelAdmin):
     def placeholders(self, obj):
         names = allowed_placeholders(obj.event) if obj else ()
         return format_html("{}", "、".join(f"{{{n}}}" for n in names) if names else "—")
-
-    def _ok(self, request):
-        from gonghui.orgs.models import Org
-        from gonghui.people.scope import scope_for
-
-        root = Org.objects.filter(parent=None).first()
-        return request.user.is_superuser or (
-            root is not None and scope_for(request.user, "admin.site").contains(root)
-        )
-
-    def has_module_permission(self, request):
-        return self._ok(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._ok(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._ok(request)
 
     def has_add_permission(self, request):
         return False  # one template per event, seeded by migration
