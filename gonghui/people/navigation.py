@@ -38,7 +38,7 @@ MODULES = [
 
 
 def _can_search_audit(user) -> bool:
-    from .views_audit import can_search_audit
+    from .selectors import can_search_audit
 
     return can_search_audit(user)
 
