@@ -4,6 +4,7 @@ are kept and health-checked. The nginx stack itself is in test_serving_nginx.py.
 
 import configparser
 import os
+import re
 import runpy
 import shlex
 import shutil
@@ -136,34 +137,41 @@ def _unit(path: Path) -> configparser.ConfigParser:
 
 
 def test_systemd_units_start_what_the_repository_has():
-    """ExecStart under /srv/gonghui names files of this repository, and the manage.py
+    """Every ExecStart under /srv/gonghui names files of this repository, and the manage.py
     commands exist."""
     assert {p.name for p in UNITS} == {
         "gonghui.service",
         "gonghui-worker.service",
         "gonghui-periodic.service",
+        "gonghui-daily.service",
     }
     commands = get_commands()
     for path in UNITS:
         service = _unit(path)["Service"]
-        argv = shlex.split(service["ExecStart"])
         assert service["WorkingDirectory"] == "/srv/gonghui"
         assert service["User"] == "gonghui"
-        files = [a for a in argv if a.startswith("/srv/gonghui/")]
-        assert files and files[0] == argv[0]
-        for arg in files:
-            assert (REPO / arg.removeprefix("/srv/gonghui/")).exists(), (path.name, arg)
-        if "manage.py" in argv[1]:
-            assert argv[2] in commands, (path.name, argv[2])
+        assert service["EnvironmentFile"] == "/etc/gonghui/gonghui.env"
+        starts = re.findall(r"^ExecStart=(.+)$", path.read_text(), re.MULTILINE)
+        assert starts, path.name
+        for line in starts:
+            argv = shlex.split(line)
+            files = [a for a in argv if a.startswith("/srv/gonghui/")]
+            assert files and files[0] == argv[0]
+            for arg in files:
+                assert (REPO / arg.removeprefix("/srv/gonghui/")).exists(), (path.name, arg)
+            if len(argv) > 2 and argv[1].endswith("/manage.py"):
+                assert argv[2] in commands, (path.name, argv[2])
     web = _unit(REPO / "deploy/systemd/gonghui.service")["Service"]
     assert web["Type"] == "notify"  # gunicorn's arbiter reports READY=1
     assert "-c /srv/gonghui/gunicorn.conf.py" in web["ExecStart"]
+    timer = _unit(REPO / "deploy/systemd/gonghui-daily.timer")
+    assert timer["Timer"]["OnCalendar"] and timer["Install"]["WantedBy"] == "timers.target"
 
 
 @pytest.mark.skipif(not shutil.which("systemd-analyze"), reason="systemd-analyze not installed")
 def test_systemd_analyze_verify(tmp_path):
     """systemd's own check on copies pointed at this checkout (it needs ExecStart to exist)."""
-    for path in UNITS:
+    for path in [*UNITS, *(REPO / "deploy" / "systemd").glob("*.timer")]:
         (tmp_path / path.name).write_text(path.read_text().replace("/srv/gonghui", str(REPO)))
     result = subprocess.run(
         ["systemd-analyze", "verify", "--man=no", *sorted(str(p) for p in tmp_path.iterdir())],
