@@ -77,9 +77,7 @@ def _out(m: Message) -> dict:
 def messages(request, filters: Query[PageIn]):
     """The caller's messages, newest first, 20 a page, with the unread count."""
     account = _account(request)
-    qs = selectors.inbox(account)
-    if filters.unread_only:
-        qs = qs.filter(read_at__isnull=True)
+    qs = selectors.inbox(account, unread_only=filters.unread_only)
     return {
         **paginate(qs, filters.page, PAGE_SIZE, _out),
         "unread": selectors.unread_count(account),

@@ -6,13 +6,16 @@ from .events import ESSENTIAL, Event
 from .models import Message, MessageTemplate, NoticePreference
 
 
-def inbox(account) -> QuerySet[Message]:
-    """The account's messages, newest first."""
-    return Message.objects.filter(phone_hash=account.phone_hash).order_by("-created_at", "-id")
+def inbox(account, *, unread_only: bool = False) -> QuerySet[Message]:
+    """The account's messages (only those not yet read with ``unread_only``), newest first."""
+    qs = Message.objects.filter(phone_hash=account.phone_hash)
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    return qs.order_by("-created_at", "-id")
 
 
 def unread_count(account) -> int:
-    return inbox(account).filter(read_at__isnull=True).count()
+    return inbox(account, unread_only=True).count()
 
 
 def get_message(account, message_id: int) -> Message:
