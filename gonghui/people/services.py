@@ -69,26 +69,34 @@ class WorkerData:
     extra: dict = field(default_factory=dict)
 
 
+def _name_and_id_number(data: dict, errors: FieldErrors):
+    """The name (required, at most 50 characters) and the checked 身份证号 (``None`` when
+    invalid) of a worker's or a self-registration's data; messages on ``errors``."""
+    name = str(data.get("name") or "").strip()
+    if not name:
+        errors.add("name", _("请填写姓名"))
+    elif len(name) > 50:
+        errors.add("name", _("姓名不能超过50个字"))
+    resident = None
+    try:
+        resident = validate_id_number(str(data.get("id_number") or ""))
+    except ValidationError as exc:
+        errors.add("id_number", exc.messages[0])
+    return name, resident
+
+
 def clean_worker_data(data: dict, *, user) -> WorkerData:
     """Validate raw input (API JSON, form, Excel row). Raises ``ValidationError`` with a
     message list per field; checks that ``union_org`` lies in the user's create scope."""
     errors = FieldErrors()
     err = errors.add
 
-    name = str(data.get("name") or "").strip()
-    if not name:
-        err("name", _("请填写姓名"))
-    elif len(name) > 50:
-        err("name", _("姓名不能超过50个字"))
-
-    resident = None
-    try:
-        resident = validate_id_number(str(data.get("id_number") or ""))
-    except ValidationError as exc:
-        err("id_number", exc.messages[0])
-    else:
-        if Worker.objects.filter(id_number_hash=id_number_hash(resident.number)).exists():
-            err("id_number", _("该身份证号已登记"))
+    name, resident = _name_and_id_number(data, errors)
+    if (
+        resident is not None
+        and Worker.objects.filter(id_number_hash=id_number_hash(resident.number)).exists()
+    ):
+        err("id_number", _("该身份证号已登记"))
 
     phone = ""
     try:
@@ -283,16 +291,7 @@ def clean_registration(data: dict) -> dict:
     errors = FieldErrors()
     err = errors.add
 
-    name = str(data.get("name") or "").strip()
-    if not name:
-        err("name", _("请填写姓名"))
-    elif len(name) > 50:
-        err("name", _("姓名不能超过50个字"))
-    resident = None
-    try:
-        resident = validate_id_number(str(data.get("id_number") or ""))
-    except ValidationError as exc:
-        err("id_number", exc.messages[0])
+    name, resident = _name_and_id_number(data, errors)
     employer_name = str(data.get("employer_name") or "").strip()
     if not employer_name:
         err("employer_name", _("请填写用人单位（或平台）名称"))
