@@ -278,7 +278,7 @@ def test_unknown_api_path_is_a_json_404(stack):
     assert "detail" in json.loads(body)
 
 
-def _post_declared_length(s, path: str, length: int) -> int:
+def _post_declared_length(s, path: str, length: int, *, answer: bool = False):
     """POST with a Content-Length header and no body: nginx refuses an oversized request from
     the header alone, before reading anything."""
     conn = _connection(s)
@@ -288,13 +288,23 @@ def _post_declared_length(s, path: str, length: int) -> int:
         conn.putheader("Content-Type", "application/octet-stream")
         conn.putheader("Content-Length", str(length))
         conn.endheaders()
-        return conn.getresponse().status
+        response = conn.getresponse()
+        if answer:
+            return response.status, response.headers, response.read()
+        return response.status
     finally:
         conn.close()
 
 
 def test_body_over_the_limit_is_413(stack):
-    assert _post_declared_length(stack, "/api/v1/hotline/appeals", 13_000_000) == 413
+    status, headers, body = _post_declared_length(
+        stack, "/api/v1/hotline/appeals", 13_000_000, answer=True
+    )
+    assert status == 413
+    assert headers["Content-Type"] == "application/json"  # the API's error format
+    expected = {"detail": "请求体过大", "errors": {"__all__": ["请求体超过允许的大小"]}}
+    assert json.loads(body) == expected
+    assert headers["Strict-Transport-Security"] == "max-age=31536000"
     assert _post_declared_length(stack, "/console/login/", 13_000_000) == 413
     # the hardship application takes ten documents at once: up to 105 MiB
     assert _post_declared_length(stack, "/assistance/apply/", 111_000_000) == 413
