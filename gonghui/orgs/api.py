@@ -7,8 +7,8 @@ from gonghui.core.api import ApiError, staff_user
 from gonghui.people.roles import PERMISSIONS
 from gonghui.people.scope import scope_for
 
-from .models import Org, OrgType
-from .selectors import SEARCH_LIMIT, orgs_for, search_orgs
+from .models import OrgType
+from .selectors import SEARCH_LIMIT, get_visible_org, orgs_for, search_orgs, visible_orgs
 
 router = Router(tags=["orgs"])
 
@@ -26,11 +26,6 @@ class OrgOut(Schema):
 @router.get("", response=list[OrgOut])
 def list_orgs(request, under: str = ""):
     """Organisations in the caller's scope (optionally only under the org ``under``)."""
-    user = staff_user(request)
-    qs = scope_for(user, "orgs.view").filter(Org.objects.select_related("parent"))
-    if under:
-        root = qs.filter(code=under.upper()).first()
-        qs = qs.filter(path__startswith=root.path) if root else qs.none()
     return [
         {
             "code": o.code,
@@ -41,7 +36,7 @@ def list_orgs(request, under: str = ""):
             "region_code": o.region_code,
             "depth": o.depth,
         }
-        for o in qs.order_by("path")
+        for o in visible_orgs(staff_user(request), under=under)
     ]
 
 
@@ -75,8 +70,7 @@ def search(request, params: Query[SearchParams]):
         raise ApiError(400, _("请求参数有误"), {"types": [_("取值无效")]})
     under = None
     if params.under:
-        under = scope_for(user, "orgs.view").filter(Org.objects.filter(code=params.under.upper()))
-        under = under.first()
+        under = get_visible_org(user, params.under.upper())
         if under is None:  # an org the caller cannot see has nothing below it for them
             return []
     qs = orgs_for(user, params.permission, types, under=under)

@@ -45,6 +45,45 @@ def children(org: Org | None) -> QuerySet[Org]:
     return Org.objects.filter(parent=org).order_by("sort_order", "code")
 
 
+# --- the tree a staff user may browse (``orgs.view``) -------------------------------------------
+
+
+def visible_orgs(user, *, under: str = "") -> QuerySet[Org]:
+    """Orgs in ``user``'s ``orgs.view`` scope, by path; with ``under`` (a code), only that
+    org's subtree (nothing when it is absent or outside the scope)."""
+    from gonghui.people.scope import scope_for  # people builds on orgs; read it lazily
+
+    qs = scope_for(user, "orgs.view").filter(Org.objects.select_related("parent"))
+    if under:
+        root = qs.filter(code=under.upper()).first()
+        qs = qs.filter(path__startswith=root.path) if root else qs.none()
+    return qs.order_by("path")
+
+
+def get_visible_org(user, code: str) -> Org | None:
+    """The org with exactly this code if it lies in ``user``'s ``orgs.view`` scope."""
+    return visible_orgs(user).filter(code=code).first()
+
+
+def scope_roots(user) -> QuerySet[Org]:
+    """The top-most orgs of ``user``'s ``orgs.view`` scope (the city for everything)."""
+    from gonghui.people.scope import scope_for
+
+    scope = scope_for(user, "orgs.view")
+    if scope.everything:
+        return Org.objects.filter(parent=None).order_by("sort_order", "code")
+    return Org.objects.filter(path__in=scope.paths).order_by("path")
+
+
+def visible_ancestors(user, org: Org) -> list[Org]:
+    """``org`` and the orgs above it, top first, that lie in ``user``'s ``orgs.view`` scope."""
+    from gonghui.people.scope import scope_for
+
+    scope = scope_for(user, "orgs.view")
+    ancestors = Org.objects.filter(code__in=org.path.strip("/").split("/")).order_by("depth")
+    return [a for a in ancestors if scope.contains(a)]
+
+
 # --- choosing an org by name (the console's org pickers) ----------------------------------------
 
 SEARCH_LIMIT = 20

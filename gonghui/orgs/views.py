@@ -5,29 +5,19 @@ from django.shortcuts import render
 
 from gonghui.people.decorators import staff_required
 from gonghui.people.models import Worker
-from gonghui.people.scope import scope_for
 
 from .models import Org
-from .selectors import children
-
-
-def _roots(scope):
-    """Top-most orgs of the scope: the user's own subtree roots."""
-    if scope.everything:
-        return Org.objects.filter(parent=None).order_by("sort_order", "code")
-    return Org.objects.filter(path__in=scope.paths).order_by("path")
+from .selectors import children, get_visible_org, scope_roots, visible_ancestors
 
 
 @staff_required
 def org_tree(request):
-    scope = scope_for(request.user, "orgs.view")
-    return render(request, "console/orgs/tree.html", {"roots": _roots(scope)})
+    return render(request, "console/orgs/tree.html", {"roots": scope_roots(request.user)})
 
 
 @staff_required
 def org_children(request, code: str):
-    scope = scope_for(request.user, "orgs.view")
-    org = scope.filter(Org.objects.filter(code=code)).first()
+    org = get_visible_org(request.user, code)
     if org is None:
         raise Http404
     return render(request, "console/orgs/_children.html", {"nodes": children(org), "parent": org})
@@ -35,18 +25,15 @@ def org_children(request, code: str):
 
 @staff_required
 def org_detail(request, code: str):
-    scope = scope_for(request.user, "orgs.view")
-    org = scope.filter(Org.objects.select_related("parent").filter(code=code)).first()
+    org = get_visible_org(request.user, code)
     if org is None:
         raise Http404
-    ancestors = Org.objects.filter(code__in=org.path.strip("/").split("/")).order_by("depth")
-    visible_ancestors = [a for a in ancestors if scope.contains(a)]
     return render(
         request,
         "console/orgs/detail.html",
         {
             "org": org,
-            "ancestors": visible_ancestors,
+            "ancestors": visible_ancestors(request.user, org),
             "nodes": children(org),
             "subtree_size": Org.objects.filter(path__startswith=org.path).count() - 1,
             "worker_count": Worker.objects.filter(union_org__path__startswith=org.path).count(),
