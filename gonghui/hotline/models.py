@@ -205,9 +205,14 @@ class Appeal(models.Model):
         verbose_name = _("诉求")
         verbose_name_plural = _("诉求")
         ordering = ["-received_at", "-id"]
+        # The staff lists filter on the row's own org columns (``district_id IN (…) OR
+        # responsible_org_id IN (…)``, people.scope) and sort newest first; queues add status.
         indexes = [
-            models.Index(fields=["responsible_org", "status"]),
-            models.Index(fields=["district", "received_at"]),
+            models.Index(
+                fields=["responsible_org", "status", "-received_at", "-id"],
+                name="appeal_resp_status_recv",
+            ),
+            models.Index(fields=["district", "-received_at", "-id"], name="appeal_district_recv"),
         ]
 
     def __str__(self):

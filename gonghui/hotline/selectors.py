@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from gonghui.core.validators import normalize_phone
 from gonghui.orgs.models import Org
-from gonghui.orgs.selectors import get_by_code, subtree_q
-from gonghui.people.scope import scope_for
+from gonghui.orgs.selectors import get_by_code
+from gonghui.people.scope import Scope, scope_for
 from gonghui.people.services import phone_hash
 
 from .models import CLOSED_STATES, Appeal, Category, Status
@@ -107,11 +107,9 @@ def search_appeals(
         qs = qs.filter(Q(category=cat) | Q(category__parent=cat)) if cat else qs.none()
     if org:
         o = get_by_code(org)
-        qs = (
-            qs.filter(subtree_q([o.path], "responsible_org") | subtree_q([o.path], "district"))
-            if o
-            else qs.none()
-        )
+        # the subtree as org ids on the appeal's own columns (as the scope filter does)
+        under = Scope(paths=(o.path,)) if o else None
+        qs = qs.filter(under.q("responsible_org") | under.q("district")) if under else qs.none()
     if overdue is not None:
         qs = qs.filter(overdue_q(now)) if overdue else qs.exclude(overdue_q(now))
     if date_from:
