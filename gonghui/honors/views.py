@@ -22,7 +22,7 @@ from gonghui.core.files import file_response
 from gonghui.core.logmask import search_term
 from gonghui.core.validators import error_text, errors_to_form
 from gonghui.orgs.forms import OrgField, bind_orgs
-from gonghui.orgs.models import Org, OrgType
+from gonghui.orgs.models import OrgType
 from gonghui.people.decorators import staff_required
 from gonghui.people.models import EmploymentForm
 from gonghui.people.scope import require_scope, scope_for
@@ -127,13 +127,13 @@ def program_create(request):
 @staff_required
 def program_detail(request, program_id: int):
     program = selectors.get_visible_program(request.user, program_id)
-    nominations = selectors.visible_nominations(request.user).filter(program=program)
+    nominations = selectors.search_nominations(request.user, program=program.pk)
     context = {
         "program": program,
         "quotas": selectors.quotas(request.user, program),
         "nominations": nominations.order_by("nominating_org__path", "id")[:500],
         "can_manage": services.can_manage_program(request.user, program),
-        "can_nominate": _nominating_orgs(request.user, program).exists(),
+        "can_nominate": selectors.nominating_orgs(request.user, program).exists(),
         "quota_form": _quota_form(request, program),
     }
     return render(request, "console/honors/program.html", context)
@@ -185,16 +185,6 @@ def program_export(request, program_id: int):
 # --- nominating -------------------------------------------------------------------------------
 
 
-def _nominating_orgs(user, program):
-    """Orgs the user may nominate from: in their nominate scope, strictly below the organiser."""
-    scope = scope_for(user, "honors.nominate")
-    return (
-        scope.filter(Org.objects.filter(is_active=True, path__startswith=program.organiser.path))
-        .exclude(pk=program.organiser_id)
-        .order_by("path")
-    )
-
-
 class NominationForm(forms.Form):
     nominating_org = forms.ChoiceField(label=gettext_lazy("推荐单位"))
     worker = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -215,7 +205,7 @@ class NominationForm(forms.Form):
 @staff_required
 def nominate(request, program_id: int):
     program = selectors.get_visible_program(request.user, program_id)
-    orgs = list(_nominating_orgs(request.user, program)[:300])
+    orgs = list(selectors.nominating_orgs(request.user, program)[:300])
     if not orgs:
         raise PermissionDenied
     form = NominationForm(request.POST or None, request.FILES or None)
