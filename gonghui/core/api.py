@@ -27,6 +27,7 @@ from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 
 from .errors import Conflict
+from .paging import bounded_count
 from .ratelimit import RateLimited
 
 
@@ -247,16 +248,26 @@ class GonghuiAPI(NinjaAPI):
         return schema
 
 
-def paginate(qs, page: int, size: int, serialize) -> dict:
-    """``{"count", "page", "pages", "results"}`` for one page of ``qs`` (1-based ``page``)."""
-    count = qs.count()
+def paginate(qs, page: int, size: int, serialize, *, max_count: int | None = None) -> dict:
+    """``{"count", "page", "pages", "results"}`` for one page of ``qs`` (1-based ``page``).
+
+    With ``max_count`` the count stops there (``core.paging.bounded_count``: the database reads
+    at most ``max_count + 1`` rows to count) and the answer adds ``count_capped`` (true when
+    there are more); ``pages`` then counts the pages of ``count``, later pages still answer."""
+    if max_count is None:
+        count, capped = qs.count(), None
+    else:
+        count, capped = bounded_count(qs, max_count)
     start = (page - 1) * size
-    return {
+    out = {
         "count": count,
         "page": page,
         "pages": max(1, -(-count // size)),
         "results": [serialize(item) for item in qs[start : start + size]],
     }
+    if capped is not None:
+        out["count_capped"] = capped
+    return out
 
 
 def refuse_personal_query(q: str, use: str) -> None:

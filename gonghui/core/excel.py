@@ -9,10 +9,11 @@ the sheet: any number of 16 digits or more, and any number at all in a ``text_co
 column (ID numbers, accounts, credit codes)."""
 
 import re
+import tempfile
 import zipfile
 from urllib.parse import quote
 
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -24,10 +25,25 @@ MAX_ROWS = 5000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+def xlsx_response(content, filename: str) -> HttpResponse:
     """An .xlsx download: every console, H5 and API export answers with this. ``filename``
-    may be Chinese (RFC 6266 ``filename*``); never cached, as exports hold scoped data."""
-    response = HttpResponse(content, content_type=XLSX)
+    may be Chinese (RFC 6266 ``filename*``); never cached, as exports hold scoped data.
+
+    ``content`` is the file's bytes or, for a long export, the openpyxl ``Workbook`` itself
+    (``Workbook(write_only=True)`` filled row by row from ``qs.iterator(chunk_size=…)``): it
+    is saved to a temporary file and streamed from there (``FileResponse``, in blocks), so
+    memory stays bounded however many rows it has; the file is deleted once sent."""
+    if isinstance(content, (bytes, bytearray)):
+        response = HttpResponse(content, content_type=XLSX)
+    else:
+        spool = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (the response closes it)
+        try:
+            content.save(spool)
+            spool.seek(0)
+        except BaseException:
+            spool.close()
+            raise
+        response = FileResponse(spool, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     response["Cache-Control"] = "private, no-store"
     return response

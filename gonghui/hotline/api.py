@@ -10,6 +10,7 @@ from ninja.files import UploadedFile
 
 from gonghui.core.api import ApiError, ErrorOut, paginate, refuse_personal_query, staff_user
 from gonghui.core.bounds import Id, IsoDate, IsoDateTime
+from gonghui.core.paging import COUNT_LIMIT
 from gonghui.core.validators import normalize_phone
 from gonghui.people import auth as people_auth
 from gonghui.people.api_auth import ConsoleSessionAuth, TokenAuth
@@ -217,7 +218,13 @@ class AppealFilters(Schema):
 
 
 class AppealPage(Schema):
-    count: int
+    count: int = Field(
+        description=f"matching appeals, counted up to {COUNT_LIMIT:,} (see count_capped)"
+    )
+    count_capped: bool = Field(
+        description=f"true when more than {COUNT_LIMIT:,} match: count and pages stop there "
+        "(later pages still answer; narrow the filters to see the older ones)"
+    )
     page: int
     pages: int
     results: list[AppealOut]
@@ -250,7 +257,7 @@ def _search_appeals(request, filters: AppealFilters) -> dict:
         date_from=filters.date_from,
         date_to=filters.date_to,
     )
-    return paginate(qs, filters.page, PAGE_SIZE, appeal_out)
+    return paginate(qs, filters.page, PAGE_SIZE, appeal_out, max_count=COUNT_LIMIT)
 
 
 @router.get(

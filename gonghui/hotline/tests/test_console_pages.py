@@ -44,14 +44,14 @@ def test_case_page_action_and_forbidden_transition(client, cy_handler, dispatche
 def test_export_is_masked_unless_revealed_with_a_reason(client, dispatched):
     op, _appeals = dispatched
     client.force_login(op)
-    masked = load_workbook(io.BytesIO(client.get("/console/hotline/export.xlsx").content))
+    masked = load_workbook(io.BytesIO(client.get("/console/hotline/export.xlsx").getvalue()))
     phones = {row[9] for row in masked.active.iter_rows(min_row=2, values_only=True)}
     assert phones == {"138****5678"}
     assert not AuditLog.objects.data_access().exists()
     assert client.get("/console/hotline/export.xlsx?full=1").status_code == 400
     full = client.get("/console/hotline/export.xlsx?full=1&reason=批量回访")
     rows = list(
-        load_workbook(io.BytesIO(full.content)).active.iter_rows(min_row=2, values_only=True)
+        load_workbook(io.BytesIO(full.getvalue())).active.iter_rows(min_row=2, values_only=True)
     )
     assert {r[9] for r in rows} == {"13812345678"}
     assert AuditLog.objects.filter(action="export", actor=op).count() == len(rows) == 3
@@ -63,7 +63,9 @@ def test_leader_export_stays_masked(client, orgs, dispatched):
     leader = make_staff("boss", orgs["BJ"], "leader")
     client.force_login(leader)
     r = client.get("/console/hotline/export.xlsx?full=1&reason=看看")
-    rows = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(min_row=2, values_only=True))
+    rows = list(
+        load_workbook(io.BytesIO(r.getvalue())).active.iter_rows(min_row=2, values_only=True)
+    )
     assert {r[9] for r in rows} == {"138****5678"}
     assert not AuditLog.objects.data_access().exists()
 

@@ -193,7 +193,7 @@ def test_staff_see_the_comment_on_the_case_page_and_in_the_export(
     assert "worker:138****5678" in cell and "13812345678" not in page
     assert "已解决 · 基本满意" in page
 
-    sheet = load_workbook(io.BytesIO(client.get("/console/hotline/export.xlsx").content)).active
+    sheet = load_workbook(io.BytesIO(client.get("/console/hotline/export.xlsx").getvalue())).active
     header = [c.value for c in sheet[1]]
     row = dict(zip(header, [c.value for c in sheet[2]], strict=True))
     assert row["职工评价意见"] == "'" + comment  # text, never a formula
@@ -203,7 +203,7 @@ def test_staff_see_the_comment_on_the_case_page_and_in_the_export(
     # out of scope: the Haidian handler neither opens the case nor exports the comment
     client.force_login(hd_handler)
     assert client.get(f"/console/hotline/{resolved.pk}/").status_code == 404
-    sheet = load_workbook(io.BytesIO(client.get("/console/hotline/export.xlsx").content)).active
+    sheet = load_workbook(io.BytesIO(client.get("/console/hotline/export.xlsx").getvalue())).active
     assert sheet.max_row == 1
 
 
