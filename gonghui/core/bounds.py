@@ -51,12 +51,18 @@ IsoDateTime = Annotated[
 ]
 
 
+def is_digits(text: str) -> bool:
+    """Only the ASCII digits 0-9 (``str.isdigit`` also takes "²" and "١", which ``int()``
+    refuses or reads as another script's digits)."""
+    return text.isascii() and text.isdigit()
+
+
 def parse_id(value) -> int | None:
     """A primary key from a JSON/dict payload (``7`` or ``"7"``), or ``None`` when it is not
     one (``"abc"``, ``[1]``, ``True``, ``1.5``, out of range) — for services that read dicts."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and is_digits(value.strip()):
         value = int(value.strip())
     if not isinstance(value, int) or not 1 <= value <= BIGINT_MAX:
         return None

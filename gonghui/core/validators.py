@@ -25,6 +25,8 @@ from stdnum import numdb
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
+from .bounds import is_digits
+
 HMT_PREFIXES = {"810000": "香港", "820000": "澳门", "830000": "台湾"}
 
 
@@ -41,11 +43,11 @@ def validate_id_number(raw: str) -> ResidentId:
     number = re.sub(r"[\s\-]", "", raw or "").upper()
     if not number:
         raise ValidationError(_("请填写身份证号"), code="required")
-    if len(number) == 15 and number.isdigit():
+    if len(number) == 15 and is_digits(number):
         raise ValidationError(_("15位旧身份证号已停用，请填写18位身份证号"), code="legacy")
     if len(number) != 18:
         raise ValidationError(_("身份证号应为18位"), code="length")
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not is_digits(number[:17]) or not (is_digits(number[17]) or number[17] == "X"):
         raise ValidationError(_("身份证号格式不正确"), code="format")
     if number[17] != ric.calc_check_digit(number):
         raise ValidationError(_("身份证号校验位不正确，请核对"), code="checksum")
@@ -93,7 +95,7 @@ def validate_credit_code(raw: str) -> str:
     if code[0] in "ANY":
         # stdnum wants the first eight characters to be digits; these registration
         # authorities are legitimate, so check the rest ourselves.
-        if not code[1:8].isdigit() or any(c not in uscc._alphabet for c in code[8:]):
+        if not is_digits(code[1:8]) or any(c not in uscc._alphabet for c in code[8:]):
             raise ValidationError(_("统一社会信用代码格式不正确"), code="format")
         if code[-1] != uscc.calc_check_digit(code[:-1]):
             raise ValidationError(_("统一社会信用代码校验位不正确"), code="checksum")

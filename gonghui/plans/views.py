@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.core import audit
+from gonghui.core.bounds import is_digits
 from gonghui.core.excel import xlsx_response
 from gonghui.core.files import file_response
 from gonghui.core.numbers import format_figure
@@ -85,7 +86,9 @@ def plan_list(request):
     user = request.user
     require_scope(user, "plans.view")
     year = request.GET.get("year", "")
-    plans = selectors.search_plans(user, year=int(year) if year.isdigit() else None)
+    plans = selectors.search_plans(
+        user, year=int(year) if is_digits(year) and len(year) <= 4 else None
+    )
     can_create = bool(scope_for(user, "plans.manage"))
     form = None
     if can_create:

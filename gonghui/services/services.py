@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.core.bounds import is_digits, parse_id
 from gonghui.core.errors import Conflict
 from gonghui.core.validators import (
     FieldErrors,
@@ -154,7 +155,7 @@ def _clean_partners(data, instance, errors, out) -> None:
     matched = registry.match(names) if names is not None else {}
     if ids is None:
         ids = []  # only names were given: they say which registry partners remain
-    if not isinstance(ids, (list, tuple)) or any(not str(i).isdigit() for i in ids):
+    if not isinstance(ids, (list, tuple)) or any(not is_digits(str(i)) for i in ids):
         errors.add("partner_ids", _("伙伴单位应为编号列表"))
         return
     picked = {int(i) for i in ids}
@@ -218,7 +219,7 @@ def link_partner_name(*, user, project_id: int, name: str, partner_id) -> Projec
     if name not in project.other_partners:
         raise ValidationError({"name": [_("该项目没有这个待关联的合作单位")]})
     ids = [pk for pk, _n in partner_registry.registry_partners(project)]
-    picked = int(partner_id) if str(partner_id or "").isdigit() else 0
+    picked = parse_id(partner_id) or 0
     found = partner_registry.provider().allowed([*ids, picked], project.pk)
     if picked not in found:
         raise ValidationError({"partner": [_("请从伙伴库中选择伙伴单位")]})

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core.audit import update_states
+from gonghui.core.bounds import is_digits
 from gonghui.core.validators import (
     FieldErrors,
     clean_date,
@@ -265,7 +266,7 @@ def add_beneficiary(*, user, campaign_id: int, data: dict) -> Beneficiary:
 
 def _account(value, errors) -> str:
     account = "".join(str(value or "").split())
-    if account and (not account.isdigit() or not 8 <= len(account) <= 30):
+    if account and (not is_digits(account) or not 8 <= len(account) <= 30):
         errors.add("account", _("账号应为8到30位数字"))
     return account
 

@@ -137,3 +137,22 @@ def test_credit_codes_starting_with_a_letter_are_accepted_when_check_is_right(fi
     wrong = "0" if code[-1] != "0" else "1"
     with pytest.raises(ValidationError):
         validate_credit_code(code[:-1] + wrong)
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["11010519491231002²", "١١٠١٠٥١٩٤٩١٢٣١٠٠٢X", "１１０１０５１９４９１２３１００２X"],
+    ids=["superscript", "arabic-indic", "fullwidth"],
+)
+def test_id_numbers_in_other_digits_are_refused_not_a_500(number):
+    """``str.isdigit`` takes "²" and other scripts' digits; the checks take ASCII only."""
+    with pytest.raises(ValidationError) as refused:
+        validate_id_number(number)
+    assert refused.value.code in ("format", "length")
+
+
+def test_ids_and_digit_checks_take_ascii_digits_only():
+    from gonghui.core.bounds import is_digits, parse_id
+
+    assert is_digits("2026") and not is_digits("²") and not is_digits("١٢") and not is_digits("")
+    assert parse_id("7") == 7 and parse_id("²") is None and parse_id("١") is None

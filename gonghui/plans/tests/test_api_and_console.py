@@ -127,6 +127,8 @@ def test_console_pages_show_names_progress_and_history(client, orgs, city, city_
 
 def test_console_create_and_form_errors_in_chinese(client, orgs, city):
     console_login(client, city)
+    for year in ("²", "99999999999999999999", "abc"):  # the list shows every year, no 500
+        assert client.get("/console/plans/", {"year": year}).status_code == 200
     r = client.post("/console/plans/", {"org": "BJ", "year": "1900"})
     assert r.status_code == 400
     r = client.post("/console/plans/", {"org": "BJ", "year": str(Y)}, follow=True)
