@@ -39,22 +39,22 @@ def get_visible_application(user, application_id: int) -> Application:
 
 
 def search_files(user, *, q="", status="", category="", queue="", today=None):
+    """The file list and its export (one rule): a queue, narrowed by status, category and
+    text — a queue never drops the other filters."""
     today = today or timezone.localdate()
-    qs = visible_files(user)
+    queues = {
+        "visits": lambda: visits_overdue(user, today=today),
+        "reviews": lambda: reviews_due(user, today=today),
+        "calls": lambda: follow_ups_due(user, today=today),
+        "mine": lambda: visible_files(user).filter(contact=user),
+    }
+    qs = queues[queue]() if queue in queues else visible_files(user)
     if status:
         qs = qs.filter(status=status)
     if category:
         qs = qs.filter(category=category)
     if q:
         qs = qs.filter(Q(number__icontains=q) | Q(primary_worker__name__icontains=q))
-    if queue == "visits":
-        qs = visits_overdue(user, today=today)
-    elif queue == "reviews":
-        qs = reviews_due(user, today=today)
-    elif queue == "calls":
-        qs = follow_ups_due(user, today=today)
-    elif queue == "mine":
-        qs = qs.filter(contact=user)
     return qs
 
 

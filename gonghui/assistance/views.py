@@ -74,6 +74,7 @@ def file_export(request):
     g = request.GET
     qs = selectors.search_files(
         request.user,
+        q=g.get("q", "")[:50],
         status=g.get("status", ""),
         category=g.get("category", ""),
         queue=g.get("queue", ""),

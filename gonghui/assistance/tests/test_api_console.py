@@ -301,3 +301,25 @@ def test_file_without_a_decided_category_reads_pending_not_ineligible(client, or
     assert "待认定" in row and "不符合" not in row
     body = client.get(f"{API}/files/{app.file_id}", **bearer(hd_aid)).json()
     assert body["category_label"] == ""
+
+
+def test_a_queue_keeps_the_other_filters_and_the_export_lists_what_the_list_shows(
+    client, orgs, hd_aid
+):
+    """One rule for the list and its export: 待走访 narrowed by the text search."""
+    from gonghui.assistance import selectors
+
+    files = [register(make_worker(orgs["BJ-HD-ZGC-001"]), hd_aid).file for _ in range(2)]
+    HardshipFile.objects.filter(pk__in=[f.pk for f in files]).update(
+        visit_due_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    wanted = files[1].number
+    found = selectors.search_files(hd_aid, queue="visits", q=wanted)
+    assert [f.number for f in found] == [wanted]
+    assert selectors.search_files(hd_aid, queue="visits", status="exited").count() == 0
+    client.force_login(hd_aid)
+    page = client.get("/console/assistance/", {"queue": "visits", "q": wanted}).content.decode()
+    assert wanted in page and files[0].number not in page
+    r = client.get("/console/assistance/export.xlsx", {"queue": "visits", "q": wanted})
+    numbers = [row[0] for row in list(load_workbook(io.BytesIO(r.content)).active.values)[1:]]
+    assert numbers == [wanted]
