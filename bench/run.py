@@ -10,7 +10,6 @@ run and dropped again at the end (``--keep`` leaves it for inspection).
 """
 
 import argparse
-import json
 import os
 import platform
 import sys
@@ -23,7 +22,7 @@ from dashboards_data import load_city
 from finder import bench_finder, finder_notes, finder_rows
 from finder_data import parse_sets
 from intake import bench_intake
-from metrics import bench_metrics, load_appeals
+from metrics import bench_metrics, load_appeals, metrics_notes, metrics_rows
 
 
 def main(argv=None) -> int:
@@ -138,54 +137,14 @@ def main(argv=None) -> int:
             ),
         ]
     if metrics:
-        ref_s = metrics["ref_s"]
-        n = metrics["rows_in_window"]
-        rows += [
-            (
-                f"metrics(): BJ 2025, {n:,} appeals in window",
-                f"{metrics['total_s']:.2f} s ({n / metrics['total_s']:,.0f} rows/s)",
-                f"{ref_s:.3f} s ({n / ref_s:,.0f} rows/s)",
-                f"{metrics['total_s'] / ref_s:.1f}× (ours/ref time)",
-            ),
-            (
-                "  counts only: headline + by_category + by_org",
-                f"{metrics['counts_s']:.3f} s",
-                f"{ref_s:.3f} s (1 GROUPING SETS query)",
-                f"{metrics['counts_s'] / ref_s:.1f}×",
-            ),
-            ("    headline aggregate", f"{metrics['headline_s']:.3f} s", "", ""),
-            ("    by_category", f"{metrics['by_category_s']:.3f} s", "", ""),
-            ("    by_org", f"{metrics['by_org_s']:.3f} s", "", ""),
-            (
-                f"  avg_handling_working_hours ({metrics['resolved_in_window']:,} resolved)",
-                f"{metrics['avg_s']:.2f} s (Python per row)",
-                f"{metrics['ref_hours_s']:.3f} s (SQL + calendar table)",
-                f"{metrics['avg_s'] / metrics['ref_hours_s']:.1f}×",
-            ),
-            ("    of which fetching the pairs", f"{metrics['fetch_s']:.2f} s", "", ""),
-        ]
+        rows += metrics_rows(metrics)
     if dashboards:
         rows += dashboards_rows(dashboards, city)
     if finder:
         rows += finder_rows(finder)
     print(table(rows))
     if metrics:
-        share = metrics["avg_s"] / (metrics["avg_s"] + metrics["counts_s"])
-        print(
-            f"\nbulk load: {args.appeals:,} rows in {load_s:.0f} s; "
-            f"metrics() best of {metrics['total_runs']}, avg hours best of {metrics['avg_runs']}"
-        )
-        print(
-            f"avg_handling_working_hours is {share:.0%} of the time of metrics()' parts"
-            f" ({metrics['avg_s'] * 1e6 / max(metrics['resolved_in_window'], 1):.0f} µs per"
-            " resolved appeal in Python)" + (" — it dominates." if share > 0.5 else ".")
-        )
-        print(
-            f"same counts as the reference: {'yes' if metrics['same_counts'] else 'NO'}; "
-            f"same average hours: {'yes' if metrics['same_avg'] else 'NO'} "
-            f"(ours {metrics['ours']['avg_handling_working_hours']}, SQL {metrics['ref_avg']})"
-        )
-        print("headline:", json.dumps(metrics["ours"], ensure_ascii=False))
+        print("\n".join(metrics_notes(metrics, args.appeals, load_s)))
     if intake:
         print(f"intake: {intake['queries']} SQL statements per API request")
     if dashboards:

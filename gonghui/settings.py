@@ -229,6 +229,7 @@ PERIODIC_TASKS = [
     ("gonghui.notices.tasks.retry_undelivered", 10 * 60, {"older_than_minutes": 10}),
     ("gonghui.services.health.tasks.send_health_reminders", 60 * 60, {}),
     ("gonghui.assistance.tasks.hardship_tick", 24 * 60 * 60, {}),
+    ("gonghui.core.tasks.extend_calendar", 24 * 60 * 60, {}),
 ]
 
 # --- Internationalisation ---------------------------------------------------------------------

@@ -11,3 +11,11 @@ class CoreConfig(AppConfig):
         from .logmask import install
 
         install()  # mask ID/phone numbers on handlers set up outside LOGGING too
+
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import WorkdayOverride
+        from .workdays import override_changed
+
+        post_save.connect(override_changed, sender=WorkdayOverride)
+        post_delete.connect(override_changed, sender=WorkdayOverride)

@@ -93,6 +93,26 @@ class WorkdayOverride(models.Model):
         return f"{self.date} {'班' if self.is_workday else '休'} {self.name}"
 
 
+class CalendarDay(models.Model):
+    """One day as ``workdays.WorkdayCalendar`` sees it, so working time can be computed in SQL
+    (``workdays.fill_calendar`` keeps it; docs/hotline-metrics.md). ``work_seconds_before`` is
+    the working time from the table's first day to this day's 00:00 Asia/Shanghai; the working
+    time between two instants is a difference of two lookups
+    (``workdays.CalendarTable.working_microseconds``)."""
+
+    date = models.DateField(_("日期"), primary_key=True)
+    is_workday = models.BooleanField(_("是否工作日"))
+    work_seconds_before = models.BigIntegerField(_("此前工作秒数"))
+
+    class Meta:
+        verbose_name = _("工作日历")
+        verbose_name_plural = _("工作日历")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date} {'班' if self.is_workday else '休'}"
+
+
 class AuditArchive(models.Model):
     """One verified export of audit rows older than ``cutoff`` (``archive_audit``). The audit
     table's triggers let rows be deleted only when they are older than the newest archive's

@@ -5,15 +5,15 @@ category / org code (for API clients) and its name (for people)."""
 import datetime
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
-from gonghui.core.workdays import SHANGHAI, WorkdayCalendar
+from gonghui.core.workdays import SHANGHAI, CalendarTable, WorkdayCalendar, local_date
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import subtree_q
 
-from .models import ResolvedResult, Satisfaction, Status
+from .models import Category, ResolvedResult, Satisfaction, Status
 from .selectors import overdue_q
 
 DONE = [Status.RESOLVED, Status.CALLBACK_DONE, Status.CLOSED]
@@ -86,8 +86,9 @@ def appeals_for(base: QuerySet, org: Org, date_from: datetime.date, date_to: dat
     )
 
 
-def average_working_hours(qs: QuerySet) -> float | None:
-    """Mean time from receipt to resolution, counting only hours on working days."""
+def _python_average_working_hours(qs: QuerySet) -> float | None:
+    """The average computed appeal by appeal in Python: for appeals outside the calendar table
+    (``core.workdays.CALENDAR_FIRST`` .. its horizon, or the table emptied by a test flush)."""
     calendar = WorkdayCalendar()
     pairs = qs.filter(resolved_at__isnull=False).values_list("received_at", "resolved_at")
     total, n = 0.0, 0
@@ -97,37 +98,93 @@ def average_working_hours(qs: QuerySet) -> float | None:
     return round(total / n, 2) if n else None
 
 
+def _hours_aggregates(table: CalendarTable) -> dict:
+    """Per group: resolved appeals, their working time from receipt to resolution summed in
+    microseconds (calendar table; 0 when resolved before received, as in
+    ``working_hours_between``), and the dates the calendar must hold."""
+    resolved = Q(resolved_at__isnull=False)
+    worked = table.working_microseconds("resolved_at") - table.working_microseconds("received_at")
+    return {
+        "n_resolved": Count("id", filter=resolved),
+        "worked_us": Sum(worked, filter=Q(resolved_at__gt=F("received_at"))),
+        "first_received": Min("received_at", filter=resolved),
+        "last_resolved": Max("resolved_at"),
+    }
+
+
+def _average_hours(qs: QuerySet, rows: list[dict], table: CalendarTable) -> float | None:
+    """Mean time from receipt to resolution, counting only hours on working days, from the
+    grouped sums of ``_hours_aggregates``; in Python when the calendar table does not cover
+    the appeals."""
+    n = sum(r["n_resolved"] for r in rows)
+    if not n:
+        return None
+    first = local_date(min(r["first_received"] for r in rows if r["first_received"]))
+    last = local_date(max(r["last_resolved"] for r in rows if r["last_resolved"]))
+    if not table.covers(first, last):
+        return _python_average_working_hours(qs)
+    worked_us = sum(int(r["worked_us"] or 0) for r in rows)
+    return round(worked_us / 3_600_000_000 / n, 2)
+
+
+def average_working_hours(qs: QuerySet) -> float | None:
+    """Mean time from receipt to resolution, counting only hours on working days."""
+    table = CalendarTable.read()
+    return _average_hours(qs, [qs.aggregate(**_hours_aggregates(table))], table)
+
+
+def _add(rows: list[dict], keys) -> dict:
+    return {k: sum(r[k] for r in rows) for k in keys}
+
+
 def metrics(qs: QuerySet, now=None) -> dict:
-    """Headline figures plus breakdowns by top-level category and by responsible org."""
+    """Headline figures plus breakdowns by top-level category and by responsible org.
+
+    One grouped query by (category, responsible org): the counts add up to the breakdowns and
+    the headline, and the working hours are summed in the same pass (see ``_average_hours``)."""
     now = now or timezone.now()
     counts = _counts(now)
-    out = _rates(qs.aggregate(**counts))
-    out["avg_handling_working_hours"] = average_working_hours(qs)
-    by_category = (
-        qs.annotate(
-            top=Coalesce("category__parent__code", "category__code"),
-            top_name=Coalesce("category__parent__name", "category__name"),
+    table = CalendarTable.read()
+    rows = list(
+        qs.values("category_id", "responsible_org_id")
+        .annotate(**counts, **_hours_aggregates(table))
+        .order_by()
+    )
+    out = _rates(_add(rows, counts))
+    out["avg_handling_working_hours"] = _average_hours(qs, rows, table)
+
+    parents = dict(
+        Category.objects.filter(pk__in={r["category_id"] for r in rows}).values_list(
+            "pk", "parent_id"
         )
-        .values("top", "top_name")
-        .annotate(**counts)
-        .order_by("top")
     )
+    by_top: dict[int, list[dict]] = {}
+    for r in rows:
+        by_top.setdefault(parents[r["category_id"]] or r["category_id"], []).append(r)
+    tops = Category.objects.filter(pk__in=by_top).order_by("code")
     out["by_category"] = [
-        {"category": row["top"], "category_name": row["top_name"], **_rates(row)}
-        for row in by_category
+        {"category": code, "category_name": name, **_rates(_add(by_top[pk], counts))}
+        for pk, code, name in tops.values_list("pk", "code", "name")
     ]
-    by_org = (
-        qs.values("responsible_org__code", "responsible_org__name")
-        .annotate(**counts)
-        .order_by("responsible_org__code")
-    )
+
+    by_holder: dict[int | None, list[dict]] = {}
+    for r in rows:
+        by_holder.setdefault(r["responsible_org_id"], []).append(r)
+    holders = [
+        (pk, code, name)
+        for pk, code, name in Org.objects.filter(pk__in=[k for k in by_holder if k])
+        .order_by("code")
+        .values_list("pk", "code", "name")
+    ]
+    if None in by_holder:  # not yet dispatched: where the database sorts NULL by code
+        holders.insert(len(holders) if connection.features.nulls_order_largest else 0, None)
     out["by_org"] = [
         {
-            "org": row["responsible_org__code"],
-            "org_name": row["responsible_org__name"],
-            **_rates(row),
+            "org": h and h[1],
+            "org_name": h and h[2],
+            **_rates(_add(by_holder[h and h[0]], counts)),
         }
-        for row in by_org
+        for h in holders
     ]
     return out
 

@@ -14,6 +14,7 @@ EXPECTED = {
     "gonghui.notices.tasks.retry_undelivered",
     "gonghui.services.health.tasks.send_health_reminders",
     "gonghui.assistance.tasks.hardship_tick",
+    "gonghui.core.tasks.extend_calendar",
 }
 
 

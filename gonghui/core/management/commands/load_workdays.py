@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from gonghui.core.models import WorkdayOverride
+from gonghui.core.workdays import fill_calendar
 
 
 class Command(BaseCommand):
@@ -43,4 +44,5 @@ class Command(BaseCommand):
             WorkdayOverride.objects.bulk_create(
                 WorkdayOverride(date=d, is_workday=w, name=name[:50]) for d, w, name in rows
             )
+            fill_calendar()  # the calendar table follows the schedule (bulk_create sends no signal)
         self.stdout.write(f"loaded {len(rows)} days for {sorted(years)}")
