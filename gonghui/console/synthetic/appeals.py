@@ -17,6 +17,7 @@ from gonghui.people.services import phone_hash
 
 from . import identity
 from .scales import FIRST_YEAR, NOW, SHANGHAI
+from .writer import clock
 
 CHUNK = 20_000
 H = datetime.timedelta(hours=1)
@@ -110,11 +111,15 @@ def write_appeals(writer, rng, tree, count: int) -> None:
         })  # fmt: skip
         next_event[0] += 1
 
+    started = [clock()]
+
     def flush():
+        writer.charge(Appeal, started[0])  # generating the chunk (appeals and events)
         writer.write(Appeal, appeals)
         writer.write(AppealEvent, events)
         appeals.clear()
         events.clear()
+        started[0] = clock()
 
     ctx = SimpleNamespace(**locals())
     pk = first

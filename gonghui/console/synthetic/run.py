@@ -77,7 +77,15 @@ def reset(using: str = "default") -> list[str]:
     tables = [m._meta.db_table for m in models]
     with transaction.atomic(using=using):
         statements = connection.ops.sql_flush(no_style(), tables, reset_sequences=True)
+        if connection.vendor == "postgresql":
+            # TRUNCATE refuses tables with deferred foreign-key checks still pending (rows
+            # written earlier in the same transaction): run those checks now.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         connection.ops.execute_sql_flush(statements)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         generated = Org.objects.using(using).filter(code__contains=workers.MARKER)
         generated.order_by("-depth").delete()
     return tables

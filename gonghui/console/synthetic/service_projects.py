@@ -17,6 +17,7 @@ from gonghui.services.models import (
 )
 
 from .scales import FIRST_YEAR, LAST_YEAR, NOW, SHANGHAI
+from .writer import clock
 
 CHUNK_SESSIONS = 2_000
 CAMPAIGN_OF = {"summer_cooling": "summer_cooling", "jobs": "spring_jobs"}
@@ -81,10 +82,14 @@ def _write_sessions(writer, rng, tree, stations, plan, count, target):
         ids[model] += 1
         rows[model].append(row)
 
+    started = [clock()]
+
     def flush():
+        writer.charge(Session, started[0])  # generating the chunk (all four tables)
         for model in (Session, Enrollment, Attendance, WalkIn):
             writer.write(model, rows[model])
             rows[model].clear()
+        started[0] = clock()
 
     for i in range(count):
         project_id, district, starts_on, ends_on, created = plan[i % len(plan)]

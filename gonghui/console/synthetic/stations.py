@@ -1,12 +1,13 @@
 """Stations (暖心驿站, 职工之家, service points) inside each district: WGS-84 coordinates drawn
 around the district's centres and kept inside its bounding box. The shares of amenities,
-hours, statuses and types are the ones bench/finder_data.py lays out its sets with."""
+hours, statuses and types (``layout``) are the ones bench/finder_data.py lays out its sets with."""
 
 import datetime
 import math
 
 from gonghui.stations.models import Amenity, Station, StationType
 
+from .layout import AMENITY_SHARE, HOST_KINDS, HOURS, STATUSES, TYPES
 from .scales import NOW
 
 # Bounding boxes (min lat, max lat, min lng, max lng; WGS-84, rounded outwards) and a centre
@@ -31,22 +32,6 @@ DISTRICT_BOXES = {
     "BJ-JK": ((39.74, 39.82, 116.47, 116.60), (39.79, 116.51)),
 }
 BEIJING_BOX = (39.44, 41.06, 115.42, 117.50)
-# Share of stations with each amenity (the codes of gonghui/stations/reference.py).
-AMENITY_SHARE = {
-    "drinking_water": 0.95, "hot_water": 0.7, "microwave": 0.5, "phone_charging": 0.8,
-    "ebike_charging": 0.3, "seating": 0.9, "toilet": 0.5, "air_conditioning": 0.6,
-    "first_aid": 0.6, "umbrella": 0.4, "wifi": 0.5, "reading": 0.25, "consultation": 0.15,
-}  # fmt: skip
-DAILY = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-HOURS = [  # (weight, hours)
-    (75, "24h"),
-    (15, {d: [["08:00", "20:00"]] for d in DAILY}),
-    (5, {d: [["09:00", "17:00"]] for d in DAILY[:5]}),
-    (5, {d: [["18:00", "02:00"]] for d in DAILY}),
-]
-STATUSES = [(90, "open"), (4, "building"), (3, "planned"), (2, "suspended"), (1, "closed")]
-TYPES = [(70, "warm_station"), (20, "worker_home"), (10, "service_point")]
-HOST_KINDS = ["bank", "gas_station", "union_office", "shop", "park", "community", "other"]
 HOST_NAMES = {
     "bank": "银行支行", "gas_station": "加油站", "union_office": "工会服务站", "shop": "便利店",
     "park": "公园管理处", "community": "社区服务中心", "other": "服务点",

@@ -15,6 +15,13 @@ from django.db.models import Max
 from gonghui.core.fields import EncryptedTextField
 
 BATCH = 5000
+
+
+def clock() -> tuple[float, float]:
+    """(wall seconds, CPU seconds of this process)."""
+    return time.perf_counter(), time.process_time()
+
+
 _NO_DEFAULT = object()
 
 
@@ -133,6 +140,16 @@ class Writer:
                 cursor.executemany(statement, batch)
                 n += len(batch)
         return n
+
+    def charge(self, model, since: tuple[float, float]) -> tuple[float, float]:
+        """Count the time since ``since`` (a ``clock()``) against ``model``'s table: rows
+        generated in chunks before ``write`` (an appeal with its events, a session with its
+        enrollments) are charged to the parent table. Returns a fresh ``clock()``."""
+        now = clock()
+        entry = self.stats.setdefault(model._meta.db_table, [0, 0.0, 0.0])
+        entry[1] += now[0] - since[0]
+        entry[2] += now[1] - since[1]
+        return now
 
     def analyze(self, models_) -> None:
         """Fresh planner statistics after a bulk load (PostgreSQL ``ANALYZE``, SQLite too)."""
