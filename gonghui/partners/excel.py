@@ -5,11 +5,13 @@ import io
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from gonghui.core.db_router import lag_ok
 from gonghui.core.excel import XLSX
 
 __all__ = ["XLSX", "export_bytes"]
 
 
+@lag_ok()  # an export may be seconds behind: from the replica when there is one
 def export_bytes(partners) -> bytes:
     """``partners`` annotated with ``given`` and ``pledged`` (see ``views._filtered``)."""
     wb = Workbook(write_only=True)

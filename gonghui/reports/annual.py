@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from gonghui.core.db_router import lag_ok
 from gonghui.core.numbers import format_figure, format_money, format_percent, format_wan
 
 # The codes the paragraph speaks about (all other live indicators still appear in the table).
@@ -177,6 +178,7 @@ def title(org, year: int) -> str:
     return _("%(org)s%(year)s年职工服务工作年报") % {"org": org.name, "year": year}
 
 
+@lag_ok()  # from the replica when there is one
 def build(org, year: int) -> AnnualReport:
     """The report for ``org`` (its whole subtree) and ``year``, from the indicator module."""
     from gonghui.plans import indicators

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from gonghui.core.db_router import lag_ok
 from gonghui.core.numbers import format_figure
 from gonghui.hotline import selectors as hotline_selectors
 from gonghui.orgs import selectors as org_selectors
@@ -407,6 +408,7 @@ BUILDERS = {
 }
 
 
+@lag_ok()  # figures a minute old are fine: from the replica when there is one
 def build(org: Org, year: int, keys=DASHBOARD_CHARTS, figure: str | None = None) -> dict:
     """The charts ``keys`` for ``org``'s subtree in ``year`` as JSON-ready dicts."""
     charts = {}
@@ -441,6 +443,7 @@ def cached_build(org: Org, year: int, keys=DASHBOARD_CHARTS, figure: str | None 
     return data
 
 
+@lag_ok()
 def one_chart(org: Org, year: int, key: str) -> Chart:
     """A single dashboard chart (for its Excel export); 404 for an unknown key."""
     if key not in BUILDERS and key != "districts":

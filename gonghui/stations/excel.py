@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from gonghui.core.db_router import lag_ok
 from gonghui.core.excel import XLSX, SheetError, read_sheet
 
 from .models import Amenity, HostKind, StationStatus, StationType
@@ -143,6 +144,7 @@ def read_rows(upload) -> list[tuple[int, dict]]:
     ]
 
 
+@lag_ok()  # an export may be seconds behind: from the replica when there is one
 def export_bytes(stations) -> bytes:
     """The stations as a sheet whose first columns are the import columns."""
     amenity_names = dict(Amenity.objects.values_list("code", "name"))
