@@ -25,12 +25,11 @@ class Command(BaseCommand):
             help="first empty the generated tables (all their rows, demo rows too) and delete "
             "the generated grassroots unions",
         )
-        parser.add_argument("--database", default="default")
 
     def handle(self, *args, **opts):
         from gonghui.orgs.demo import load_orgs
 
-        using = opts["database"]
+        using = "default"  # the generator reads reference rows through the default routing
         if opts["reset"]:
             tables = run.reset(using)
             self.stdout.write(f"reset: emptied {len(tables)} tables: {', '.join(tables)}")
