@@ -1,0 +1,109 @@
+"""Rate limits and sessions on the real Redis (127.0.0.1:6379, as ``.ci/run`` has it), through
+separate cache clients: what several gunicorn workers or hosts with one ``REDIS_URL`` see.
+Skipped when no Redis answers. Keys live under a prefix of their own, deleted afterwards.
+"""
+
+import socket
+import threading
+import uuid
+
+import pytest
+from django.core.cache import caches
+from django.test import RequestFactory
+
+from gonghui.core import ratelimit
+
+REDIS = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture
+def redis_caches(settings):
+    """Three aliases on one Redis and prefix (``host_a``/``host_b``: two processes)."""
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    import redis
+
+    prefix = f"test-redis-{uuid.uuid4().hex}"
+    conf = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS,
+            "KEY_PREFIX": prefix}  # fmt: skip
+    settings.CACHES = {"default": conf, "host_a": conf, "host_b": conf}
+    raw = redis.Redis.from_url(REDIS)
+    yield raw, prefix
+    for key in raw.scan_iter(f"{prefix}:*"):
+        raw.delete(key)
+    raw.close()
+
+
+def test_concurrent_hits_from_many_clients_never_pass_the_limit(redis_caches, settings):
+    """``add`` + ``incr`` are atomic in Redis: 40 simultaneous anonymous appeals about one
+    phone, from 40 addresses through 40 clients, let exactly the limit through."""
+    settings.PUBLIC_RATE_LIMITS = {"hotline.anonymous": {"ip": (10, 3600), "target": (5, 3600)}}
+    passed, limited = [], []
+    start = threading.Barrier(40)
+
+    def appeal(n: int):
+        # every thread has its own Redis client (Django's caches are per thread): 40 clients
+        request = RequestFactory().post("/", REMOTE_ADDR=f"198.51.100.{n + 1}")
+        start.wait()
+        try:
+            ratelimit.check(request, "hotline.anonymous", target="13800000000")
+            passed.append(n)
+        except ratelimit.RateLimited:
+            limited.append(n)
+        finally:
+            caches["default"].close()
+
+    threads = [threading.Thread(target=appeal, args=(n,)) for n in range(40)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert len(passed) == 5
+    assert len(limited) == 35
+
+
+def test_check_counts_across_hosts_and_a_new_window_starts_afresh(redis_caches, settings):
+    raw, prefix = redis_caches
+    settings.PUBLIC_RATE_LIMITS = {"stations.checkin": {"ip": (2, 600), "target": (100, 600)}}
+    request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.50")
+    settings.RATE_LIMIT_CACHE = "host_a"
+    ratelimit.check(request, "stations.checkin", target=7)
+    settings.RATE_LIMIT_CACHE = "host_b"
+    ratelimit.check(request, "stations.checkin", target=7)
+    with pytest.raises(ratelimit.RateLimited):
+        ratelimit.check(request, "stations.checkin", target=7)
+    settings.RATE_LIMIT_CACHE = "host_a"
+    with pytest.raises(ratelimit.RateLimited):
+        ratelimit.check(request, "stations.checkin", target=7)
+    # the counters expire with their window (Redis TTL), so nothing outlives it
+    keys = list(raw.scan_iter(f"{prefix}:*"))
+    assert keys
+    assert all(0 < raw.ttl(k) <= 605 for k in keys)
+
+
+@pytest.mark.django_db
+def test_a_session_saved_by_one_host_is_read_by_another_from_redis(
+    redis_caches, settings, django_assert_num_queries
+):
+    """With ``cached_db`` sessions (the database stays the record), a session written by one
+    process is served to another from Redis without a query, and a log-out on one is seen by
+    the other."""
+    from importlib import import_module
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    settings.SESSION_CACHE_ALIAS = "host_a"
+    session = store()
+    session["worker"] = 42
+    session.save()
+    key = session.session_key
+
+    settings.SESSION_CACHE_ALIAS = "host_b"
+    with django_assert_num_queries(0):
+        assert store(session_key=key)["worker"] == 42
+    store(session_key=key).flush()  # log out on host B
+
+    settings.SESSION_CACHE_ALIAS = "host_a"
+    assert store(session_key=key).get("worker") is None
