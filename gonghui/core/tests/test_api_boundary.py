@@ -237,7 +237,7 @@ def test_server_error_is_json(orgs, settings, monkeypatch, debug):
     def boom(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(orgs_api, "scope_for", boom, raising=False)
+    monkeypatch.setattr(orgs_api, "visible_orgs", boom)  # what GET /orgs reads through
     client = Client(raise_request_exception=False)
     r = client.get("/api/v1/orgs", **bearer(make_staff("boomer", orgs["BJ"], "admin")))
     _assert_api_error(r, 500)
