@@ -7,7 +7,7 @@ from django.conf import settings
 
 from gonghui.core.workdays import WorkdayCalendar, end_of_day, local_date
 
-from .models import SlaPolicy
+from . import reference_cache
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ def limits_for(appeal_type: str, category, urgency: str) -> Limits:
     """The most specific ``SlaPolicy`` (category > type > urgency), else the defaults."""
     best, best_score = None, -1
     categories = {category.pk, category.parent_id} - {None} if category else set()
-    for p in SlaPolicy.objects.all():
+    for p in reference_cache.sla_policies():  # cached, dropped on save (issue 14)
         if p.appeal_type and p.appeal_type != appeal_type:
             continue
         if p.urgency and p.urgency != urgency:

@@ -494,3 +494,73 @@ def review_claim(*, user, claim_id, action: str, request=None) -> RegistrationCl
         claim.save(update_fields=["status", "reviewed_by", "reviewed_at"])
         audit.record(actor=user, action=f"claim_{action}", obj=claim, request=request)
     return claim
+
+
+# --- the API token cache (people/api_auth.py): invalidation hooks (issue 14) --------------------
+
+TOKEN_CACHE_TTL = 60  # seconds: the longest a change that bypasses the hooks below can go unseen
+TOKEN_CACHE_PREFIX = "people:api_token:"  # noqa: S105 — a cache key
+TOKEN_CACHE_GENERATION = "people:api_token:generation"  # noqa: S105
+
+
+def token_cache_key(key_hash: str) -> str:
+    return TOKEN_CACHE_PREFIX + key_hash
+
+
+def forget_cached_tokens(*, user_id=None, key_hashes=()) -> None:
+    """Drop cached token resolutions: the given hashes and every token of ``user_id``."""
+    from django.core.cache import cache
+
+    from .models import ApiToken
+
+    keys = [token_cache_key(h) for h in key_hashes]
+    if user_id is not None:
+        hashes = ApiToken.objects.filter(user_id=user_id).values_list("key_hash", flat=True)
+        keys += [token_cache_key(h) for h in hashes]
+    if keys:
+        cache.delete_many(keys)
+
+
+def forget_all_cached_tokens() -> None:
+    """An org changed (active flag, path): every cached user's scope may have; new generation."""
+    from django.core.cache import cache
+
+    if not cache.add(TOKEN_CACHE_GENERATION, 1, None):
+        try:
+            cache.incr(TOKEN_CACHE_GENERATION)
+        except ValueError:  # evicted between add and incr
+            cache.set(TOKEN_CACHE_GENERATION, 1, None)
+
+
+def _connect_token_cache_hooks() -> None:
+    from django.contrib.auth import get_user_model
+    from django.db.models.signals import post_delete, post_save
+
+    from gonghui.orgs.models import Org
+
+    from .models import ApiToken, RoleAssignment
+
+    def token_gone(sender, instance, **kwargs):  # revoke / logout / expiry purge
+        forget_cached_tokens(key_hashes=[instance.key_hash])
+
+    def user_changed(sender, instance, created=False, **kwargs):  # deactivation, password …
+        if not created:
+            forget_cached_tokens(user_id=instance.pk)
+
+    def role_changed(sender, instance, **kwargs):
+        forget_cached_tokens(user_id=instance.user_id)
+
+    def org_changed(sender, created=False, **kwargs):
+        if not created:
+            forget_all_cached_tokens()
+
+    uid = "people.token_cache."
+    post_delete.connect(token_gone, sender=ApiToken, dispatch_uid=uid + "token", weak=False)
+    user = get_user_model()
+    post_save.connect(user_changed, sender=user, dispatch_uid=uid + "user", weak=False)
+    for signal in (post_save, post_delete):
+        signal.connect(role_changed, sender=RoleAssignment, dispatch_uid=uid + "role", weak=False)
+    post_save.connect(org_changed, sender=Org, dispatch_uid=uid + "org", weak=False)
+
+
+_connect_token_cache_hooks()

@@ -267,7 +267,9 @@ def test_a_top_level_category_is_accepted_and_inactive_ones_are_not(client, op_h
     from gonghui.hotline.models import Category
 
     assert post_appeal(client, appeal_data(category="LEGAL"), op_headers).status_code == 201
-    Category.objects.filter(code="LABOR-WAGE").update(is_active=False)
+    category = Category.objects.get(code="LABOR-WAGE")
+    category.is_active = False
+    category.save()  # drops the cached taxonomy (hotline/reference_cache.py)
     r = post_appeal(client, appeal_data(category="LABOR-WAGE"), op_headers)
     assert r.status_code == 400 and "category" in r.json()["errors"]
     listed = {c["code"]: c for c in client.get(f"{API}/categories").json()}
