@@ -12,7 +12,12 @@ from ninja.security import HttpBearer, SessionAuth
 from .auth import _token_hash, resolve_token
 from .models import ApiToken
 from .scope import assignments
-from .services import TOKEN_CACHE_GENERATION, TOKEN_CACHE_TTL, token_cache_key
+from .services import (
+    TOKEN_CACHE_GENERATION,
+    TOKEN_CACHE_GONE,
+    TOKEN_CACHE_TTL,
+    token_cache_key,
+)
 
 
 def cached_token(raw: str) -> ApiToken | None:
@@ -26,6 +31,9 @@ def cached_token(raw: str) -> ApiToken | None:
     Changes that bypass ``save``/``delete`` (``QuerySet.update``) and, on a per-process locmem
     cache, changes made in another process show within the TTL. Expiry and the idle timeout
     are checked on every call, as ``resolve_token`` does. Worker tokens are not cached.
+    The hooks leave a 5-second tombstone instead of deleting, and a fresh entry is stored
+    with ``cache.add``, so a request that read the token just before its revocation cannot
+    put it back afterwards.
     """
     if not raw:
         return None
@@ -33,11 +41,13 @@ def cached_token(raw: str) -> ApiToken | None:
     found = cache.get_many([key, TOKEN_CACHE_GENERATION])
     generation = found.get(TOKEN_CACHE_GENERATION, 0)
     entry = found.get(key)
-    if entry is None or entry[0] != generation:
+    if entry is None or entry == TOKEN_CACHE_GONE or entry[0] != generation:
         token = resolve_token(raw)
-        if token is not None and token.user_id:
+        if token is not None and token.user_id and entry != TOKEN_CACHE_GONE:
             assignments(token.user)  # loaded now, so cached with the user
-            _store(key, generation, token)
+            # add, not set, for a fresh entry: a revocation that lands between our read and
+            # this store has left a tombstone, which stays
+            _store(key, generation, token, replace=entry is not None)
         return token
     token = entry[1]
     now = timezone.now()
@@ -53,11 +63,11 @@ def cached_token(raw: str) -> ApiToken | None:
     return token
 
 
-def _store(key: str, generation: int, token: ApiToken) -> None:
+def _store(key: str, generation: int, token: ApiToken, *, replace: bool = True) -> None:
     user = token.user
     password = user.__dict__.pop("password", None)  # not in the cache: deferred there
     try:
-        cache.set(key, (generation, token), TOKEN_CACHE_TTL)
+        (cache.set if replace else cache.add)(key, (generation, token), TOKEN_CACHE_TTL)
     finally:
         if password is not None:
             user.password = password

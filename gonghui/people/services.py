@@ -501,6 +501,8 @@ def review_claim(*, user, claim_id, action: str, request=None) -> RegistrationCl
 TOKEN_CACHE_TTL = 60  # seconds: the longest a change that bypasses the hooks below can go unseen
 TOKEN_CACHE_PREFIX = "people:api_token:"  # noqa: S105 — a cache key
 TOKEN_CACHE_GENERATION = "people:api_token:generation"  # noqa: S105
+TOKEN_CACHE_GONE = "gone"  # noqa: S105 — the tombstone left by forget_cached_tokens
+TOKEN_CACHE_TOMBSTONE_SECONDS = 5  # far longer than a request takes from its read to its store
 
 
 def token_cache_key(key_hash: str) -> str:
@@ -517,8 +519,9 @@ def forget_cached_tokens(*, user_id=None, key_hashes=()) -> None:
     if user_id is not None:
         hashes = ApiToken.objects.filter(user_id=user_id).values_list("key_hash", flat=True)
         keys += [token_cache_key(h) for h in hashes]
-    if keys:
-        cache.delete_many(keys)
+    if keys:  # a tombstone, not a delete: a request that read the row just before cannot
+        # put it back (api_auth stores a fresh resolution with ``cache.add``)
+        cache.set_many(dict.fromkeys(keys, TOKEN_CACHE_GONE), TOKEN_CACHE_TOMBSTONE_SECONDS)
 
 
 def forget_all_cached_tokens() -> None:

@@ -99,3 +99,14 @@ def test_expiry_and_idle_timeout_are_checked_on_a_hit(client, raw, settings):
     cached.expires_at = timezone.now() - datetime.timedelta(seconds=1)
     cache.set(key, (generation, cached), 60)
     assert get_me(client, raw).status_code == 401
+
+
+def test_a_request_that_read_the_token_before_its_revocation_cannot_cache_it(client, raw):
+    """The race: a request resolves the token from the database, the token is revoked (and
+    its cache entry dropped), then that request stores what it read."""
+    from gonghui.people import api_auth
+
+    late = auth.resolve_token(raw)  # read before the revocation
+    auth.revoke_token(raw)
+    api_auth._store(token_cache_key(late.key_hash), 0, late, replace=False)
+    assert get_me(client, raw).status_code == 401
