@@ -97,16 +97,25 @@ def _clear_sms_outbox():
     sms.outbox.clear()
 
 
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    """Rate-limit counters and cached figures live in the (per-process) cache: each test starts
-    with an empty one."""
-    from django.core.cache import caches
-    from django.core.cache.backends.locmem import LocMemCache
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_redis_cache():
+    """With ``REDIS_URL`` set the cache is a shared Redis: this test process (each xdist
+    worker) writes under a key prefix of its own, deleted at the end (core/testing_cache.py)."""
+    from gonghui.core import testing_cache
 
-    for cache in caches.all(initialized_only=True):
-        if isinstance(cache, LocMemCache):  # never FLUSHDB a shared Redis
-            cache.clear()
+    prefix = testing_cache.isolate_redis_caches()
+    yield prefix
+    if prefix:
+        testing_cache.clear_test_caches()
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache(_isolated_redis_cache):
+    """Rate-limit counters and cached figures live in the cache (per process, or Redis under
+    this run's prefix): each test starts with an empty one. Never ``FLUSHDB`` a shared Redis."""
+    from gonghui.core.testing_cache import clear_test_caches
+
+    clear_test_caches()
     yield
 
 

@@ -144,7 +144,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        # CACHE_KEY_PREFIX: deployments (or test runs) sharing one Redis database keep apart
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX"),
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -229,7 +234,20 @@ SMS_RATE_PER_PHONE_DAY = (10, timedelta(hours=24))
 SMS_RATE_PER_IP = (20, timedelta(hours=1))
 
 # --- Background tasks (django.tasks; database backend from django-tasks-db) ---------------------
-TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# TASKS_BACKEND=rq: the queue in Redis (RQ_URL, default REDIS_URL), run by `manage.py rq_worker`
+# (core/rq_tasks.py, decision D26); any other value is a backend's dotted path.
+TASKS_BACKEND = env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+RQ_URL = env("RQ_URL", REDIS_URL)
+TASKS = {
+    "default": (
+        {
+            "BACKEND": "gonghui.core.rq_tasks.RQBackend",
+            "OPTIONS": {"URL": RQ_URL, "QUEUE_PREFIX": env("RQ_QUEUE_PREFIX", "gonghui:")},
+        }
+        if TASKS_BACKEND == "rq"
+        else {"BACKEND": TASKS_BACKEND}
+    )
+}
 # The periodic tasks: (dotted path, every N seconds, keyword arguments). `manage.py run_periodic`
 # (started by `make run`) enqueues each on its interval; production may use it too or cron with
 # the *_tick commands on the same intervals (docs/operations.md).

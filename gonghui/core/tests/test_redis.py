@@ -107,3 +107,41 @@ def test_a_session_saved_by_one_host_is_read_by_another_from_redis(
 
     settings.SESSION_CACHE_ALIAS = "host_a"
     assert store(session_key=key).get("worker") is None
+
+
+def test_clearing_the_test_cache_deletes_only_its_own_prefix(redis_caches):
+    """The suite on a shared Redis (conftest, core/testing_cache.py) empties its cache before
+    every test by its key prefix: keys of anyone else in the database stay."""
+    from gonghui.core import testing_cache
+
+    raw, prefix = redis_caches
+    foreign = f"{prefix}-other:1:kept"
+    raw.set(foreign, b"1", ex=60)
+    caches["default"].set("mine", 1)
+    caches["host_a"].set_many({"a": 1, "b": 2})
+    testing_cache.clear_test_caches()
+    assert caches["host_b"].get_many(["mine", "a", "b"]) == {}
+    assert raw.get(foreign) == b"1"
+    raw.delete(foreign)
+
+
+def test_a_redis_cache_without_prefix_is_never_cleared(redis_caches, settings):
+    from gonghui.core import testing_cache
+
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": ""}}
+    with pytest.raises(ValueError, match="KEY_PREFIX"):
+        testing_cache.delete_prefixed(caches["default"])
+
+
+def test_the_suite_on_redis_writes_under_its_own_prefix():
+    """``REDIS_URL`` set (the PostgreSQL half of ``.ci/run``): this run's cache has a prefix of
+    its own, also handed to the servers tests start (``CACHE_KEY_PREFIX``)."""
+    import os
+
+    from django.conf import settings
+
+    conf = settings.CACHES["default"]
+    if not conf["BACKEND"].endswith("RedisCache"):
+        pytest.skip("the suite runs on the memory cache (REDIS_URL unset)")
+    assert conf["KEY_PREFIX"].startswith("gonghui-test:")
+    assert os.environ["CACHE_KEY_PREFIX"] == conf["KEY_PREFIX"] == caches["default"].key_prefix

@@ -212,10 +212,10 @@ def test_format_big():
 
 
 def test_figures_are_cached_per_org(client, data, orgs, cy_leader, bj_leader, settings):
-    from django.core.cache import cache
+    from gonghui.core.testing_cache import clear_test_caches  # never FLUSHDB a shared Redis
 
     settings.DASHBOARD_CACHE_SECONDS = 60
-    cache.clear()
+    clear_test_caches()
     client.force_login(cy_leader)
     first = client.get(f"{CONSOLE}/screen.json").json()
     make_appeal(make_operator(orgs["BJ"], "op_more"), district="BJ-CY")
@@ -223,7 +223,7 @@ def test_figures_are_cached_per_org(client, data, orgs, cy_leader, bj_leader, se
     assert again["generated_at"] == first["generated_at"]
     client.force_login(bj_leader)  # another org: its own figures, with the new appeal
     assert _kpi(client.get(f"{CONSOLE}/screen.json").json(), "诉求") == 5
-    cache.clear()
+    clear_test_caches()
 
 
 def test_plan_progress_from_the_published_plan(client, data, orgs, bj_leader, year):
