@@ -16,7 +16,6 @@ import qrcode.image.svg
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.db.models import Avg
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,6 +34,7 @@ from gonghui.people.worker_session import current_account
 from . import selectors, services
 from .hours import is_open, ranges_on
 from .models import Amenity, CheckIn, Report, Station, StationException, StationStatus
+from .selectors import DISTRICT_CENTRES, district_centres  # noqa: F401 - the page's centres
 
 FINDER_K = 20
 # A reload of the check-in page within this window does not count a second visit.
@@ -43,28 +43,6 @@ CHECKIN_REPEAT_WINDOW = datetime.timedelta(minutes=10)
 # row (anonymous scanners would otherwise fill the session table).
 CHECKIN_COOKIE = "st_checkins"
 CHECKIN_COOKIE_SALT = "gonghui.stations.checkin"
-
-# Fallback centre points (WGS-84, roughly each district's government seat) for districts
-# without open stations yet. Otherwise the centre is the mean of its open stations.
-DISTRICT_CENTRES: dict[str, tuple[float, float]] = {
-    "BJ-DC": (39.9288, 116.4160),  # 东城
-    "BJ-XC": (39.9123, 116.3660),  # 西城
-    "BJ-CY": (39.9215, 116.4430),  # 朝阳
-    "BJ-FT": (39.8585, 116.2870),  # 丰台
-    "BJ-SJS": (39.9056, 116.2230),  # 石景山
-    "BJ-HD": (39.9593, 116.2980),  # 海淀
-    "BJ-MTG": (39.9405, 116.1020),  # 门头沟
-    "BJ-FS": (39.7350, 116.1430),  # 房山
-    "BJ-TZ": (39.9097, 116.6567),  # 通州
-    "BJ-SY": (40.1300, 116.6545),  # 顺义
-    "BJ-CP": (40.2207, 116.2312),  # 昌平
-    "BJ-DX": (39.7270, 116.3413),  # 大兴
-    "BJ-HR": (40.3160, 116.6318),  # 怀柔
-    "BJ-PG": (40.1406, 117.1213),  # 平谷
-    "BJ-MY": (40.3770, 116.8430),  # 密云
-    "BJ-YQ": (40.4565, 115.9750),  # 延庆
-    "BJ-JK": (39.7950, 116.5060),  # 经开区
-}
 
 
 def _weekday_names() -> list[str]:
@@ -92,20 +70,6 @@ def _messages() -> dict[str, str]:
         "you": _("您的位置"),
         "details": _("查看详情"),
     }
-
-
-def district_centres() -> dict[str, list[float]]:
-    """Each district's centre: mean of its open stations, else the fixed table."""
-    centres = {code: [lat, lng] for code, (lat, lng) in DISTRICT_CENTRES.items()}
-    rows = (
-        selectors.open_stations()
-        .values("district__code")
-        .annotate(lat=Avg("lat"), lng=Avg("lng"))
-        .order_by()
-    )
-    for r in rows:
-        centres[r["district__code"]] = [round(r["lat"], 6), round(r["lng"], 6)]
-    return centres
 
 
 def distance_label(metres: float) -> str:

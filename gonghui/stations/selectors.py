@@ -3,7 +3,9 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Avg, Count, F, Q, QuerySet
 from django.utils import timezone
 
 from gonghui.orgs.models import Org
@@ -21,6 +23,30 @@ from .models import (
     StatusRequest,
 )
 
+# Fallback centre points (WGS-84, roughly each district's government seat) for districts
+# without open stations yet. Otherwise the centre is the mean of its open stations.
+DISTRICT_CENTRES: dict[str, tuple[float, float]] = {
+    "BJ-DC": (39.9288, 116.4160),  # 东城
+    "BJ-XC": (39.9123, 116.3660),  # 西城
+    "BJ-CY": (39.9215, 116.4430),  # 朝阳
+    "BJ-FT": (39.8585, 116.2870),  # 丰台
+    "BJ-SJS": (39.9056, 116.2230),  # 石景山
+    "BJ-HD": (39.9593, 116.2980),  # 海淀
+    "BJ-MTG": (39.9405, 116.1020),  # 门头沟
+    "BJ-FS": (39.7350, 116.1430),  # 房山
+    "BJ-TZ": (39.9097, 116.6567),  # 通州
+    "BJ-SY": (40.1300, 116.6545),  # 顺义
+    "BJ-CP": (40.2207, 116.2312),  # 昌平
+    "BJ-DX": (39.7270, 116.3413),  # 大兴
+    "BJ-HR": (40.3160, 116.6318),  # 怀柔
+    "BJ-PG": (40.1406, 117.1213),  # 平谷
+    "BJ-MY": (40.3770, 116.8430),  # 密云
+    "BJ-YQ": (40.4565, 115.9750),  # 延庆
+    "BJ-JK": (39.7950, 116.5060),  # 经开区
+}
+# A safety net only: a change of the stations moves the token, so the key, at once.
+CENTRES_CACHE_SECONDS = 3600
+
 
 @dataclass
 class Found:
@@ -32,6 +58,33 @@ class Found:
 
 def open_stations() -> QuerySet[Station]:
     return Station.objects.filter(status=StationStatus.OPEN)
+
+
+def _district_centres() -> dict[str, list[float]]:
+    centres = {code: [lat, lng] for code, (lat, lng) in DISTRICT_CENTRES.items()}
+    rows = open_stations().values("district__code").annotate(lat=Avg("lat"), lng=Avg("lng"))
+    for r in rows.order_by():
+        centres[r["district__code"]] = [round(r["lat"], 6), round(r["lng"], 6)]
+    return centres
+
+
+def district_centres() -> dict[str, list[float]]:
+    """Each district's centre: the mean of its open stations, else the fixed table.
+
+    An aggregate over every station, so it is cached (Django's cache: Redis when configured,
+    shared by every process and host) under the finder's version token, which the database's
+    triggers change in the same transaction as any write to a station's status, place or
+    district (migrations 0005, 0007), COPY and raw SQL included: a page view costs one
+    primary-key read, and a committed change is seen by the next view everywhere."""
+    token = finder.current_token()
+    if token is None:  # no version row (a flushed test database): nothing to key on
+        return _district_centres()
+    key = f"stations:district-centres:{connection.settings_dict['NAME']}:{token}"
+    centres = cache.get(key)
+    if centres is None:
+        centres = _district_centres()
+        cache.set(key, centres, CENTRES_CACHE_SECONDS)
+    return centres
 
 
 def amenity_mask(codes) -> int | None:
