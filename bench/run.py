@@ -1,8 +1,10 @@
 """Gonghui benchmarks: hotline intake, hotline metrics, the dashboards and the station finder,
-each against a reference measured in the same run on the same PostgreSQL server. Not part of
-the test suite; see bench/README.md.
+each against a reference measured in the same run on the same PostgreSQL server, and the load
+benchmark (gunicorn under wrk/hey, each endpoint beside /healthz). Not part of the test suite;
+see bench/README.md.
 
     .venv/bin/python bench/run.py [--appeals N] [--requests N] [--stations N,N] [--only finder]
+    .venv/bin/python bench/run.py --only load [--load-fraction F] [--load-appeals N]
 
 Needs PostgreSQL: DATABASE_URL if set, else postgres://postgres@127.0.0.1:5432/test. The run
 works in its own scratch database (gonghui_bench on that server), dropped and recreated every
@@ -22,6 +24,7 @@ from dashboards_data import load_city
 from finder import bench_finder, finder_notes, finder_rows
 from finder_data import parse_sets
 from intake import bench_intake
+from load import bench_load, load_notes, load_rows
 from metrics import bench_metrics, load_appeals, metrics_notes, metrics_rows
 
 
@@ -36,8 +39,8 @@ def main(argv=None) -> int:
     parser.add_argument("--skip-dashboards", action="store_true")
     parser.add_argument(
         "--only",
-        choices=["intake", "metrics", "dashboards", "finder"],
-        help="run this benchmark alone",
+        choices=["intake", "metrics", "dashboards", "finder", "load"],
+        help="run this benchmark alone (load runs only when named here)",
     )
     parser.add_argument("--city-stations", type=int, default=16_000, help="dashboards: stations")
     parser.add_argument("--sessions", type=int, default=60_000, help="dashboards: sessions")
@@ -58,8 +61,26 @@ def main(argv=None) -> int:
         default="auto",
         help="finder reference: PostGIS KNN if installable (auto), else NumPy brute force",
     )
+    lg = parser.add_argument_group("load (--only load; bench/README.md section 5)")
+    lg.add_argument(
+        "--load-fraction", type=float, default=0.02,
+        help="generate_data beijing share for workers/services/campaigns (1 = full Beijing)",
+    )  # fmt: skip
+    lg.add_argument("--load-stations", type=int, default=16_000, help="stations (Beijing)")
+    lg.add_argument("--load-appeals", type=int, default=500_000, help="appeals (Beijing)")
+    lg.add_argument("--load-duration", type=float, default=10, help="seconds per measurement")
+    lg.add_argument("--load-warmup", type=float, default=3, help="warm-up seconds per endpoint")
+    lg.add_argument("--load-connections", type=int, default=100, help="wrk connections")
+    lg.add_argument(
+        "--load-workers", type=int, default=min(2 * (os.cpu_count() or 1) + 1, 8),
+        help="gunicorn workers (default gunicorn.conf.py's: 2 × cores + 1, at most 8)",
+    )  # fmt: skip
+    lg.add_argument(
+        "--load-endpoints", default="", help="comma-separated parts of endpoint names to run"
+    )
     parser.add_argument("--keep", action="store_true", help=f"keep the {BENCH_DB} database")
     args = parser.parse_args(argv)
+    args.skip_load = args.only != "load"
     if args.only:
         args.skip_intake = args.only != "intake"
         args.skip_metrics = args.only != "metrics"
@@ -71,13 +92,17 @@ def main(argv=None) -> int:
     t_start = time.perf_counter()
     log(f"recreating database {BENCH_DB}")
     recreate_database(admin_url)
-    intake = metrics = load_s = finder = dashboards = city = None
+    intake = metrics = load_s = finder = dashboards = city = load = None
     try:
         with psycopg.connect(bench_url) as conn:
             pg_version = conn.execute("SHOW server_version").fetchone()[0]
-        if not (args.skip_intake and args.skip_metrics and args.skip_dashboards):
+        if not (args.skip_intake and args.skip_metrics and args.skip_dashboards) or (
+            not args.skip_load
+        ):
             setup_django(bench_url)
             orgs, operator, token = prepare()
+        if not args.skip_load:
+            load = bench_load(orgs, token, bench_url, args)
 
         intake = None if args.skip_intake else bench_intake(
             orgs, operator, token, bench_url, args.requests
@@ -120,6 +145,9 @@ def main(argv=None) -> int:
         f"Gonghui bench — PostgreSQL {pg_version}, Python {platform.python_version()}, "
         f"{os.cpu_count()} CPUs, database {BENCH_DB}{' (kept)' if args.keep else ' (dropped)'}"
     )
+    if load:
+        print(table(load_rows(load["results"])))
+        print("\n".join(load_notes(load, args)))
     rows = [("benchmark", "ours", "reference", "ratio")]
     if intake:
         rows += [
@@ -142,7 +170,8 @@ def main(argv=None) -> int:
         rows += dashboards_rows(dashboards, city)
     if finder:
         rows += finder_rows(finder)
-    print(table(rows))
+    if len(rows) > 1:
+        print(table(rows))
     if metrics:
         print("\n".join(metrics_notes(metrics, args.appeals, load_s)))
     if intake:
@@ -154,6 +183,7 @@ def main(argv=None) -> int:
     print(f"total run time {time.perf_counter() - t_start:.0f} s")
     ok = not metrics or (metrics["same_counts"] and metrics["same_avg"])
     ok = ok and (not dashboards or dashboards["ok"])
+    ok = ok and (not load or load["ok"])
     return 0 if ok and (not finder or finder["ok"]) else 1
 
 

@@ -1,0 +1,499 @@
+"""(5) Load: the production server (gunicorn with gunicorn.conf.py, DEBUG off) on PostgreSQL
+with Beijing-scale synthetic data, driven over loopback by wrk and hey. Each endpoint is
+measured beside ``/healthz`` in the same round: at 100 connections (wrk, closed loop: its
+capacity), then at a fixed offered rate of half that capacity (hey ``-q``). See
+bench/README.md, section (5).
+
+    .venv/bin/python bench/run.py --only load [--load-fraction F] [--load-appeals N] …
+"""
+
+import dataclasses
+import json
+import math
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import psycopg
+from common import ROOT, district_codes, log
+
+# Goals of issue 14 (ratios to /healthz at 100 connections; latencies at half capacity, ms).
+RATIO_GOALS = {"nearest": 0.7, "h5": 0.3, "staff list": 0.3}
+P99_GOALS = {"nearest": 10.0}
+P95_GOALS = {"h5": 100.0}
+# Query points of the nearest API (WGS-84): towns and outskirts of Beijing.
+POINTS = [
+    (39.9042, 116.4074), (39.9593, 116.2980), (39.9215, 116.4430), (40.0020, 116.4700),
+    (39.8585, 116.2870), (39.9097, 116.6567), (40.2207, 116.2312), (39.7270, 116.3413),
+    (40.1300, 116.6545), (39.9800, 116.3100), (39.8650, 116.4500), (40.0700, 116.3400),
+]  # fmt: skip
+
+
+@dataclasses.dataclass
+class Endpoint:
+    name: str  # printed
+    kind: str  # goal group: nearest, h5, staff list, metrics, intake
+    paths: list[str]  # GET: cycled by wrk (hey takes the first); POST: one path
+    token: str = ""
+    body: dict | None = None  # POST JSON (intake)
+    expect: int = 200
+
+
+def tools() -> dict[str, str]:
+    found = {name: shutil.which(name) for name in ("wrk", "hey")}
+    missing = [n for n, p in found.items() if not p]
+    if missing:
+        raise SystemExit(f"bench load needs {' and '.join(missing)}: `make load-tools` (apt)")
+    return found
+
+
+# --- data -----------------------------------------------------------------------------------------
+
+
+def load_data(fraction: float, stations: int, appeals: int, seed: int = 1) -> dict:
+    """generate_data's Beijing scale at ``fraction`` (workers, services, campaigns), with the
+    stations and appeals at the given counts (full Beijing: 16,000 and 500,000)."""
+    from gonghui.console.synthetic import run
+    from gonghui.console.synthetic.scales import SCALES, scaled
+    from gonghui.orgs.demo import load_orgs
+
+    load_orgs()
+    scale = dataclasses.replace(
+        scaled(SCALES["beijing"], fraction), stations=stations, appeals=appeals
+    )
+    log(
+        f"load: generate_data beijing×{fraction:g}: {scale.workers:,} workers, "
+        f"{scale.stations:,} stations, {scale.appeals:,} appeals, "
+        f"{scale.participations:,} enrollments"
+    )
+    t0 = time.perf_counter()
+    writer = run.generate(scale, seed, log=lambda m: log(f"generate_data {m.strip()}"))
+    rows = sum(r[1] for r in writer.report())
+    return {"rows": rows, "seconds": time.perf_counter() - t0, "scale": scale}
+
+
+def staff_token(org_code: str, role: str = "case_handler") -> str:
+    from django.contrib.auth import get_user_model
+
+    from gonghui.orgs.models import Org
+    from gonghui.people import auth
+    from gonghui.people.models import RoleAssignment
+
+    user = get_user_model().objects.create_user(f"bench_{org_code.lower()}", password=None)
+    RoleAssignment.objects.create(user=user, role=role, org=Org.objects.get(code=org_code))
+    return auth.issue_token(user=user)
+
+
+def build_endpoints(orgs, operator_token: str, staff: str) -> list[Endpoint]:
+    from intake import intake_payloads
+
+    from gonghui.stations.models import Station, StationStatus
+
+    station_ids = list(
+        Station.objects.filter(status=StationStatus.OPEN).order_by("id").values_list("id")[:50]
+    )
+    nearest = [f"/api/v1/stations/nearest?lat={la}&lng={ln}" for la, ln in POINTS]
+    list_filters = "status=dispatched,accepted,contacted,resolved&category=LABOR&from=2025-01-01"
+    return [
+        Endpoint("nearest: GET /api/v1/stations/nearest", "nearest", nearest),
+        Endpoint("h5: GET / (worker home)", "h5", ["/"]),
+        Endpoint("h5: GET /stations/ (finder)", "h5", ["/stations/"]),
+        Endpoint(
+            "h5: GET /stations/?district= (list)",
+            "h5",
+            [f"/stations/?district={c}" for c in district_codes(orgs)],
+        ),
+        Endpoint(
+            "h5: GET /stations/<id>/ (detail)", "h5", [f"/stations/{i}/" for (i,) in station_ids]
+        ),
+        Endpoint(
+            "staff list: GET /api/v1/hotline/appeals?…",
+            "staff list",
+            [f"/api/v1/hotline/appeals?{list_filters}", "/api/v1/hotline/appeals?queue=overdue"],
+            token=staff,
+        ),
+        Endpoint(
+            "metrics: GET /api/v1/hotline/metrics",
+            "metrics",
+            ["/api/v1/hotline/metrics?org=BJ-CY&from=2025-01-01&to=2025-12-31"],
+            token=staff,
+        ),
+        Endpoint(
+            "intake: POST /api/v1/hotline/appeals",
+            "intake",
+            ["/api/v1/hotline/appeals"],
+            token=operator_token,
+            body=intake_payloads(1, district_codes(orgs), seed=5)[0],
+            expect=201,
+        ),
+    ]
+
+
+# --- the server -----------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """gunicorn -c gunicorn.conf.py on a free loopback port, in its own process group."""
+
+    def __init__(self, bench_url: str, workers: int, workdir: Path):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log_path = workdir / "gunicorn.log"
+        env = {k: v for k, v in os.environ.items() if k not in ("LOCAL_DEMO", "REDIS_URL")}
+        env.update(
+            DATABASE_URL=bench_url,
+            DEBUG="0",
+            WEB_CONCURRENCY=str(workers),
+            GUNICORN_BIND=f"127.0.0.1:{self.port}",
+            GUNICORN_ACCESS_LOG=str(workdir / "access.log"),  # kept on, as in production
+            DJANGO_SETTINGS_MODULE="gonghui.settings",
+        )
+        self.log_file = self.log_path.open("wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"gunicorn exited: {self.log_tail()}")
+            try:
+                with urllib.request.urlopen(self.base + "/healthz", timeout=2) as r:  # noqa: S310
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise SystemExit(f"gunicorn did not answer /healthz in 120 s: {self.log_tail()}")
+
+    def log_tail(self, n: int = 3000) -> str:
+        return self.log_path.read_text(errors="replace")[-n:]
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)  # gunicorn's graceful stop
+            try:
+                self.proc.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log_file.close()
+
+
+# --- the load tools -------------------------------------------------------------------------------
+
+WRK_LUA = """
+local paths = {%(paths)s}
+local n = 0
+%(headers)s
+request = function()
+  n = n + 1
+  return wrk.format(nil, paths[(n %% #paths) + 1])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'WRKJSON {"requests":%%d,"duration_us":%%d,"connect":%%d,"read":%%d,"write":%%d,' ..
+    '"status":%%d,"timeout":%%d,"p50":%%d,"p95":%%d,"p99":%%d}\\n',
+    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+
+
+def wrk_script(ep: Endpoint, workdir: Path) -> Path:
+    headers = f'wrk.headers["Authorization"] = "Bearer {ep.token}"' if ep.token else ""
+    path = workdir / "wrk.lua"
+    path.write_text(
+        WRK_LUA % {"paths": ", ".join(json.dumps(p) for p in ep.paths), "headers": headers}
+    )
+    return path
+
+
+def parse_wrk(out: str) -> dict:
+    line = next((ln for ln in out.splitlines() if ln.startswith("WRKJSON ")), None)
+    if line is None:
+        raise SystemExit(f"no summary from wrk:\n{out[-2000:]}")
+    d = json.loads(line.split(" ", 1)[1])
+    errors = d["connect"] + d["read"] + d["write"] + d["timeout"]
+    return {
+        "tool": "wrk",
+        "requests": d["requests"],
+        "rate": d["requests"] / (d["duration_us"] / 1e6),
+        "p50": d["p50"] / 1000,
+        "p95": d["p95"] / 1000,
+        "p99": d["p99"] / 1000,
+        "non2xx": d["status"],  # wrk: status >= 400
+        "errors": errors,
+        "ok": d["requests"] - d["status"],
+    }
+
+
+def run_wrk(base: str, ep: Endpoint, connections: int, seconds: float, workdir: Path) -> dict:
+    """wrk at ``connections`` for ``seconds``, then a pause while the server drains: the
+    requests wrk leaves in gunicorn's listen queue when it stops are still served, and would
+    otherwise land on the next measurement."""
+    script = wrk_script(ep, workdir)
+    threads = min(2, connections)
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "30s"]
+    out = subprocess.run(
+        [*cmd, "-s", str(script), base + ep.paths[0]],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+    )
+    result = parse_wrk(out.stdout + out.stderr)
+    time.sleep(min(60.0, connections / max(result["rate"], 1.0) + 1.0))
+    return result
+
+
+def parse_hey(out: str) -> dict:
+    def number(pattern: str) -> float:
+        m = re.search(pattern, out)
+        return float(m.group(1)) if m else math.nan
+
+    statuses = {int(c): int(n) for c, n in re.findall(r"\[(\d{3})\]\s+(\d+) responses", out)}
+    error_part = out.split("Error distribution:", 1)[1] if "Error distribution:" in out else ""
+    errors = sum(int(n) for n in re.findall(r"^\s*\[(\d+)\]\s", error_part, re.M))
+    ok = sum(n for c, n in statuses.items() if 200 <= c < 300)
+    return {
+        "tool": "hey",
+        "requests": sum(statuses.values()) + errors,
+        "rate": number(r"Requests/sec:\s+([\d.]+)"),
+        "p50": number(r"50% in ([\d.]+) secs") * 1000,
+        "p95": number(r"95% in ([\d.]+) secs") * 1000,
+        "p99": number(r"99% in ([\d.]+) secs") * 1000,  # hey prints it from 100 answers
+        "non2xx": sum(n for c, n in statuses.items() if not 200 <= c < 300),
+        "errors": errors,
+        "ok": ok,
+        "statuses": statuses,
+    }
+
+
+def hey_workers(rate: float) -> int:
+    """Workers for an offered ``rate``: each sends at most ~10 requests a second (one every
+    100 ms or more, well above the latencies measured), 2 to 50 of them."""
+    return max(2, min(50, math.ceil(rate / 10)))
+
+
+def run_hey(
+    base: str, ep: Endpoint, seconds: float, workdir: Path, *, connections=None, rate=None
+) -> dict:
+    """hey -z: when the time is up every worker finishes its request in flight, so every
+    request sent is answered and counted (what the intake check needs)."""
+    cmd = ["hey", "-z", f"{seconds:g}s", "-t", "30"]
+    if rate:
+        workers = hey_workers(rate)
+        cmd += ["-c", str(workers), "-q", f"{rate / workers:.3f}"]
+    else:
+        cmd += ["-c", str(connections)]
+    if ep.token:
+        cmd += ["-H", f"Authorization: Bearer {ep.token}"]
+    if ep.body is not None:
+        body = workdir / "body.json"
+        body.write_text(json.dumps(ep.body, ensure_ascii=False))
+        cmd += ["-m", "POST", "-T", "application/json", "-D", str(body)]
+    out = subprocess.run(
+        [*cmd, base + ep.paths[0]], capture_output=True, text=True, timeout=seconds + 90
+    )
+    result = parse_hey(out.stdout + out.stderr)
+    if rate:
+        result["offered"] = rate
+    return result
+
+
+# --- the run --------------------------------------------------------------------------------------
+
+
+def appeal_count(bench_url: str) -> int:
+    with psycopg.connect(bench_url) as conn:
+        return conn.execute("SELECT count(*) FROM hotline_appeal").fetchone()[0]
+
+
+def check_answers(base: str, ep: Endpoint) -> None:
+    """Every path answers its expected status before it is loaded (a redirect or a 404 would
+    otherwise be counted as served)."""
+    if ep.body is not None:
+        return  # POSTs are checked by their own status counts
+    for path in ep.paths[:3]:
+        req = urllib.request.Request(base + path)  # noqa: S310
+        if ep.token:
+            req.add_header("Authorization", f"Bearer {ep.token}")
+        try:
+            with urllib.request.urlopen(req, timeout=60) as r:  # noqa: S310
+                status = r.status
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+        if status != ep.expect:
+            raise SystemExit(f"{ep.name}: {path} answered {status}, expected {ep.expect}")
+
+
+def measure(ep: Endpoint, server: Server, args, workdir: Path, bench_url: str) -> dict:
+    healthz = Endpoint("/healthz", "healthz", ["/healthz"])
+    base, conns, secs = server.base, args.load_connections, args.load_duration
+    check_answers(base, ep)
+    # warm-up (every worker builds its finder index, fills its caches): not counted
+    if ep.body is None:
+        run_wrk(base, ep, min(conns, 8), args.load_warmup, workdir)
+    log(f"load: {ep.name} — /healthz, then {conns} connections, then half capacity")
+    ceiling = run_wrk(base, healthz, conns, secs, workdir)
+    before = appeal_count(bench_url) if ep.body is not None else 0
+    if ep.body is None:
+        full = run_wrk(base, ep, conns, secs, workdir)
+    else:  # intake: hey, so the requests in flight at the end are answered and counted
+        full = run_hey(base, ep, secs, workdir, connections=conns)
+    half_rate = full["ok"] / secs / 2 if ep.body is not None else full["rate"] / 2
+    half = run_hey(base, ep, secs, workdir, rate=max(half_rate, 0.5))
+    result = {"endpoint": ep, "healthz": ceiling, "full": full, "half": half}
+    if ep.body is not None:
+        created = appeal_count(bench_url) - before
+        answered = full["ok"] + half["ok"]
+        result["intake"] = {"created": created, "answered_2xx": answered}
+    return result
+
+
+def goal(result: dict) -> tuple[str, bool]:
+    """(text, met) for the goals of the endpoint's kind; 0 errors everywhere."""
+    ep, full, half = result["endpoint"], result["full"], result["half"]
+    notes, met = [], True
+    bad = full["errors"] + full["non2xx"] + half["errors"] + half["non2xx"]
+    if bad:
+        notes.append(f"{bad} errors")
+        met = False
+    ratio = full["rate"] / result["healthz"]["rate"]
+    if ep.kind in RATIO_GOALS:
+        ok = ratio >= RATIO_GOALS[ep.kind]
+        notes.append(f"ratio {'≥' if ok else '<'} {RATIO_GOALS[ep.kind]}")
+        met &= ok
+    if ep.kind in P99_GOALS:
+        ok = half["p99"] <= P99_GOALS[ep.kind]
+        notes.append(f"p99 {'≤' if ok else '>'} {P99_GOALS[ep.kind]:g} ms")
+        met &= ok
+    if ep.kind in P95_GOALS:
+        ok = half["p95"] < P95_GOALS[ep.kind]
+        notes.append(f"p95 {'<' if ok else '≥'} {P95_GOALS[ep.kind]:g} ms")
+        met &= ok
+    if "intake" in result:
+        i = result["intake"]
+        ok = i["created"] == i["answered_2xx"]
+        notes.append(f"rows {i['created']} {'=' if ok else '≠'} 2xx {i['answered_2xx']}")
+        met &= ok
+    return ", ".join(notes), met
+
+
+def ms(value: float) -> str:
+    return "n/a" if math.isnan(value) else f"{value:.1f}"
+
+
+def load_rows(results: list[dict]) -> list[tuple[str, ...]]:
+    rows = [
+        (
+            "endpoint (load)",
+            "load",
+            "req/s",
+            "÷ /healthz",
+            "p50 ms",
+            "p95 ms",
+            "p99 ms",
+            "non-2xx/err",
+            "goal",
+        )
+    ]
+    for r in results:
+        ep, hz = r["endpoint"], r["healthz"]
+        text, met = goal(r)
+        for label, m in (("100 conns", r["full"]), ("half rate", r["half"])):
+            load = label if label != "half rate" else f"{m['offered']:,.0f}/s offered"
+            rows.append(
+                (
+                    ep.name if label == "100 conns" else "",
+                    f"{load} ({m['tool']})",
+                    f"{m['rate']:,.0f}",
+                    f"{m['rate'] / hz['rate']:.2f}" if label == "100 conns" else "",
+                    ms(m["p50"]),
+                    ms(m["p95"]),
+                    ms(m["p99"]),
+                    f"{m['non2xx']}/{m['errors']}",
+                    ("yes" if met else "NO") + f" ({text})" if label == "100 conns" else "",
+                )
+            )
+        rows.append(
+            (
+                "  /healthz, same round",
+                f"{r['connections']} conns (wrk)",
+                f"{hz['rate']:,.0f}",
+                "1.00",
+                f"{hz['p50']:.1f}",
+                f"{hz['p95']:.1f}",
+                f"{hz['p99']:.1f}",
+                f"{hz['non2xx']}/{hz['errors']}",
+                "",
+            )
+        )
+    return rows
+
+
+def bench_load(orgs, operator_token: str, bench_url: str, args) -> dict:
+    tools()
+    if not (ROOT / "staticfiles" / "staticfiles.json").exists():
+        raise SystemExit("DEBUG=0 serves collected static files: make staticfiles/staticfiles.json")
+    data = load_data(args.load_fraction, args.load_stations, args.load_appeals)
+    staff = staff_token("BJ-CY")
+    eps = build_endpoints(orgs, operator_token, staff)
+    if args.load_endpoints:
+        wanted = [w.strip() for w in args.load_endpoints.split(",")]
+        eps = [e for e in eps if any(w in e.name for w in wanted)]
+    from django.db import connections
+
+    connections.close_all()
+    results = []
+    with tempfile.TemporaryDirectory(prefix="gonghui-load-") as tmp:
+        workdir = Path(tmp)
+        log(f"load: starting gunicorn ({args.load_workers} workers)")
+        server = Server(bench_url, args.load_workers, workdir)
+        try:
+            for ep in eps:
+                r = measure(ep, server, args, workdir, bench_url)
+                r["connections"] = args.load_connections
+                results.append(r)
+        finally:
+            server.stop()
+            tail = server.log_tail(20000)
+    tracebacks = tail.count("Traceback")
+    ok = not tracebacks and all(goal(r)[1] for r in results)
+    return {"data": data, "results": results, "tracebacks": tracebacks, "log": tail, "ok": ok}
+
+
+def load_notes(load: dict, args) -> list[str]:
+    d, s = load["data"], load["data"]["scale"]
+    ok = load["ok"]
+    lines = [
+        f"load: data generate_data beijing×{args.load_fraction:g} with {s.stations:,} stations "
+        f"and {s.appeals:,} appeals ({s.workers:,} workers, {s.participations:,} enrollments): "
+        f"{d['rows']:,} rows in {d['seconds']:.0f} s",
+        f"load: gunicorn gunicorn.conf.py, {args.load_workers} sync workers, DEBUG=0, "
+        f"loopback; {args.load_duration:g} s per measurement after {args.load_warmup:g} s "
+        "warm-up; 100 conns = wrk (closed loop), half rate = hey -q (offered = half the "
+        "endpoint's req/s at 100 conns)",
+        f"load: tracebacks in the server log: {load['tracebacks']}",
+        f"load: all goals met: {'yes' if ok else 'no'}",
+    ]
+    return lines
