@@ -142,6 +142,7 @@ def test_systemd_units_start_what_the_repository_has():
     assert {p.name for p in UNITS} == {
         "gonghui.service",
         "gonghui-worker.service",
+        "gonghui-rq-worker.service",  # instead of gonghui-worker with TASKS_BACKEND=rq
         "gonghui-periodic.service",
         "gonghui-daily.service",
     }
