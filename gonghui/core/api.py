@@ -27,7 +27,7 @@ from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 
 from .errors import Conflict
-from .paging import bounded_count
+from .paging import InvalidCursor, bounded_count, keyset_page
 from .ratelimit import RateLimited
 
 
@@ -248,25 +248,50 @@ class GonghuiAPI(NinjaAPI):
         return schema
 
 
-def paginate(qs, page: int, size: int, serialize, *, max_count: int | None = None) -> dict:
+def paginate(
+    qs,
+    page: int,
+    size: int,
+    serialize,
+    *,
+    max_count: int | None = None,
+    after: str | None = None,
+    cursor: bool = False,
+) -> dict:
     """``{"count", "page", "pages", "results"}`` for one page of ``qs`` (1-based ``page``).
 
     With ``max_count`` the count stops there (``core.paging.bounded_count``: the database reads
     at most ``max_count + 1`` rows to count) and the answer adds ``count_capped`` (true when
-    there are more); ``pages`` then counts the pages of ``count``, later pages still answer."""
+    there are more); ``pages`` then counts the pages of ``count``, later pages still answer.
+
+    With ``cursor`` the answer adds ``next``, the cursor of the following page (null on the
+    last; ``core.paging.keyset_page``), and ``after`` (such a cursor) gives the page after it
+    instead of page ``page``: no OFFSET, so a deep page costs what the first does (``page`` is
+    then null). A cursor that is not one of this list's is a 400 on the ``after`` field."""
     if max_count is None:
         count, capped = qs.count(), None
     else:
         count, capped = bounded_count(qs, max_count)
     start = (page - 1) * size
+    next_cursor = None
+    if after or cursor:
+        try:
+            rows, next_cursor = keyset_page(qs, size, after, offset=0 if after else start)
+        except InvalidCursor:
+            message = _("翻页游标无效，请从第一页重新开始")
+            raise ApiError(400, _("请求参数有误"), {"after": [message]}) from None
+    else:
+        rows = qs[start : start + size]
     out = {
         "count": count,
-        "page": page,
+        "page": None if after else page,
         "pages": max(1, -(-count // size)),
-        "results": [serialize(item) for item in qs[start : start + size]],
+        "results": [serialize(item) for item in rows],
     }
     if capped is not None:
         out["count_capped"] = capped
+    if after or cursor:
+        out["next"] = next_cursor
     return out
 
 

@@ -215,6 +215,12 @@ class AppealFilters(Schema):
     date_from: IsoDate | None = Field(None, alias="from")
     date_to: IsoDate | None = Field(None, alias="to")
     page: int = Field(1, ge=1, le=100000)
+    after: str = Field(
+        "",
+        max_length=200,
+        description="the `next` cursor of the previous answer: the page after it, read from "
+        "the index without an offset (deep pages cost what the first does); `page` is ignored",
+    )
 
 
 class AppealPage(Schema):
@@ -225,8 +231,11 @@ class AppealPage(Schema):
         description=f"true when more than {COUNT_LIMIT:,} match: count and pages stop there "
         "(later pages still answer; narrow the filters to see the older ones)"
     )
-    page: int
+    page: int | None = Field(description="null when the page was asked for by `after`")
     pages: int
+    next: str | None = Field(
+        description="cursor of the next page (send as `after`); null at the end"
+    )
     results: list[AppealOut]
 
 
@@ -257,7 +266,15 @@ def _search_appeals(request, filters: AppealFilters) -> dict:
         date_from=filters.date_from,
         date_to=filters.date_to,
     )
-    return paginate(qs, filters.page, PAGE_SIZE, appeal_out, max_count=COUNT_LIMIT)
+    return paginate(
+        qs,
+        filters.page,
+        PAGE_SIZE,
+        appeal_out,
+        max_count=COUNT_LIMIT,
+        after=filters.after,
+        cursor=True,
+    )
 
 
 @router.get(
