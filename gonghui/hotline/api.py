@@ -15,7 +15,7 @@ from gonghui.core.validators import normalize_phone
 from gonghui.people import auth as people_auth
 from gonghui.people.api_auth import ConsoleSessionAuth, TokenAuth
 
-from . import attachments, metrics, rating, selectors, services
+from . import attachments, contact, metrics, rating, selectors, services
 from .models import Appeal, Category
 from .models import Status as AppealStatus
 from .states import ACTION_LABELS, allowed_actions
@@ -287,7 +287,7 @@ def get_appeal(request, appeal_id: int, reveal: str = "", reason: str = ""):
     appeal = selectors.get_visible_appeal(user, appeal_id)
     revealed = {}
     if reveal:
-        revealed = services.reveal_contact(
+        revealed = contact.reveal_contact(
             user=user, appeal=appeal, fields=reveal.split(","), reason=reason, request=request
         )
     return appeal_out(appeal, timeline=True, revealed=revealed)
@@ -341,8 +341,8 @@ def upload_attachment(request, appeal_id: int, file: File[UploadedFile]):
         appeal = selectors.get_visible_appeal(user, appeal_id)
         # Seeing is not enough (leaders are read-only): the hotline or the handling org.
         if not (
-            services._in_scope(user, "hotline.dispatch", appeal, "appeal")
-            or services._in_scope(user, "hotline.handle", appeal, "responsible")
+            selectors.in_scope(user, "hotline.dispatch", appeal, "appeal")
+            or selectors.in_scope(user, "hotline.handle", appeal, "responsible")
         ):
             raise PermissionDenied(_("您的角色无权对该诉求执行此操作"))
     att = attachments.attach(appeal, file)

@@ -16,9 +16,12 @@ NOTIFY_ON = {
 }
 
 
-def notify_worker(appeal, event: AppealEvent, notice_event: str = "", **params) -> None:
+def notify_worker(
+    appeal, event: AppealEvent, notice_event: str = "", *, new_event: bool = False, **params
+) -> None:
     """Tell the appeal's contact phone about ``event`` (inbox + SMS after commit), once per
-    event row: a repeated call or a retried task with the same row sends nothing."""
+    event row: a repeated call or a retried task with the same row sends nothing.
+    ``new_event=True``: the row was created in this transaction, nothing was sent for it yet."""
     notice_event = notice_event or NOTIFY_ON.get(event.action, "")
     if not notice_event or not appeal.contact_phone:
         return
@@ -35,4 +38,5 @@ def notify_worker(appeal, event: AppealEvent, notice_event: str = "", **params) 
         },
         dedupe_key=f"appeal-event:{event.pk}:{notice_event}",
         link=f"/h5/appeals/{appeal.pk}/",
+        new_key=new_event,
     )

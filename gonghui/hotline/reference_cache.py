@@ -1,37 +1,20 @@
-"""Reference data every intake reads, kept in Django's cache (issue 14).
+"""Reference data every intake reads (categories, SLA policies, the district unions), kept in
+Django's cache through ``core.reference_cache`` and dropped when their rows change (the
+receivers are connected when this module is imported — by ``services``, hence by the API and
+the console)."""
 
-Categories, SLA policies and the district unions change a few times a year but were read on
-every intake (one SELECT each). They are kept in the default cache (Redis in production, so
-every process sees the same copy; per-process locmem otherwise) for ``TTL`` seconds and
-dropped at once when a row is saved or deleted through the ORM (the signal receivers below,
-connected when this module is imported — by ``services``, hence by the API and the console).
-Changes that bypass ``save``/``delete`` (``QuerySet.update``, raw SQL, another process on a
-locmem cache) show after at most ``TTL`` seconds.
-"""
-
-from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
-
+from gonghui.core.reference_cache import cached as _cached
+from gonghui.core.reference_cache import drop_on_change
+from gonghui.core.reference_cache import invalidate as _invalidate
 from gonghui.orgs.models import DISTRICT_TYPES, Org
 
 from .models import Category, SlaPolicy
 
-TTL = 60
-_PREFIX = "hotline:ref:"
-CATEGORIES, POLICIES, DISTRICTS = "categories", "sla_policies", "districts"
-
-
-def _cached(name: str, load):
-    key = _PREFIX + name
-    value = cache.get(key)
-    if value is None:
-        value = load()
-        cache.set(key, value, TTL)
-    return value
+CATEGORIES, POLICIES, DISTRICTS = "hotline:categories", "hotline:sla_policies", "hotline:districts"
 
 
 def invalidate(*names: str) -> None:
-    cache.delete_many([_PREFIX + n for n in names or (CATEGORIES, POLICIES, DISTRICTS)])
+    _invalidate(*(names or (CATEGORIES, POLICIES, DISTRICTS)))
 
 
 def active_categories() -> dict[str, Category]:
@@ -55,18 +38,6 @@ def districts_by_code() -> dict[str, Org]:
     )
 
 
-def _drop(name):
-    def receiver(sender, **kwargs):
-        invalidate(name)
-
-    return receiver
-
-
-_receivers = [
-    (Category, _drop(CATEGORIES)),
-    (SlaPolicy, _drop(POLICIES)),
-    (Org, _drop(DISTRICTS)),
-]
-for _model, _receiver in _receivers:
-    for _signal in (post_save, post_delete):
-        _signal.connect(_receiver, sender=_model, dispatch_uid=f"hotline.ref.{_model.__name__}")
+drop_on_change(Category, CATEGORIES)
+drop_on_change(SlaPolicy, POLICIES)
+drop_on_change(Org, DISTRICTS)

@@ -314,3 +314,19 @@ def category_months(org, year: int, top: int = 5) -> dict:
         "categories": labels,
         "months": [[s[i] for s in series] for i in range(12)],
     }
+
+
+def in_scope(actor, permission: str, appeal: Appeal, at: str) -> bool:
+    """Whether ``actor`` holds ``permission`` where ``appeal`` is: ``at="responsible"`` the
+    handling org only, ``"appeal"`` its district or its handling org."""
+    scope = scope_for(actor, permission)
+    if at == "responsible":
+        return appeal.responsible_org is not None and scope.contains(appeal.responsible_org)
+    return scope.contains(appeal.district) or (
+        appeal.responsible_org is not None and scope.contains(appeal.responsible_org)
+    )
+
+
+def can_reveal_contact(user, appeal: Appeal) -> bool:
+    """Roles that call workers back, where the appeal happened or is handled."""
+    return in_scope(user, "hotline.reveal_contact", appeal, "appeal")

@@ -8,9 +8,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import audit, ratelimit
+from gonghui.core import ratelimit
 from gonghui.core.errors import Conflict
-from gonghui.core.models import AuditLog
 from gonghui.core.validators import normalize_phone, validate_credit_code
 from gonghui.core.workdays import local_date
 from gonghui.orgs.models import DISTRICT_TYPES, Org
@@ -18,7 +17,7 @@ from gonghui.orgs.selectors import district_of, get_by_code, resolve_org
 from gonghui.people.scope import scope_for
 from gonghui.people.services import phone_hash
 
-from . import reference_cache, sla
+from . import reference_cache, selectors, sla
 from .messages import notify_worker
 from .models import (
     CLOSED_STATES,
@@ -294,7 +293,7 @@ def create_appeal(*, actor, data: dict, worker_account=None, idempotency_key: st
             created = _event(
                 appeal, "create", actor, note=_("渠道：%s") % Channel(c["channel"]).label
             )
-            notify_worker(appeal, created)
+            notify_worker(appeal, created, new_event=True)
             if c["direct_answer"]:
                 answered = _event(
                     appeal,
@@ -303,7 +302,7 @@ def create_appeal(*, actor, data: dict, worker_account=None, idempotency_key: st
                     from_status=Status.RECEIVED,
                     note=c["direct_answer"],
                 )
-                notify_worker(appeal, answered)
+                notify_worker(appeal, answered, new_event=True)
             if key:
                 IdempotencyKey.objects.create(owner=owner, key=key, appeal=appeal)
     except IntegrityError:
@@ -316,15 +315,6 @@ def create_appeal(*, actor, data: dict, worker_account=None, idempotency_key: st
 
 
 # --- actions -------------------------------------------------------------------------------
-
-
-def _in_scope(actor, permission: str, appeal: Appeal, at: str) -> bool:
-    scope = scope_for(actor, permission)
-    if at == "responsible":
-        return appeal.responsible_org is not None and scope.contains(appeal.responsible_org)
-    return scope.contains(appeal.district) or (
-        appeal.responsible_org is not None and scope.contains(appeal.responsible_org)
-    )
 
 
 def _require(params: dict, field: str, message: str) -> str:
@@ -363,7 +353,7 @@ def perform_action(*, actor, appeal_id, action: str, params: dict, visible) -> A
                     "action": ACTION_LABELS.get(action, action),
                 }
             )
-        if not _in_scope(actor, transition.permission, appeal, transition.at):
+        if not selectors.in_scope(actor, transition.permission, appeal, transition.at):
             raise PermissionDenied(_("您的角色无权对该诉求执行此操作"))
         before = appeal.status
         org, note, internal = HANDLERS[action](appeal, actor, params)
@@ -503,7 +493,7 @@ def _close(appeal, actor, params):
 def _merge(appeal, actor, params):
     number = str(params.get("into") or "").strip()
     target = Appeal.objects.filter(number=number).exclude(pk=appeal.pk).first()
-    if target is None or not _in_scope(actor, "hotline.dispatch", target, "appeal"):
+    if target is None or not selectors.in_scope(actor, "hotline.dispatch", target, "appeal"):
         raise ValidationError({"into": [_("主诉求编号不存在或不在您的管辖范围内")]})
     if target.status == Status.MERGED:
         raise ValidationError({"into": [_("不能合并到一个已被合并的诉求")]})
@@ -542,47 +532,6 @@ def flag_overdue(*, appeal_id, now: datetime.datetime) -> bool:
         _event(appeal, "overdue", None, from_status=appeal.status, org=appeal.responsible_org,
                note=note, internal=True)  # fmt: skip
     return True
-
-
-# --- the contact (personal data): seen in full only with a reason, always audited -----------
-
-CONTACT_FIELDS = ("contact_name", "contact_phone")
-
-
-def can_reveal_contact(user, appeal: Appeal) -> bool:
-    """Roles that call workers back, where the appeal happened or is handled."""
-    return _in_scope(user, "hotline.reveal_contact", appeal, "appeal")
-
-
-def reveal_contact(*, user, appeal: Appeal, fields=CONTACT_FIELDS, reason: str, request=None):
-    """The full contact for a user whose role needs it; audited (as
-    ``people.services.reveal_worker_fields``). Raises ``ValidationError`` for unknown fields
-    or a missing reason and ``PermissionDenied`` outside the role's scope."""
-    fields = [f.strip() for f in fields if f.strip()]
-    if not fields or not set(fields) <= set(CONTACT_FIELDS):
-        raise ValidationError({"reveal": [_("只能查看：%s") % ", ".join(CONTACT_FIELDS)]})
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": [_("查看完整个人信息须填写事由")]})
-    if not can_reveal_contact(user, appeal):
-        raise PermissionDenied(_("您的角色无权查看诉求人完整联系方式"))
-    audit.record(
-        actor=user, action="reveal", obj=appeal, fields=fields, reason=reason, request=request
-    )
-    return {f: getattr(appeal, f) for f in fields}
-
-
-def record_contact_export(*, user, appeals, reason: str, request=None) -> None:
-    """One audit row per appeal whose full contact went into an export."""
-    if not appeals:
-        return
-    source = f"{request.method} {request.path}"[:200] if request is not None else "export"
-    AuditLog.objects.bulk_create(
-        AuditLog(actor=user, actor_label=user.get_username(), action="export",
-                 object_type="hotline.appeal", object_id=str(a.pk), fields=",".join(CONTACT_FIELDS),
-                 reason=reason[:500], source=source, ip_address=audit.client_ip(request))
-        for a in appeals
-    )  # fmt: skip
 
 
 HANDLERS = {

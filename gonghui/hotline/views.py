@@ -20,7 +20,7 @@ from gonghui.orgs.forms import bind_orgs
 from gonghui.people.decorators import staff_required
 from gonghui.people.scope import scope_for
 
-from . import attachments, metrics, selectors, services
+from . import attachments, contact, metrics, selectors, services
 from .forms import ActionForm, IntakeForm, MetricsForm, SearchForm
 from .models import Appeal, Status
 from .states import ACTION_LABELS, TRANSITIONS, allowed_actions
@@ -159,7 +159,7 @@ def appeal_new(request):
 
 def _can(user, action, appeal) -> bool:
     t = TRANSITIONS[action]
-    return services._in_scope(user, t.permission, appeal, t.at)
+    return selectors.in_scope(user, t.permission, appeal, t.at)
 
 
 FIELD_LABELS = {name: field.label for name, field in ActionForm.base_fields.items()}
@@ -225,7 +225,7 @@ def appeal_detail(request, appeal_id: int):
             return redirect("console:appeal-detail", appeal_id=appeal.pk)
     elif request.method == "POST" and request.POST.get("reveal"):
         try:
-            revealed = services.reveal_contact(
+            revealed = contact.reveal_contact(
                 user=request.user,
                 appeal=appeal,
                 reason=request.POST.get("reason", ""),
@@ -254,7 +254,7 @@ def appeal_detail(request, appeal_id: int):
             "failed": failed,
             "field_errors": field_errors,
             "revealed": revealed,
-            "can_reveal": services.can_reveal_contact(request.user, appeal),
+            "can_reveal": selectors.can_reveal_contact(request.user, appeal),
             "attachments": appeal.attachments.all(),
             "can_attach": can_attach,
             # the 承办单位 picker, offered only with 派单 (it reads the dispatch scope); a refused
@@ -301,11 +301,11 @@ def appeal_export(request):
     # and the reveals audited a chunk at a time: memory does not grow with the export.
     audited = []
     for a in qs.iterator(chunk_size=EXPORT_CHUNK):
-        show = full and services.can_reveal_contact(request.user, a)
+        show = full and selectors.can_reveal_contact(request.user, a)
         if show:
             audited.append(a)
             if len(audited) >= EXPORT_CHUNK:
-                services.record_contact_export(
+                contact.record_contact_export(
                     user=request.user, appeals=audited, reason=reason, request=request
                 )
                 audited = []
@@ -321,7 +321,7 @@ def appeal_export(request):
             timezone.localtime(a.worker_rated_at).strftime("%Y-%m-%d %H:%M")
             if a.worker_rated_at else "",
         ])  # fmt: skip
-    services.record_contact_export(
+    contact.record_contact_export(
         user=request.user, appeals=audited, reason=reason, request=request
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

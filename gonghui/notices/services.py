@@ -4,7 +4,8 @@ reading and opt-outs.
 Callers (hotline, services, assistance) call ``notify`` inside their own transaction with a
 ``dedupe_key`` that names the event occurrence (e.g. ``appeal-event:123``): a second call with
 the same key — a retried task, a repeated request — returns the existing message and sends
-nothing. SMS delivery is ``tasks.deliver_message``, enqueued on commit and idempotent itself.
+nothing. SMS delivery is ``tasks.deliver_message``, queued with the caller's transaction and
+idempotent itself.
 """
 
 import logging
@@ -15,6 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.core import reference_cache
+from gonghui.core.queue import enqueue_with_transaction
 from gonghui.people.services import phone_hash as _phone_hash
 
 from .events import DEFAULTS, ESSENTIAL, Event, allowed_placeholders
@@ -67,9 +70,13 @@ def render(text: str, params: dict) -> str:
 
 
 def template_for(event: str) -> MessageTemplate | None:
-    """The event's template; re-created from the defaults if its row is missing (the seed
-    migration's rows are gone after a database flush). ``None`` for an unknown event."""
-    template = MessageTemplate.objects.filter(event=event).first()
+    """The event's template (cached; dropped when a template is saved); re-created from the
+    defaults if its row is missing (the seed migration's rows are gone after a database flush).
+    ``None`` for an unknown event."""
+    templates = reference_cache.cached(
+        _TEMPLATES, lambda: {t.event: t for t in MessageTemplate.objects.all()}
+    )
+    template = templates.get(event)
     if template is not None or event not in DEFAULTS:
         return template
     title, body, sms_enabled = DEFAULTS[event]
@@ -86,21 +93,35 @@ def template_for(event: str) -> MessageTemplate | None:
         return MessageTemplate.objects.get(event=event)
 
 
+_TEMPLATES = "notices:templates"
+reference_cache.drop_on_change(MessageTemplate, _TEMPLATES)
+
+
 def notify(
-    event: str, *, phone: str, params: dict, dedupe_key: str, link: str = ""
+    event: str,
+    *,
+    phone: str,
+    params: dict,
+    dedupe_key: str,
+    link: str = "",
+    new_key: bool = False,
 ) -> Message | None:
     """Create the inbox message for ``event`` (once per ``dedupe_key``) and, if the template
-    sends SMS and the worker has not opted out, enqueue its SMS after the caller commits.
+    sends SMS and the worker has not opted out, queue its SMS with the caller's transaction
+    (``core.queue.enqueue_with_transaction``).
 
     Returns the message (the existing one for a repeated key), or ``None`` when there is no
-    phone or the event's template is switched off.
+    phone or the event's template is switched off. ``new_key=True`` says the key names a row
+    the caller created in this transaction (no message can have it yet): the look-up and the
+    savepoint are skipped (intake, issue 14).
     """
     if not phone:
         return None
     dedupe_key = dedupe_key[:200]
-    existing = Message.objects.filter(dedupe_key=dedupe_key).first()
-    if existing is not None:
-        return existing
+    if not new_key:
+        existing = Message.objects.filter(dedupe_key=dedupe_key).first()
+        if existing is not None:
+            return existing
     template = template_for(event)
     if template is None or not template.active:
         return None
@@ -111,33 +132,30 @@ def notify(
         status = SmsStatus.OPTED_OUT
     else:
         status = SmsStatus.PENDING
-    try:
-        with transaction.atomic():  # a savepoint: a concurrent duplicate leaves the caller intact
-            message = Message.objects.create(
-                phone=phone,
-                phone_hash=digest,
-                event=event,
-                dedupe_key=dedupe_key,
-                title=render(template.title, params)[:200],
-                body=render(template.body, params),
-                link=link or "",
-                sms_status=status,
-            )
-    except IntegrityError:
-        return Message.objects.get(dedupe_key=dedupe_key)
+    message = Message(
+        phone=phone,
+        phone_hash=digest,
+        event=event,
+        dedupe_key=dedupe_key,
+        title=render(template.title, params)[:200],
+        body=render(template.body, params),
+        link=link or "",
+        sms_status=status,
+    )
+    if new_key:
+        message.save()
+    else:
+        try:
+            with transaction.atomic():  # a savepoint: a concurrent duplicate leaves the caller
+                message.save()
+        except IntegrityError:
+            return Message.objects.get(dedupe_key=dedupe_key)
     if status == SmsStatus.PENDING:
-        transaction.on_commit(lambda: enqueue_delivery(message.pk))
+        from .tasks import deliver_message
+
+        # a queue that is down leaves the message pending for the tick (retry_undelivered)
+        enqueue_with_transaction(deliver_message, message.pk)
     return message
-
-
-def enqueue_delivery(message_id: int) -> None:
-    """Queue the SMS task; a queue that is down leaves the message pending for the tick."""
-    from .tasks import deliver_message
-
-    try:
-        deliver_message.enqueue(message_id)
-    except Exception:
-        logger.exception("could not enqueue SMS for message %s", message_id)
 
 
 def mark_read(account, message_id: int) -> Message:

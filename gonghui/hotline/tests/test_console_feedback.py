@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 import pytest
 
 from gonghui.core.models import AuditLog
-from gonghui.hotline import services
+from gonghui.hotline import contact
 from gonghui.hotline.models import Appeal, Category, Status
 from gonghui.orgs.models import Org
 
@@ -292,13 +292,13 @@ def test_reveal_needs_a_reason_and_the_role(operator, cy_handler, hd_handler, or
 
     appeal = act(operator, make_appeal(operator), "dispatch")
     with pytest.raises(ValidationError) as no_reason:
-        services.reveal_contact(user=cy_handler, appeal=appeal, reason=" ")
+        contact.reveal_contact(user=cy_handler, appeal=appeal, reason=" ")
     assert no_reason.value.message_dict == {"reason": ["查看完整个人信息须填写事由"]}
     with pytest.raises(ValidationError):
-        services.reveal_contact(user=cy_handler, appeal=appeal, fields=["content"], reason="x")
+        contact.reveal_contact(user=cy_handler, appeal=appeal, fields=["content"], reason="x")
     with pytest.raises(PermissionDenied):
-        services.reveal_contact(user=hd_handler, appeal=appeal, reason="回访")
+        contact.reveal_contact(user=hd_handler, appeal=appeal, reason="回访")
     assert not AuditLog.objects.data_access().exists()
-    shown = services.reveal_contact(user=cy_handler, appeal=appeal, reason="回访")
+    shown = contact.reveal_contact(user=cy_handler, appeal=appeal, reason="回访")
     assert shown == {"contact_name": "张三", "contact_phone": "13800001111"}
     assert AuditLog.objects.data_access().get().reason == "回访"

@@ -103,6 +103,19 @@ def test_edited_template_changes_the_text(django_capture_on_commit_callbacks):
     assert sms.outbox == [(acct.phone, "诉求N1由海淀区总工会承办。")]
 
 
+def test_a_template_saved_after_use_applies_to_the_next_message():
+    acct = account()
+    message(acct, "appeal_dispatched", number="N1", org="海淀区总工会")  # the templates cached
+    template = MessageTemplate.objects.get(event="appeal_dispatched")
+    template.body = "新模板：{number}"
+    template.save()
+    m = message(acct, "appeal_dispatched", number="N2", org="海淀区总工会")
+    assert m.body == "新模板：N2"
+    template.active = False
+    template.save()
+    assert message(acct, "appeal_dispatched", number="N3") is None
+
+
 def test_inactive_template_sends_nothing():
     MessageTemplate.objects.filter(event="appeal_dispatched").update(active=False)
     assert message(account(), "appeal_dispatched") is None
