@@ -58,6 +58,29 @@ class SheetError(Exception):
     """The file itself cannot be used (not xlsx, missing columns, too big, digits lost)."""
 
 
+class ImportRejected(Exception):
+    """An all-or-nothing sheet import refused: some rows are wrong, nothing was applied.
+    ``report`` is what the user sees (``status``, ``detail``, the zeroed counters, ``rows``)."""
+
+    def __init__(self, report: dict):
+        super().__init__(report.get("detail", ""))
+        self.report = report
+
+    @classmethod
+    def for_rows(cls, rows: list[dict], errors: int, *counters: str) -> "ImportRejected":
+        """The refusal of a file with ``errors`` wrong rows; ``counters`` name what the
+        report would have counted had it been applied (all 0)."""
+        return cls(
+            {
+                "status": "rejected",
+                "detail": _("文件中有%d行错误，本次未作任何变更") % errors,
+                **dict.fromkeys(counters, 0),
+                "errors": errors,
+                "rows": rows,
+            }
+        )
+
+
 def is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 

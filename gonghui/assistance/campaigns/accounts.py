@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from gonghui.core import audit
-from gonghui.core.excel import SheetError, read_sheet
+from gonghui.core.excel import ImportRejected, SheetError, read_sheet
 from gonghui.core.masking import mask_id_number
 from gonghui.core.validators import FieldErrors, validate_id_number
 from gonghui.people.services import id_number_hash
@@ -32,12 +32,6 @@ from . import services as campaigns
 COLUMNS = [("身份证号", "id_number"), ("姓名", "name"), ("账号", "account")]
 REQUIRED = {"身份证号", "账号"}
 TEXT_COLUMNS = {"身份证号", "账号"}  # long digit strings: a number cell has lost digits
-
-
-class ImportRejected(Exception):
-    def __init__(self, report: dict):
-        super().__init__(report.get("detail", ""))
-        self.report = report
 
 
 def template() -> bytes:
@@ -140,16 +134,7 @@ def import_accounts(*, user, campaign_id: int, upload, request=None) -> dict:
         checked = _check(rows, listed)
         errors = sum(r["status"] == "error" for r in checked)
         if errors:
-            raise ImportRejected(
-                {
-                    "status": "rejected",
-                    "detail": _("文件中有%d行错误，本次未作任何变更") % errors,
-                    "updated": 0,
-                    "unchanged": 0,
-                    "errors": errors,
-                    "rows": _public(checked),
-                }
-            )
+            raise ImportRejected.for_rows(_public(checked), errors, "updated", "unchanged")
         updated = [r for r in checked if r["status"] == "update"]
         for r in updated:
             campaigns.update_beneficiary(

@@ -10,8 +10,8 @@ from ninja import Body, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from gonghui.core.api import ApiError, ErrorOut, file_download, paginate, staff_user
-from gonghui.core.bounds import Id, SmallCount, Year
-from gonghui.core.excel import XLSX, SheetError, xlsx_response
+from gonghui.core.bounds import Id, Page, SmallCount, Year
+from gonghui.core.excel import XLSX, ImportRejected, SheetError, xlsx_response
 from gonghui.orgs.selectors import get_by_code
 from gonghui.people.scope import require_scope
 
@@ -197,14 +197,10 @@ class ReissueIn(Schema):
 
 @router.get("")
 def list_campaigns(
-    request, kind: str = "", year: Year | None = None, status: str = "", page: str = "1"
+    request, kind: str = "", year: Year | None = None, status: str = "", page: Page = 1
 ):
     user = _user(request)
     qs = sel.search_campaigns(user, kind=kind, year=year, status=status)
-    try:
-        page = max(int(page), 1)
-    except (TypeError, ValueError):
-        page = 1
     return paginate(qs, page, 50, campaign_out)
 
 
@@ -264,14 +260,10 @@ def generate(request, campaign_id: int, payload: OrgIn):
 
 
 @router.get("/{campaign_id}/beneficiaries")
-def list_beneficiaries(request, campaign_id: int, org: str = "", status: str = "", page: str = "1"):
+def list_beneficiaries(request, campaign_id: int, org: str = "", status: str = "", page: Page = 1):
     user = _user(request)
     c = sel.get_visible_campaign(user, campaign_id)
     qs = sel.search_beneficiaries(user, c, org=org, status=status)
-    try:
-        page = max(int(page), 1)
-    except (TypeError, ValueError):
-        page = 1
     return paginate(qs, page, 100, beneficiary_out)
 
 
@@ -379,14 +371,10 @@ def issue(request, campaign_id: int, payload: IssueIn):
 
 
 @router.get("/{campaign_id}/payments")
-def list_payments(request, campaign_id: int, status: str = "", page: str = "1"):
+def list_payments(request, campaign_id: int, status: str = "", page: Page = 1):
     user = _user(request)
     c = sel.get_visible_campaign(user, campaign_id)
     qs = sel.search_payments(user, c, status=status)
-    try:
-        page = max(int(page), 1)
-    except (TypeError, ValueError):
-        page = 1
     return paginate(qs, page, 100, payment_out)
 
 
@@ -420,7 +408,7 @@ def bank_results(request, campaign_id: int, file: File[UploadedFile]):
         return bank_import.import_results(user=user, campaign_id=campaign_id, upload=file)
     except SheetError as exc:
         raise ApiError(400, str(exc), {"file": [str(exc)]}) from None
-    except bank_import.ImportRejected as exc:
+    except ImportRejected as exc:
         raise ApiError(400, exc.report["detail"], {"rows": exc.report["rows"]}) from None
 
 
@@ -442,7 +430,7 @@ def import_accounts(request, campaign_id: int, file: File[UploadedFile]):
         )
     except SheetError as exc:
         raise ApiError(400, str(exc), {"file": [str(exc)]}) from None
-    except campaign_accounts.ImportRejected as exc:
+    except ImportRejected as exc:
         raise ApiError(400, exc.report["detail"], {"rows": exc.report["rows"]}) from None
 
 

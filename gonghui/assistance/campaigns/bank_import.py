@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from gonghui.core.excel import SheetError, read_sheet
+from gonghui.core.excel import ImportRejected, SheetError, read_sheet
 from gonghui.notices.services import notify
 
 from ..models import BankImport, Payment, PaymentStatus
@@ -39,12 +39,6 @@ REQUIRED = {"对账编号", "结果", "金额"}
 TEXT_COLUMNS = {"对账编号"}  # a long id: a number cell has lost digits (core/excel.py)
 PAID_WORDS = {"成功", "已到账", "到账", "paid", "success", "ok"}
 FAILED_WORDS = {"失败", "退回", "failed", "fail"}
-
-
-class ImportRejected(Exception):
-    def __init__(self, report: dict):
-        super().__init__(report.get("detail", ""))
-        self.report = report
 
 
 def _result(value) -> str:
@@ -221,16 +215,7 @@ def import_results(*, user, campaign_id: int, upload) -> dict:
             _check(r, payments.get(r["reconciliation_id"]))
         errors = sum(r["status"] == "error" for r in rows)
         if errors:
-            raise ImportRejected(
-                {
-                    "status": "rejected",
-                    "detail": _("文件中有%d行错误，本次未作任何变更") % errors,
-                    "applied": 0,
-                    "already_applied": 0,
-                    "errors": errors,
-                    "rows": _public(rows),
-                }
-            )
+            raise ImportRejected.for_rows(_public(rows), errors, "applied", "already_applied")
         applied = 0
         for r in rows:
             if r["status"] != "apply":

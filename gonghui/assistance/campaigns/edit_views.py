@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from gonghui.core.excel import SheetError, xlsx_response
+from gonghui.core.excel import ImportRejected, SheetError, xlsx_response
 from gonghui.core.validators import FieldErrors, errors_to_form
 from gonghui.orgs.forms import bind_orgs
 from gonghui.people.decorators import staff_required
@@ -152,7 +152,7 @@ def accounts_import(request, campaign_id: int):
             )
         except SheetError as exc:
             ctx["error"], status = str(exc), 400
-        except campaign_accounts.ImportRejected as exc:
+        except ImportRejected as exc:
             ctx["report"], status = exc.report, 400
         except PermissionDenied as exc:
             ctx["error"], status = str(exc) or _("无权进行此操作"), 403

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from gonghui.core.excel import SheetError, xlsx_response
+from gonghui.core.excel import ImportRejected, SheetError, xlsx_response
 from gonghui.core.validators import error_text
 from gonghui.orgs.forms import OrgField, bind_orgs
 from gonghui.orgs.selectors import get_by_code
@@ -260,7 +260,7 @@ def bank_results(request, campaign_id: int):
             )
         except SheetError as exc:
             ctx["error"], status = str(exc), 400
-        except bank_import.ImportRejected as exc:
+        except ImportRejected as exc:
             ctx["report"], status = exc.report, 400
         except PermissionDenied as exc:
             ctx["error"], status = str(exc) or _("无权进行此操作"), 403

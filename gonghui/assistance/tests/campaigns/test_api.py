@@ -264,7 +264,8 @@ def test_bad_input_is_4xx(client, orgs, world):
         f"{CAPI}/{c.pk}/bank-results", {"file": bank_file([("X", "?", "?", "?", "")])}, **bearer(hd)
     )
     assert r.status_code == 400 and r.json()["errors"]["rows"][0]["status"] == "error"
-    assert get(client, "", hd, page="abc").status_code == 200
+    bad_page = get(client, "", hd, page="abc")
+    assert bad_page.status_code == 400 and "page" in bad_page.json()["errors"]
     assert get(client, "/999999", hd).status_code == 404
 
 

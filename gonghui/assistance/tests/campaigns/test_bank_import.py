@@ -12,7 +12,7 @@ from gonghui.assistance.campaigns import payments as campaign_payments
 from gonghui.assistance.campaigns import services as campaigns
 from gonghui.assistance.models import BankImport, Payment
 from gonghui.assistance.services import Conflict
-from gonghui.core.excel import SheetError
+from gonghui.core.excel import ImportRejected, SheetError
 from gonghui.people.tests.factories import make_worker
 
 from ..campaign_factories import (
@@ -133,7 +133,7 @@ def test_unknown_ids_repeated_debits_and_reversals_are_errors_and_nothing_is_app
         (p3.reconciliation_id, "成功", float(p3.amount), PAID_ON.isoformat(), ""),
         (p1.reconciliation_id, "失败", float(p1.amount), "", "冲正"),  # reversal of a paid one
     ]
-    with pytest.raises(bank_import.ImportRejected) as exc:
+    with pytest.raises(ImportRejected) as exc:
         run(s, bank_file(bad))
     rows = exc.value.report["rows"]
     assert [r["status"] for r in rows] == ["apply", "error", "error", "error", "error"]
@@ -142,7 +142,7 @@ def test_unknown_ids_repeated_debits_and_reversals_are_errors_and_nothing_is_app
     assert "冲正" in rows[4]["message"]
     assert state(s["pays"]) == before
     # paid again on another day: a repeated debit; a wrong amount: an error
-    with pytest.raises(bank_import.ImportRejected) as exc:
+    with pytest.raises(ImportRejected) as exc:
         run(
             s,
             bank_file(
@@ -156,7 +156,7 @@ def test_unknown_ids_repeated_debits_and_reversals_are_errors_and_nothing_is_app
     assert "重复扣款" in messages[0] and "金额不符" in messages[1]
     assert state(s["pays"]) == before
     # bad cells and a file that is not xlsx
-    with pytest.raises(bank_import.ImportRejected):
+    with pytest.raises(ImportRejected):
         run(s, bank_file([(p2.reconciliation_id, "也许", "abc", "昨天", "")]))
     from gonghui.core.excel import SheetError
 
