@@ -2,7 +2,7 @@
 sessions, enrollment (staff on a worker's behalf, or the worker with their own token),
 attendance, walk-ins and person-time statistics."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -20,7 +20,6 @@ from .states import ACTIONS
 
 router = Router(tags=["services"])
 PAGE = 50
-MAX_STATS_DAYS = 3 * 366
 
 
 class ProjectIn(Schema):
@@ -388,10 +387,10 @@ def stats_period(user, org_code: str, date_from, date_to):
     today = timezone.localdate()
     date_to = date_to or today
     date_from = date_from or date_to.replace(month=1, day=1)
-    if date_from > date_to:
-        raise ApiError(400, _("请求参数有误"), {"from": [_("开始日期不能晚于结束日期")]})
-    if (date_to - date_from).days > MAX_STATS_DAYS:
-        raise ApiError(400, _("请求参数有误"), {"from": [_("统计区间最长3年")]})
+    try:
+        selectors.check_stats_period(date_from, date_to)
+    except ValidationError as exc:
+        raise ApiError(400, _("请求参数有误"), exc.message_dict) from None
     return org, date_from, date_to
 
 

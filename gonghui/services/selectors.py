@@ -3,8 +3,10 @@
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import subtree_q
@@ -148,6 +150,18 @@ class Row:
     extra: dict = field(default_factory=dict)
 
 
+MAX_STATS_DAYS = 3 * 366  # the console's page and export and the API share the one limit
+MAX_STATS_CHILDREN = 40  # orgs directly under the chosen one, each with its own totals
+
+
+def check_stats_period(date_from: datetime.date, date_to: datetime.date) -> None:
+    """``ValidationError`` on ``from`` for a reversed period or one longer than 3 years."""
+    if date_from > date_to:
+        raise ValidationError({"from": [_("开始日期不能晚于结束日期")]})
+    if (date_to - date_from).days > MAX_STATS_DAYS:
+        raise ValidationError({"from": [_("统计区间最长3年")]})
+
+
 def _bounds(date_from: datetime.date, date_to: datetime.date):
     tz = timezone.get_current_timezone()
     start = datetime.datetime.combine(date_from, datetime.time.min, tzinfo=tz)
@@ -207,6 +221,23 @@ def stats(org: Org, date_from: datetime.date, date_to: datetime.date) -> dict:
         "by_campaign": grouped("project__campaign", None),
         "by_project": grouped("project_id", "project__title"),
     }
+
+
+def stats_by_child(org: Org, date_from, date_to, scope) -> list[Row]:
+    """``stats`` totals for each active org directly under ``org`` that ``scope`` covers and
+    that held sessions in the period (at most ``MAX_STATS_CHILDREN`` orgs), most 人次 first."""
+    children = Org.objects.filter(parent=org, is_active=True).order_by("sort_order", "code")
+    rows = []
+    for child in children[:MAX_STATS_CHILDREN]:
+        if not scope.contains(child):
+            continue
+        s = stats(child, date_from, date_to)
+        if s["sessions"]:
+            rows.append(
+                Row(child.code, child.name, s["person_times"], s["persons"], s["walk_ins"],
+                    s["sessions"])
+            )  # fmt: skip
+    return sorted(rows, key=lambda r: (-r.person_times, r.key))
 
 
 # --- sessions' 负责人 (read by the socialwork app) ----------------------------------------------

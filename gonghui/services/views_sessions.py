@@ -21,13 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from gonghui.core.db_router import lag_ok
 from gonghui.core.excel import xlsx_response
 from gonghui.core.masking import mask_name
 from gonghui.core.validators import errors_to_form
 from gonghui.people.decorators import staff_required
 from gonghui.people.selectors import search_workers
-from gonghui.stations.models import StationStatus
-from gonghui.stations.selectors import visible_stations
+from gonghui.stations.selectors import assignable_stations
 
 from . import enrollment, excel, selectors, services
 from .models import Attendance, Enrollment, EnrollmentStatus, Project, Session
@@ -95,12 +95,7 @@ class SessionForm(forms.Form):
         ):
             runners.append((str(session.runner_id), selectors.staff_label(session.runner)))
         self.fields["runner"].choices = [("", "—"), *runners]
-        stations = (
-            visible_stations(user)
-            .exclude(status=StationStatus.CLOSED)
-            .order_by("name", "id")
-            .values_list("pk", "name")[:500]
-        )
+        stations = assignable_stations(user).order_by("name", "id").values_list("pk", "name")[:500]
         choices = [(str(pk), name) for pk, name in stations]
         if (
             session is not None
@@ -461,9 +456,9 @@ def session_qr(request, session_id: int):
 def roster_export(request, session_id: int):
     """The roster with check-ins and walk-ins as .xlsx; names and phones masked."""
     session = visible_session_or_404(request.user, session_id)
-    rows = roster_rows(session, list(selectors.roster(session)))
-    walk_ins = session.walk_ins.select_related("recorded_by").order_by("at", "id")
+    with lag_ok():  # may be seconds old: from the replica when there is one
+        rows = roster_rows(session, list(selectors.roster(session)))
+        walk_ins = session.walk_ins.select_related("recorded_by").order_by("at", "id")
+        content = excel.roster_bytes(session, rows, walk_ins)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return xlsx_response(
-        excel.roster_bytes(session, rows, walk_ins), f"roster-{session.pk}-{stamp}.xlsx"
-    )
+    return xlsx_response(content, f"roster-{session.pk}-{stamp}.xlsx")

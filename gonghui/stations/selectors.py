@@ -132,6 +132,11 @@ def visible_stations(user) -> QuerySet[Station]:
     return qs if scope.everything else qs.filter(scope.q("org") | scope.q("district"))
 
 
+def assignable_stations(user) -> QuerySet[Station]:
+    """Stations a staff user may hold activities at: visible to them and not closed."""
+    return visible_stations(user).exclude(status=StationStatus.CLOSED)
+
+
 def search_stations(
     user, *, q: str = "", district: str = "", type_code: str = "", status: str = "", amenity=""
 ) -> QuerySet[Station]:

@@ -569,7 +569,9 @@ def test_stats_refuses_orgs_outside_scope_and_bad_input(client, cy_sw, stats_dat
     r = client.get(f"{URL}stats/", {"from": "2025-02-30"})
     assert r.status_code == 400 and "开始日期格式应为 YYYY-MM-DD" in r.content.decode()
     r = client.get(f"{URL}stats/", {"from": "2025-06-30", "to": "2025-06-01"})
-    assert r.status_code == 400 and "结束日期不能早于开始日期" in r.content.decode()
+    assert r.status_code == 400 and "开始日期不能晚于结束日期" in r.content.decode()
+    r = client.get(f"{URL}stats/", {"from": "2020-01-01", "to": "2025-06-01"})
+    assert r.status_code == 400 and "统计区间最长3年" in r.content.decode()  # as the API
     assert client.get(f"{URL}stats/").status_code == 200  # defaults: this year to today
 
 

@@ -46,6 +46,13 @@ def test_search_stations_filters_inside_the_scope_only(orgs, rows):
     assert ids == sorted(ids)
 
 
+def test_assignable_stations_leave_out_closed_ones_and_other_districts(orgs, rows):
+    cy = make_manager(orgs["BJ-CY"])
+    closed = make_station(org=orgs["BJ-CY"], name="已关闭驿站", status=StationStatus.CLOSED)
+    assert closed in selectors.visible_stations(cy)
+    assert names(selectors.assignable_stations(cy)) == {"望京暖心驿站", "朝外职工之家"}
+
+
 def test_stations_under_an_org_and_the_targets_org(orgs, rows):
     cy = make_manager(orgs["BJ-CY"])
     assert names(selectors.stations_under(cy, orgs["BJ-CY"])) == {"望京暖心驿站", "朝外职工之家"}
