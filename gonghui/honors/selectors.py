@@ -158,6 +158,11 @@ def honour_roll(year: int | None = None) -> list[tuple[AwardProgram, list[Nomina
     return list(grouped.values())
 
 
+def has_roll() -> bool:
+    """Whether the public honour roll has anything to show (one indexed LIMIT 1)."""
+    return Nomination.objects.filter(state=State.AWARDED).exists()
+
+
 def roll_years() -> list[int]:
     return list(
         AwardProgram.objects.filter(nominations__state=State.AWARDED)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from gonghui.assistance.campaigns.selectors import worker_payments
 from gonghui.assistance.selectors import worker_applications
 from gonghui.core.masking import mask_id_number, mask_name, mask_phone
-from gonghui.honors.selectors import roll_years, worker_honors
+from gonghui.honors.selectors import has_roll, worker_honors
 from gonghui.hotline.selectors import worker_appeals
 from gonghui.people.privacy import consents_of
 from gonghui.people.selectors import registration_of
@@ -30,7 +30,7 @@ def home_tiles(account) -> list[dict]:
         _tile("health", _("免费体检"), _("新就业形态劳动者"), reverse("health:index")),
         _tile("aid", _("困难帮扶"), _("申请困难职工帮扶"), reverse("assistance:index")),
     ]
-    if roll_years():
+    if has_roll():
         tiles.append(_tile("honors", _("荣誉榜"), _("评选表彰光荣榜"), reverse("honors:roll")))
     lookup = reverse("h5:appeals") if account else reverse("h5:lookup")
     tiles.append(_tile("lookup", _("查询诉求"), _("办理进度与评价"), lookup))

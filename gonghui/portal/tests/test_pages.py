@@ -38,10 +38,14 @@ def test_root_is_the_worker_home_with_tiles_and_a_discreet_console_link(client, 
     assert 'class="wk-tabs"' in page and 'aria-current="page"' in page
 
 
-def test_honours_tile_appears_once_there_is_a_roll(client, orgs, monkeypatch):
-    from gonghui.portal import selectors
+def test_honours_tile_appears_once_there_is_a_roll(client, orgs):
+    from gonghui.honors.models import State
+    from gonghui.honors.tests.factories import make_nomination, make_program
 
-    monkeypatch.setattr(selectors, "roll_years", lambda: [2026])
+    program = make_program(orgs["BJ"])
+    make_nomination(program, orgs["BJ-HD"], state=State.SUBMITTED)
+    assert "荣誉榜" not in text(client.get("/"))  # nominated is not on the roll
+    make_nomination(program, orgs["BJ-CY"], state=State.AWARDED)
     assert "荣誉榜" in text(client.get("/"))
 
 
