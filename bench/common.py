@@ -87,7 +87,9 @@ def log(msg: str) -> None:
 # --- fixtures in the scratch database -------------------------------------------------------------
 
 
-def prepare():
+def prepare(reuse: bool = False):
+    """Migrate, load the demo org tree and make the hotline operator with a token; ``reuse``:
+    the database was kept by an earlier run, which made the operator already."""
     from django.core.management import call_command
 
     from gonghui.orgs.demo import load_orgs
@@ -98,8 +100,11 @@ def prepare():
     orgs = load_orgs()
     from django.contrib.auth import get_user_model
 
-    operator = get_user_model().objects.create_user("bench_operator", password=None)
-    RoleAssignment.objects.create(user=operator, role="hotline_operator", org=orgs["BJ"])
+    operator, created = get_user_model().objects.get_or_create(username="bench_operator")
+    if created or not reuse:
+        operator.set_unusable_password()
+        operator.save()
+        RoleAssignment.objects.get_or_create(user=operator, role="hotline_operator", org=orgs["BJ"])
     return orgs, operator, auth.issue_token(user=operator)
 
 

@@ -87,9 +87,23 @@ def staff_token(org_code: str, role: str = "case_handler") -> str:
     from gonghui.people import auth
     from gonghui.people.models import RoleAssignment
 
-    user = get_user_model().objects.create_user(f"bench_{org_code.lower()}", password=None)
-    RoleAssignment.objects.create(user=user, role=role, org=Org.objects.get(code=org_code))
+    user, created = get_user_model().objects.get_or_create(username=f"bench_{org_code.lower()}")
+    if created:
+        RoleAssignment.objects.create(user=user, role=role, org=Org.objects.get(code=org_code))
     return auth.issue_token(user=user)
+
+
+def reused_data() -> dict:
+    """What a kept database (``--keep``, then ``--load-reuse``) holds."""
+    from gonghui.console.synthetic.scales import Scale
+    from gonghui.hotline.models import Appeal
+    from gonghui.people.models import Worker
+    from gonghui.services.models import Enrollment
+    from gonghui.stations.models import Station
+
+    counts = [m.objects.count() for m in (Worker, Station, Appeal, Enrollment)]
+    scale = Scale("reused", 0, counts[0], counts[1], counts[2], 0, 0, counts[3], 0, 0)
+    return {"rows": 0, "seconds": 0.0, "scale": scale, "reused": True}
 
 
 def build_endpoints(orgs, operator_token: str, staff: str) -> list[Endpoint]:
@@ -455,7 +469,10 @@ def bench_load(orgs, operator_token: str, bench_url: str, args) -> dict:
     tools()
     if not (ROOT / "staticfiles" / "staticfiles.json").exists():
         raise SystemExit("DEBUG=0 serves collected static files: make staticfiles/staticfiles.json")
-    data = load_data(args.load_fraction, args.load_stations, args.load_appeals)
+    if args.load_reuse:
+        data = reused_data()
+    else:
+        data = load_data(args.load_fraction, args.load_stations, args.load_appeals)
     staff = staff_token("BJ-CY")
     eps = build_endpoints(orgs, operator_token, staff)
     if args.load_endpoints:
@@ -478,17 +495,22 @@ def bench_load(orgs, operator_token: str, bench_url: str, args) -> dict:
             server.stop()
             tail = server.log_tail(20000)
     tracebacks = tail.count("Traceback")
-    ok = not tracebacks and all(goal(r)[1] for r in results)
+    ok = bool(results) and not tracebacks and all(goal(r)[1] for r in results)
     return {"data": data, "results": results, "tracebacks": tracebacks, "log": tail, "ok": ok}
 
 
 def load_notes(load: dict, args) -> list[str]:
     d, s = load["data"], load["data"]["scale"]
     ok = load["ok"]
+    made = (
+        "kept from an earlier run (--load-reuse)"
+        if d.get("reused")
+        else f"generate_data beijing×{args.load_fraction:g}, {d['rows']:,} rows in "
+        f"{d['seconds']:.0f} s"
+    )
     lines = [
-        f"load: data generate_data beijing×{args.load_fraction:g} with {s.stations:,} stations "
-        f"and {s.appeals:,} appeals ({s.workers:,} workers, {s.participations:,} enrollments): "
-        f"{d['rows']:,} rows in {d['seconds']:.0f} s",
+        f"load: data {made}: {s.stations:,} stations, {s.appeals:,} appeals, "
+        f"{s.workers:,} workers, {s.participations:,} enrollments",
         f"load: gunicorn gunicorn.conf.py, {args.load_workers} sync workers, DEBUG=0, "
         f"loopback; {args.load_duration:g} s per measurement after {args.load_warmup:g} s "
         "warm-up; 100 conns = wrk (closed loop), half rate = hey -q (offered = half the "

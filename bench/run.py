@@ -78,9 +78,16 @@ def main(argv=None) -> int:
     lg.add_argument(
         "--load-endpoints", default="", help="comma-separated parts of endpoint names to run"
     )
+    lg.add_argument(
+        "--load-reuse", action="store_true",
+        help=f"use the {BENCH_DB} database kept by an earlier --keep run (same keys in the "
+        "environment) instead of recreating and loading it; implies --keep",
+    )  # fmt: skip
     parser.add_argument("--keep", action="store_true", help=f"keep the {BENCH_DB} database")
     args = parser.parse_args(argv)
     args.skip_load = args.only != "load"
+    args.load_reuse = args.load_reuse and not args.skip_load
+    args.keep = args.keep or args.load_reuse
     if args.only:
         args.skip_intake = args.only != "intake"
         args.skip_metrics = args.only != "metrics"
@@ -90,8 +97,9 @@ def main(argv=None) -> int:
     base = os.environ.get("DATABASE_URL") or DEFAULT_URL
     admin_url, bench_url = urls(base)
     t_start = time.perf_counter()
-    log(f"recreating database {BENCH_DB}")
-    recreate_database(admin_url)
+    if not args.load_reuse:
+        log(f"recreating database {BENCH_DB}")
+        recreate_database(admin_url)
     intake = metrics = load_s = finder = dashboards = city = load = None
     try:
         with psycopg.connect(bench_url) as conn:
@@ -100,7 +108,7 @@ def main(argv=None) -> int:
             not args.skip_load
         ):
             setup_django(bench_url)
-            orgs, operator, token = prepare()
+            orgs, operator, token = prepare(reuse=args.load_reuse)
         if not args.skip_load:
             load = bench_load(orgs, token, bench_url, args)
 
