@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 # Django 6.1 needs Python >= 3.12 (see docs/decisions.md); find one on this machine.
 PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 $$HOME/.pyenv/versions/3.12*/bin/python3.12 $$HOME/.pyenv/versions/3.13*/bin/python3.13 /usr/bin/python3.12 /usr/local/bin/python3.12; do if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$p; break; fi; done)
 
-.PHONY: run serve test lint format install install-dev assets migrate seed bench clean browser nginx
+.PHONY: run serve test lint format install install-dev assets migrate seed bench bench-load load-tools clean browser nginx
 
 $(VENV)/.stamp-venv:
 	@test -n "$(PYTHON)" || { echo "Python >= 3.12 is required (Django 6.1)"; exit 1; }
@@ -105,6 +105,16 @@ format: install-dev
 
 bench: install-dev
 	$(PY) bench/run.py
+
+# Debian's wrk and hey for the load benchmark (bench/README.md, section 5); not needed by `make test`.
+load-tools:
+	@test -x /usr/bin/wrk -a -x /usr/bin/hey || { echo "installing Debian wrk and hey"; \
+	  (apt-get install -y -q wrk hey >/dev/null 2>&1 || (apt-get update -q >/dev/null && apt-get install -y -q wrk hey >/dev/null)); }
+
+# gunicorn under wrk/hey on PostgreSQL with Beijing-scale data (~15 minutes with the data load);
+# e.g. make bench-load BENCH_LOAD_ARGS="--load-appeals 50000 --load-duration 5" for a quick run.
+bench-load: install-dev load-tools staticfiles/staticfiles.json
+	$(PY) bench/run.py --only load $(BENCH_LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-* staticfiles

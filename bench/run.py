@@ -68,8 +68,8 @@ def main(argv=None) -> int:
     )  # fmt: skip
     lg.add_argument("--load-stations", type=int, default=16_000, help="stations (Beijing)")
     lg.add_argument("--load-appeals", type=int, default=500_000, help="appeals (Beijing)")
-    lg.add_argument("--load-duration", type=float, default=10, help="seconds per measurement")
-    lg.add_argument("--load-warmup", type=float, default=3, help="warm-up seconds per endpoint")
+    lg.add_argument("--load-duration", type=int, default=10, help="seconds per measurement")
+    lg.add_argument("--load-warmup", type=int, default=3, help="warm-up seconds per endpoint")
     lg.add_argument("--load-connections", type=int, default=100, help="wrk connections")
     lg.add_argument(
         "--load-workers", type=int, default=min(2 * (os.cpu_count() or 1) + 1, 8),
