@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "gonghui.plans",
     "gonghui.reports",
     "gonghui.socialwork",
+    "gonghui.governance",
     "gonghui.portal",
     "gonghui.console",  # the console home and seed_demo read every app above
 ]
@@ -258,6 +259,7 @@ PERIODIC_TASKS = [
     ("gonghui.services.health.tasks.send_health_reminders", 60 * 60, {}),
     ("gonghui.assistance.tasks.hardship_tick", 24 * 60 * 60, {}),
     ("gonghui.core.tasks.extend_calendar", 24 * 60 * 60, {}),
+    ("gonghui.governance.tasks.scan_arrears_warnings", 60 * 60, {}),
 ]
 
 # --- Internationalisation ---------------------------------------------------------------------

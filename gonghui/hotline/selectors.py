@@ -330,3 +330,24 @@ def in_scope(actor, permission: str, appeal: Appeal, at: str) -> bool:
 def can_reveal_contact(user, appeal: Appeal) -> bool:
     """Roles that call workers back, where the appeal happened or is handled."""
     return in_scope(user, "hotline.reveal_contact", appeal, "appeal")
+
+
+def employer_appeals(category_ids=(), since=None, *, ids=None) -> QuerySet:
+    """The rows ``governance`` counts for 欠薪预警 (id, employer, district, caller hash,
+    received_at), merged duplicates left out: appeals about an employer (name or credit code
+    given) in these categories or their subcategories received since ``since`` — or, with
+    ``ids``, those appeals."""
+    qs = Appeal.objects.exclude(status=Status.MERGED)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    else:
+        cats = list(category_ids)
+        qs = (
+            qs.filter(Q(category_id__in=cats) | Q(category__parent_id__in=cats))
+            .filter(received_at__gte=since)
+            .exclude(employer_name="", employer_credit_code="")
+        )
+    return qs.order_by("received_at", "id").values(
+        "id", "employer_name", "employer_credit_code", "district_id", "contact_phone_hash",
+        "received_at",
+    )  # fmt: skip

@@ -70,6 +70,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "hotline.metrics": frozenset(
         {Role.ADMIN, Role.LEADER, Role.HOTLINE_OPERATOR, Role.CASE_HANDLER}
     ),
+    # 主动治理: 欠薪预警 go to the district union where the appeals happened; acknowledged
+    # (签收) and closed (销号) there by the people who handle 12351 cases
+    "governance.view": frozenset(
+        {Role.ADMIN, Role.LEADER, Role.HOTLINE_OPERATOR, Role.CASE_HANDLER, Role.SOCIAL_WORKER}
+    ),
+    "governance.handle": frozenset({Role.ADMIN, Role.CASE_HANDLER, Role.SOCIAL_WORKER}),
     # 驿站 / 职工之家
     "stations.view": ALL_ROLES,
     "stations.manage": frozenset({Role.ADMIN, Role.STATION_MANAGER}),
@@ -133,6 +139,7 @@ READ_PERMISSIONS = frozenset(
         "workers.view",
         "hotline.view",
         "hotline.metrics",
+        "governance.view",
         "stations.view",
         "services.view",
         "health.view",
