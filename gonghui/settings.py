@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "gonghui.socialwork",
     "gonghui.governance",
     "gonghui.portal",
+    "gonghui.open311",
     "gonghui.console",  # the console home and seed_demo read every app above
 ]
 

@@ -72,6 +72,8 @@ urlpatterns = [
     path("console/plans/", include("gonghui.plans.console_urls")),
     path("console/reports/", include("gonghui.reports.console_urls")),
     path("console/socialwork/", include("gonghui.socialwork.console_urls")),
+    path("console/open311/", include("gonghui.open311.console_urls")),
+    path("open311/", include("gonghui.open311.urls")),  # GeoReport v2 (docs/open311.md)
     path("console/audit/", include("gonghui.people.audit_urls")),
     path("me/messages/", include("gonghui.notices.h5_urls")),
     path("", include("gonghui.people.registration_urls")),  # /me/register/, console queue

@@ -25,6 +25,8 @@ DEFAULT_LIMITS: dict[str, dict[str, tuple[int, int]]] = {
     "hotline.anonymous": {"ip": (10, 3600), "target": (5, 3600)},
     # the public 公示 objection forms (hardship files and aid campaigns); target: the phone
     "assistance.objection": {"ip": (10, 3600), "target": (5, 3600)},
+    # Open311 POST requests: per API key (a civic app's server posts for many people)
+    "open311.requests": {"target": (120, 3600)},
 }
 
 

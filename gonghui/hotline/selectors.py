@@ -351,3 +351,42 @@ def employer_appeals(category_ids=(), since=None, *, ids=None) -> QuerySet:
         "id", "employer_name", "employer_credit_code", "district_id", "contact_phone_hash",
         "received_at",
     )  # fmt: skip
+
+
+# --- public reads (the Open311 interface): no personal data leaves through these ------------
+
+PUBLIC_APPEAL_FIELDS = (
+    "id", "number", "status", "category__code", "category__name", "category__parent__name",
+    "district__name", "responsible_org__name", "received_at", "dispatched_at", "accepted_at",
+    "contacted_at", "resolved_at", "callback_at", "closed_at", "resolve_due",
+)  # fmt: skip
+
+
+def public_appeals(
+    *,
+    numbers=None,
+    category_codes=None,
+    start: datetime.datetime | None = None,
+    end: datetime.datetime | None = None,
+    closed: bool | None = None,
+    limit: int = 1000,
+) -> list[dict]:
+    """Appeals as plain rows of ``PUBLIC_APPEAL_FIELDS`` (never content, contact, employer or
+    notes), newest first, at most ``limit``. ``numbers`` selects by number and ignores the
+    other filters (Open311's ``service_request_id``); ``closed`` True/False selects the
+    appeals no longer handled (``CLOSED_STATES``) or the ones still open."""
+    qs = Appeal.objects.all()
+    if numbers is not None:
+        qs = qs.filter(number__in=list(numbers))
+    else:
+        if category_codes:
+            qs = qs.filter(category__code__in=list(category_codes))
+        if start is not None:
+            qs = qs.filter(received_at__gte=start)
+        if end is not None:
+            qs = qs.filter(received_at__lte=end)
+        if closed is True:
+            qs = qs.filter(status__in=CLOSED_STATES)
+        elif closed is False:
+            qs = qs.exclude(status__in=CLOSED_STATES)
+    return list(qs.order_by("-received_at", "-id").values(*PUBLIC_APPEAL_FIELDS)[:limit])

@@ -289,3 +289,62 @@ def map_points(org: Org) -> list[tuple[float, float, str]]:
 def type_names() -> dict[str, str]:
     """Station type code → name (for showing ``target_progress`` rows by name)."""
     return dict(StationType.objects.values_list("code", "name"))
+
+
+# --- public reads (the Open311 interface): station, place and kind only, never the text ------
+
+
+def public_problem_reports(
+    *,
+    ids=None,
+    start: datetime.datetime | None = None,
+    end: datetime.datetime | None = None,
+    handled: bool | None = None,
+    limit: int = 1000,
+) -> list[dict]:
+    """Problem reports (not ratings) still in the stations' own queue — an escalated one is a
+    12351 appeal and is shown as that (``stations_of_appeals``) — as plain rows: id, kind,
+    state, created_at and the station's name, address, WGS-84 point and org name; never the
+    worker's text or account. ``ids`` ignores the other filters; ``handled`` True/False
+    selects handled or open ones. Newest first, at most ``limit``."""
+    qs = Report.objects.exclude(kind=Report.Kind.RATING).filter(appeal__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    else:
+        if start is not None:
+            qs = qs.filter(created_at__gte=start)
+        if end is not None:
+            qs = qs.filter(created_at__lte=end)
+        if handled is True:
+            qs = qs.filter(state=Report.State.HANDLED)
+        elif handled is False:
+            qs = qs.filter(state=Report.State.OPEN)
+    rows = qs.order_by("-created_at", "-id").values(
+        "id", "kind", "state", "created_at", "station__name", "station__address",
+        "station__lat", "station__lng", "station__org__name",
+    )[:limit]  # fmt: skip
+    return [dict(r, kind_label=str(Report.Kind(r["kind"]).label)) for r in rows]
+
+
+def stations_of_appeals(appeal_ids) -> dict[int, dict]:
+    """For appeals filed from a station problem report: appeal id → the station's name,
+    address and WGS-84 point (``lat``, ``lng``)."""
+    rows = (
+        Report.objects.filter(appeal_id__in=list(appeal_ids))
+        .order_by("id")
+        .values("appeal_id", "station__name", "station__address", "station__lat", "station__lng")
+    )
+    return {
+        r["appeal_id"]: {
+            "name": r["station__name"],
+            "address": r["station__address"],
+            "lat": r["station__lat"],
+            "lng": r["station__lng"],
+        }
+        for r in rows
+    }
+
+
+def station_report_kinds() -> dict[str, str]:
+    """The problem kinds a worker can report on a station (code → label), ratings aside."""
+    return {k.value: str(k.label) for k in Report.Kind if k != Report.Kind.RATING}
