@@ -15,6 +15,7 @@ EXPECTED = {
     "gonghui.services.health.tasks.send_health_reminders",
     "gonghui.assistance.tasks.hardship_tick",
     "gonghui.core.tasks.extend_calendar",
+    "gonghui.governance.tasks.scan_arrears_warnings",
 }
 
 
