@@ -15,6 +15,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -366,6 +367,19 @@ def check_answers(base: str, ep: Endpoint) -> None:
             raise SystemExit(f"{ep.name}: {path} answered {status}, expected {ep.expect}")
 
 
+def combine(parts: list[dict]) -> dict:
+    """Slices of one load as one measurement: the rate over the summed requests and time,
+    each latency percentile the median of the slices' (each slice has hundreds of requests)."""
+    out = dict(parts[0])
+    seconds = sum(p["requests"] / p["rate"] for p in parts if p["rate"])
+    for key in ("requests", "non2xx", "errors", "ok"):
+        out[key] = sum(p[key] for p in parts)
+    out["rate"] = out["requests"] / seconds if seconds else 0.0
+    for key in ("p50", "p95", "p99"):
+        out[key] = statistics.median(p[key] for p in parts)
+    return out
+
+
 def measure(ep: Endpoint, server: Server, args, workdir: Path, bench_url: str) -> dict:
     healthz = Endpoint("/healthz", "healthz", ["/healthz"])
     base, conns, secs = server.base, args.load_connections, args.load_duration
@@ -373,14 +387,21 @@ def measure(ep: Endpoint, server: Server, args, workdir: Path, bench_url: str) -
     # warm-up (every worker builds its finder index, fills its caches): not counted
     if ep.body is None:
         run_wrk(base, ep, min(conns, 8), max(1, args.load_warmup), workdir)
-    log(f"load: {ep.name} — /healthz, then {conns} connections, then half capacity")
-    ceiling = run_wrk(base, healthz, conns, secs, workdir)
+    log(f"load: {ep.name} — beside /healthz at {conns} connections, then half capacity")
     before = appeal_count(bench_url) if ep.body is not None else 0
-    if ep.body is None:
-        full = run_wrk(base, ep, conns, secs, workdir)
-    else:  # intake: hey, so the requests in flight at the end are answered and counted
-        full = run_hey(base, ep, secs, workdir, connections=conns)
-    half_rate = full["ok"] / secs / 2 if ep.body is not None else full["rate"] / 2
+    # /healthz and the endpoint alternate in short slices, so that both see the same share of
+    # a shared machine's noise; the ratio is taken over the sums
+    rounds = max(1, args.load_rounds)
+    part = max(1, round(secs / rounds))
+    hz_parts, ep_parts = [], []
+    for _ in range(rounds):
+        hz_parts.append(run_wrk(base, healthz, conns, part, workdir))
+        if ep.body is None:
+            ep_parts.append(run_wrk(base, ep, conns, part, workdir))
+        else:  # intake: hey, so the requests in flight at the end are answered and counted
+            ep_parts.append(run_hey(base, ep, part, workdir, connections=conns))
+    ceiling, full = combine(hz_parts), combine(ep_parts)
+    half_rate = full["rate"] / 2
     half = run_hey(base, ep, secs, workdir, rate=max(half_rate, 0.5))
     # the framework's floor at the same offered rate: what latency the server adds to anything
     floor = run_hey(base, healthz, secs, workdir, rate=max(half_rate, 0.5))
@@ -522,9 +543,11 @@ def load_notes(load: dict, args) -> list[str]:
         f"load: data {made}: {s.stations:,} stations, {s.appeals:,} appeals, "
         f"{s.workers:,} workers, {s.participations:,} enrollments",
         f"load: gunicorn gunicorn.conf.py, {args.load_workers} sync workers, DEBUG=0, "
-        f"loopback; {args.load_duration:g} s per measurement after {args.load_warmup:g} s "
-        "warm-up; 100 conns = wrk (closed loop), half rate = hey -q (offered = half the "
-        "endpoint's req/s at 100 conns)",
+        f"loopback; {args.load_warmup:g} s warm-up, then /healthz and the endpoint "
+        f"alternating {args.load_rounds}× for {args.load_duration:g} s each in all "
+        f"({args.load_connections} conns, wrk closed loop; intake with hey), then "
+        f"{args.load_duration:g} s at half the endpoint's req/s (hey -q), and /healthz at "
+        "the same rate",
         f"load: tracebacks in the server log: {load['tracebacks']}",
         f"load: all goals met: {'yes' if ok else 'no'}",
     ]

@@ -72,6 +72,10 @@ def main(argv=None) -> int:
     lg.add_argument("--load-warmup", type=int, default=3, help="warm-up seconds per endpoint")
     lg.add_argument("--load-connections", type=int, default=100, help="wrk connections")
     lg.add_argument(
+        "--load-rounds", type=int, default=3,
+        help="slices in which /healthz and the endpoint alternate (the duration split)",
+    )  # fmt: skip
+    lg.add_argument(
         "--load-workers", type=int, default=min(2 * (os.cpu_count() or 1) + 1, 8),
         help="gunicorn workers (default gunicorn.conf.py's: 2 × cores + 1, at most 8)",
     )  # fmt: skip

@@ -40,7 +40,7 @@ def test_load_harness_serves_measures_and_counts_intake_rows():
     env.update(BENCH_DB=f"gonghui_load_test_{os.getpid()}", DATABASE_URL=URL)
     args = ["--load-fraction", "0.0002", "--load-stations", "300", "--load-appeals", "200"]
     args += ["--load-duration", "1", "--load-warmup", "1", "--load-connections", "10"]
-    args += ["--load-workers", "2", "--load-endpoints", "nearest,intake"]
+    args += ["--load-rounds", "1", "--load-workers", "2", "--load-endpoints", "nearest,intake"]
     run = subprocess.run(
         [sys.executable, "bench/run.py", "--only", "load", *args],
         cwd=REPO,
