@@ -117,7 +117,8 @@ def _district_from_text(text: str) -> str | None:
             return district.code
     for district in units:
         for street in children(district):
-            short = street.name.removesuffix("街道").removesuffix("镇").removesuffix("乡")
+            short = street.name.removesuffix("工会").removesuffix("总")
+            short = short.removesuffix("街道").removesuffix("镇").removesuffix("乡")
             if len(short) >= 2 and short in text:
                 return district.code
     return None
