@@ -5,6 +5,7 @@ apps, so that ``core`` knows none of them."""
 from gonghui.assistance.api import router as assistance_router
 from gonghui.assistance.campaigns.api import router as campaigns_router
 from gonghui.core.api import GonghuiAPI
+from gonghui.governance.api import router as governance_router
 from gonghui.honors.api import router as honors_router
 from gonghui.hotline.api import router as hotline_router
 from gonghui.notices.api import router as notices_router
@@ -43,4 +44,5 @@ api.add_router("/v1/partners", partners_router)
 api.add_router("/v1/honors", honors_router)
 api.add_router("/v1/plans", plans_router)
 api.add_router("/v1/reports", reports_router)
+api.add_router("/v1/governance", governance_router)
 api.add_router("/v1/socialwork", socialwork_router)

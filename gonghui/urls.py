@@ -68,6 +68,7 @@ urlpatterns = [
     path("assistance/", include("gonghui.assistance.h5_urls")),
     path("partners/", include("gonghui.partners.public_urls")),
     path("console/honors/", include("gonghui.honors.console_urls")),
+    path("console/governance/", include("gonghui.governance.console_urls")),
     path("honors/", include("gonghui.honors.public_urls")),
     path("console/plans/", include("gonghui.plans.console_urls")),
     path("console/reports/", include("gonghui.reports.console_urls")),

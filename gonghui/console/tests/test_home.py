@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 
+from gonghui.governance.models import ArrearsWarning
 from gonghui.hotline.tests.factories import act, make_appeal, make_operator
 from gonghui.orgs.models import Org
 from gonghui.people.models import Worker
@@ -36,6 +37,10 @@ def test_seed_demo_is_idempotent(db):
     call_command("seed_demo", verbosity=0)
     counts = (Org.objects.count(), Org.objects.order_by("pk").last().pk)
     workers = Worker.objects.count()
+    warnings = list(ArrearsWarning.objects.values_list("employer_name", "appeal_count"))
     call_command("seed_demo", verbosity=0)
     assert (Org.objects.count(), Org.objects.order_by("pk").last().pk) == counts
     assert Worker.objects.count() == workers > 0
+    assert sorted(ArrearsWarning.objects.values_list("employer_name", "appeal_count")) == sorted(
+        warnings
+    ) == [("快送配送望京站", 4), ("海淀某某餐饮店", 3)]

@@ -112,6 +112,7 @@ ID_MODELS = {
     "plans": "plans.Plan",
     "items": "plans.PlanItem",
     "figures": "plans.ManualFigure",
+    "warnings": "governance.ArrearsWarning",
 }
 # the most tempting row for a write: a published project can be unpublished, …
 PREFERRED = {

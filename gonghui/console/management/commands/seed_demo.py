@@ -3,6 +3,7 @@ from django.db import transaction
 
 from gonghui.assistance.campaigns.demo import load_campaigns
 from gonghui.assistance.demo import load_hardship
+from gonghui.governance.demo import load_warnings
 from gonghui.honors.demo import load_honors
 from gonghui.hotline.demo import load_appeals
 from gonghui.orgs.demo import load_orgs
@@ -34,12 +35,13 @@ class Command(BaseCommand):
             load_honors()
             load_socialwork()
             load_plans()
+            load_warnings()
         self.stdout.write(
             self.style.SUCCESS(
                 f"demo data: {len(orgs)} orgs, {added} new workers, {appeals} new appeals, "
                 f"{stations} new stations, {projects} new service projects; health checks, "
-                "partners, hardship files, campaigns, honors, social workers' caseloads and the "
-                "service plans loaded; "
+                "partners, hardship files, campaigns, honors, social workers' caseloads, the "
+                "service plans and 欠薪预警 loaded; "
                 f"staff password {DEMO_PASSWORD} (see README)"
             )
         )
