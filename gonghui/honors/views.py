@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gonghui.core import audit
+from gonghui.core.db_router import lag_ok
 from gonghui.core.excel import xlsx_response
 from gonghui.core.files import file_response
 from gonghui.core.logmask import search_term
@@ -178,7 +179,8 @@ def program_quota(request, program_id: int):
 def program_export(request, program_id: int):
     """Excel 表彰名单: the awarded (and revoked) honours of the program the user can see."""
     program = selectors.get_visible_program(request.user, program_id)
-    data = excel.roll_bytes(program, selectors.awards(request.user, program))
+    with lag_ok():  # may be seconds old: from the replica when there is one
+        data = excel.roll_bytes(program, selectors.awards(request.user, program))
     return xlsx_response(data, f"honors-{program.year}-{program.pk}.xlsx")
 
 

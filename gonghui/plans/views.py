@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.core import audit
 from gonghui.core.bounds import is_digits
+from gonghui.core.db_router import lag_ok
 from gonghui.core.excel import xlsx_response
 from gonghui.core.files import file_response
 from gonghui.core.numbers import format_figure
@@ -125,7 +126,8 @@ def _rows(user, plan, *, with_months=False):
 def plan_export(request, plan_id: int):
     """The plan as the user may see it, with the twelve months, as an Excel sheet."""
     plan = selectors.get_visible_plan(request.user, plan_id)
-    content = excel.plan_bytes(plan, _rows(request.user, plan, with_months=True))
+    with lag_ok():  # may be seconds old: from the replica when there is one
+        content = excel.plan_bytes(plan, _rows(request.user, plan, with_months=True))
     return xlsx_response(content, f"{plan.title}.xlsx")
 
 

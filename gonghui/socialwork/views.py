@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from gonghui.core.db_router import lag_ok
 from gonghui.core.errors import Conflict
 from gonghui.core.excel import xlsx_response
 from gonghui.core.validators import error_text
@@ -82,7 +83,8 @@ def workload(request):
 @staff_required
 def workload_export(request):
     root = selectors.workload_root(request.user, request.GET.get("org", ""))
-    content = excel.workload_bytes(selectors.workload(request.user, root))
+    with lag_ok():  # may be seconds old: from the replica when there is one
+        content = excel.workload_bytes(selectors.workload(request.user, root))
     name = f"socialwork-workload-{root.code}-{timezone.localdate():%Y%m%d}.xlsx"
     return xlsx_response(content, name)
 

@@ -10,6 +10,9 @@ Freshness: the database's ``FinderVersion`` token changes (by triggers, in the w
 transaction) on every write that could change an answer. Each search reads it first (one
 primary-key look-up) and rebuilds the index when it differs, so a committed change is seen by
 the next search in every process, and nothing is ever served from a rolled-back state.
+A rebuild reads its rows from the read replica when there is one and it has already replayed
+that token (``_rows_on_replica``), otherwise from the primary; the token and each search's
+rows always come from the primary.
 """
 
 import datetime
@@ -21,9 +24,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import psycopg
-from django.db import connection
+from django.db import DatabaseError, connection, connections, router
 from scipy.spatial import cKDTree
 
+from gonghui.core.db_router import lag_ok
 from gonghui.orgs.models import Org
 
 from . import geo
@@ -75,15 +79,9 @@ class FinderIndex:
 
     @classmethod
     def build(cls, token) -> "FinderIndex":
-        table = Station._meta.db_table
-        hours_sql = "hours::text" if connection.vendor == "postgresql" else "hours"
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT id, lat, lng, amenity_bits, type_id, {hours_sql} FROM {table}"  # noqa: S608
-                " WHERE status = %s ORDER BY id",
-                [StationStatus.OPEN.value],
-            )
-            rows = cursor.fetchall()
+        rows = _rows_on_replica(token)
+        if rows is None:
+            rows = _station_rows(connection)
         interned: dict[str, int] = {}
         schedules = [interned.setdefault(r[5] or "{}", len(interned)) for r in rows]
         n = len(rows)
@@ -214,6 +212,47 @@ class FinderIndex:
 
 
 _TOKEN_SQL = f"SELECT token FROM {FinderVersion._meta.db_table} WHERE id = 1"  # noqa: S608
+
+
+def _station_rows(conn) -> list[tuple]:
+    """The open stations' points, bits, types and hours, on ``conn``."""
+    table = Station._meta.db_table
+    hours_sql = "hours::text" if conn.vendor == "postgresql" else "hours"
+    with conn.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, lat, lng, amenity_bits, type_id, {hours_sql} FROM {table}"  # noqa: S608
+            " WHERE status = %s ORDER BY id",
+            [StationStatus.OPEN.value],
+        )
+        return cursor.fetchall()
+
+
+def _token_on(conn) -> int | None:
+    with conn.cursor() as cursor:
+        cursor.execute(_TOKEN_SQL)
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _rows_on_replica(token) -> list[tuple] | None:
+    """The index's rows from the replica (``lag_ok``), when there is one and it has reached
+    ``token`` (read from the primary) — the same token before and after the rows, so they are
+    the rows of that version: every write that could change an answer moves the token. None
+    when the rows must come from the primary: no replica, a replica still behind, or one that
+    does not answer. So a rebuild in every process after a change reads the replica, and an
+    index never holds rows older than its token."""
+    with lag_ok():
+        alias = router.db_for_read(Station)
+    if token is None or alias == connection.alias:
+        return None
+    replica = connections[alias]
+    try:
+        if _token_on(replica) != token:
+            return None
+        rows = _station_rows(replica)
+        return rows if _token_on(replica) == token else None
+    except DatabaseError:
+        return None
 
 
 def _key() -> tuple:

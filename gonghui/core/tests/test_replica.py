@@ -248,3 +248,62 @@ def test_an_object_read_from_the_replica_is_written_to_the_primary():
     day._state.db = "bench"  # an alias named with .using() keeps its objects
     assert router.db_for_write(CalendarDay, instance=day) == "bench"
     assert router.allow_migrate("bench", "core") is None
+
+
+# --- the station finder's index: from the replica once it has replayed the index's token ------
+
+LAGGING = "lagging_copy"
+
+
+class LaggingRouter(ReplicaRouter):
+    replica = LAGGING
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)  # the station is committed, as a replica needs
+def test_the_finder_index_is_built_on_the_replica_once_it_has_the_token(django_db_blocker):
+    """A second connection to the test database stands for the replica, held in a
+    repeatable-read snapshot taken before a station is added: what it cannot see is what a
+    lagging replica has not replayed yet. Rows are read there only for a token it has;
+    otherwise from the primary."""
+    from gonghui.orgs.models import Org
+    from gonghui.stations import finder
+    from gonghui.stations.tests.factories import make_station
+
+    primary = connections["default"]
+    with django_db_blocker.unblock():
+        connections.settings[LAGGING] = {**connections.settings["default"]}
+        copy = connections[LAGGING]
+        station = None
+        try:
+            copy.set_autocommit(False)
+            with copy.cursor() as cur:
+                cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            replayed = finder._token_on(copy)  # the copy's snapshot starts here
+            station = make_station(org=Org.objects.get(code="BJ-CY"))  # committed: new token
+            token = finder.current_token()
+            assert token != replayed
+            with override_settings(DATABASE_ROUTERS=[f"{__name__}.LaggingRouter"]):
+                # not replayed yet: one token look-up on the copy, the rows from the primary
+                with CaptureQueriesContext(copy) as on_copy:
+                    index = finder.FinderIndex.build(token)
+                assert station.pk in index.ids
+                assert [q["sql"] for q in on_copy.captured_queries] == [finder._TOKEN_SQL]
+
+                # the version the copy has: its rows come from the copy, not the primary
+                with (
+                    CaptureQueriesContext(copy) as on_copy,
+                    CaptureQueriesContext(primary) as on_primary,
+                ):
+                    index = finder.FinderIndex.build(replayed)
+                assert station.pk not in index.ids
+                rows = "FROM stations_station WHERE"
+                assert any(rows in q["sql"] for q in on_copy.captured_queries)
+                assert not any(rows in q["sql"] for q in on_primary.captured_queries)
+        finally:
+            copy.rollback()
+            copy.close()
+            del connections[LAGGING]
+            del connections.settings[LAGGING]
+            if station is not None:
+                station.delete()
