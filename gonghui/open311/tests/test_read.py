@@ -47,6 +47,14 @@ def get_xml(client, path, expect=200, **params) -> ET.Element:
     return parse_xml(response.content)
 
 
+def check_types(record: dict, numbers=("lat", "long")) -> None:
+    """The JSON types of the published GeoReport v2 schemas: ids and codes are strings, the
+    coordinates numbers, every optional field may be null."""
+    for field, value in record.items():
+        kinds = (int, float) if field in numbers else (str,)
+        assert value is None or (isinstance(value, kinds) and not isinstance(value, bool)), field
+
+
 def w3c(text: str) -> datetime.datetime:
     value = datetime.datetime.fromisoformat(text)
     assert value.utcoffset() == datetime.timedelta(hours=8), text
@@ -61,6 +69,7 @@ def test_services_list_every_active_category_and_station_reports_with_the_spec_f
     assert isinstance(services, list)
     for service in services:
         assert list(service) == SERVICE_FIELDS
+        check_types({k: v for k, v in service.items() if k != "metadata"})
         assert service["type"] == "realtime"
         assert isinstance(service["service_code"], str) and isinstance(service["metadata"], bool)
     by_code = {s["service_code"]: s for s in services}
@@ -83,6 +92,8 @@ def test_service_definition_has_the_attribute_fields_and_unknown_codes_are_404(c
     orders = []
     for attribute in definition["attributes"]:
         assert list(attribute) == ATTRIBUTE_FIELDS
+        assert isinstance(attribute["variable"], bool) and isinstance(attribute["required"], bool)
+        assert isinstance(attribute["order"], int) and isinstance(attribute["code"], str)
         assert attribute["datatype"] in DATATYPES
         orders.append(attribute["order"])
         if attribute["datatype"].endswith("valuelist"):
@@ -108,6 +119,7 @@ def test_requests_carry_the_spec_fields_and_the_public_status_only(client, world
     by_id = {r["service_request_id"]: r for r in found}
     for record in found:
         assert list(record) == REQUEST_FIELDS
+        check_types(record)
         assert all(record[f] not in (None, "") for f in REQUIRED_REQUEST)
         assert record["status"] in ("open", "closed")
         w3c(record["requested_datetime"])
