@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Role
-from .scope import roles, scope_for
+from .scope import assignments, roles, scope_for
 
 # (label, url name, permission or a callable(user) -> bool)
 MODULES = [
@@ -35,7 +35,17 @@ MODULES = [
     (_("数据看板"), "console-reports:dashboard", "reports.view"),
     (_("年度报告"), "console-reports:annual", "reports.view"),
     (_("审计日志"), "audit:search", lambda user: _can_search_audit(user)),
+    (_("Open311接口密钥"), "console-open311:keys", lambda user: _federation_admin(user)),
 ]
+
+
+def _federation_admin(user) -> bool:
+    """The admin role at the root org (the keys of the Open311 interface, docs/open311.md);
+    read from the cached assignments, no query."""
+    return user.is_superuser or any(
+        a.role == Role.ADMIN and a.org.parent_id is None and a.org.is_active
+        for a in assignments(user)
+    )
 
 
 def _can_search_audit(user) -> bool:

@@ -75,3 +75,15 @@ def test_revoking_is_403_for_a_district_admin(client, orgs):
 def test_an_anonymous_visitor_is_sent_to_login(client, orgs):
     response = client.get(URL)
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_the_menu_shows_the_page_to_federation_admins_only(orgs):
+    from gonghui.people.navigation import modules_for
+
+    def shown(user):
+        return "/console/open311/keys/" in {m["url"] for m in modules_for(user)}
+
+    assert shown(make_staff("nav_fed_admin", orgs["BJ"], "admin"))
+    assert shown(superuser())
+    assert not shown(make_staff("nav_cy_admin", orgs["BJ-CY"], "admin"))
+    assert not shown(make_staff("nav_bj_leader", orgs["BJ"], "leader"))
