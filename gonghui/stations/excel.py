@@ -38,7 +38,7 @@ COLUMNS = [
 TEMPLATE_COLUMNS = COLUMNS[:14]
 REQUIRED = {"名称", "负责工会代码", "所在区代码", "地址", "纬度", "经度"}
 FIELD_LABELS = {field: header for header, field in COLUMNS}
-__all__ = ["XLSX", "SheetError", "export_bytes", "read_rows", "template_bytes"]
+__all__ = ["XLSX", "SheetError", "export_bytes", "export_workbook", "read_rows", "template_bytes"]
 _SPLIT = re.compile(r"[,，、;；\s]+")
 
 
@@ -144,9 +144,16 @@ def read_rows(upload) -> list[tuple[int, dict]]:
     ]
 
 
-@lag_ok()  # an export may be seconds behind: from the replica when there is one
 def export_bytes(stations) -> bytes:
-    """The stations as a sheet whose first columns are the import columns."""
+    buf = io.BytesIO()
+    export_workbook(stations).save(buf)
+    return buf.getvalue()
+
+
+@lag_ok()  # an export may be seconds behind: from the replica when there is one
+def export_workbook(stations) -> Workbook:
+    """The stations as a sheet whose first columns are the import columns: a write-only
+    workbook filled row by row, for ``xlsx_response`` to stream from a temporary file."""
     amenity_names = dict(Amenity.objects.values_list("code", "name"))
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("驿站")
@@ -165,6 +172,4 @@ def export_bytes(stations) -> bytes:
             s.closed_on.isoformat() if s.closed_on else "",
             timezone.localtime(s.updated_at).strftime("%Y-%m-%d %H:%M"),
         ])  # fmt: skip
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return wb

@@ -167,7 +167,8 @@ def station_export(request):
     """The filtered list as .xlsx (stations only: no personal data)."""
     _form, qs = _filtered(request)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return xlsx_response(excel.export_bytes(qs.iterator(chunk_size=2000)), f"stations-{stamp}.xlsx")
+    rows = qs.iterator(chunk_size=2000)
+    return xlsx_response(excel.export_workbook(rows), f"stations-{stamp}.xlsx")  # streamed
 
 
 # --- create / edit ----------------------------------------------------------------------------

@@ -91,7 +91,8 @@ def xlsx(rows, header=None) -> io.BytesIO:
 
 
 def sheet_rows(response) -> list[tuple]:
-    wb = load_workbook(io.BytesIO(response.content))
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    wb = load_workbook(io.BytesIO(data))
     return list(wb.active.iter_rows(values_only=True))
 
 
@@ -141,6 +142,7 @@ def test_export_is_the_filtered_list(client, cy_manager, stations):
     client.force_login(cy_manager)
     r = client.get(f"{URL}export.xlsx")
     assert r.status_code == 200
+    assert r.streaming  # a write-only workbook streamed from a temporary file
     assert r["Content-Type"].startswith(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
