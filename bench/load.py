@@ -1,8 +1,8 @@
 """(5) Load: the production server (gunicorn with gunicorn.conf.py, DEBUG off) on PostgreSQL
 with Beijing-scale synthetic data, driven over loopback by wrk and hey. Each endpoint is
-measured beside ``/healthz`` in the same round: at 100 connections (wrk, closed loop: its
-capacity), then at a fixed offered rate of half that capacity (hey ``-q``). See
-bench/README.md, section (5).
+measured beside ``/healthz`` in the same minutes: alternating with it at 100 connections (wrk,
+closed loop: its capacity), then at a fixed offered rate of half that capacity (hey ``-q``),
+with ``/healthz`` at the same rate. See bench/README.md, section (5).
 
     .venv/bin/python bench/run.py --only load [--load-fraction F] [--load-appeals N] …
 """
@@ -170,7 +170,7 @@ def free_port() -> int:
 class Server:
     """gunicorn -c gunicorn.conf.py on a free loopback port, in its own process group."""
 
-    def __init__(self, bench_url: str, workers: int, workdir: Path):
+    def __init__(self, bench_url: str, workers: int, workdir: Path, redis_url: str = ""):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = workdir / "gunicorn.log"
@@ -183,6 +183,8 @@ class Server:
             GUNICORN_ACCESS_LOG=str(workdir / "access.log"),  # kept on, as in production
             DJANGO_SETTINGS_MODULE="gonghui.settings",
         )
+        if redis_url:  # the cache shared by the workers, as a deployment with REDIS_URL has it
+            env["REDIS_URL"] = redis_url
         self.log_file = self.log_path.open("wb")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")],
@@ -515,8 +517,9 @@ def bench_load(orgs, operator_token: str, bench_url: str, args) -> dict:
     results = []
     with tempfile.TemporaryDirectory(prefix="gonghui-load-") as tmp:
         workdir = Path(tmp)
-        log(f"load: starting gunicorn ({args.load_workers} workers)")
-        server = Server(bench_url, args.load_workers, workdir)
+        cache = f"Redis {args.load_redis_url}" if args.load_redis_url else "per-process memory"
+        log(f"load: starting gunicorn ({args.load_workers} workers, cache: {cache})")
+        server = Server(bench_url, args.load_workers, workdir, args.load_redis_url)
         try:
             for ep in eps:
                 r = measure(ep, server, args, workdir, bench_url)
@@ -542,7 +545,8 @@ def load_notes(load: dict, args) -> list[str]:
     lines = [
         f"load: data {made}: {s.stations:,} stations, {s.appeals:,} appeals, "
         f"{s.workers:,} workers, {s.participations:,} enrollments",
-        f"load: gunicorn gunicorn.conf.py, {args.load_workers} sync workers, DEBUG=0, "
+        f"load: gunicorn gunicorn.conf.py, {args.load_workers} sync workers, DEBUG=0, cache "
+        f"{'Redis' if args.load_redis_url else 'per-process memory'}, "
         f"loopback; {args.load_warmup:g} s warm-up, then /healthz and the endpoint "
         f"alternating {args.load_rounds}× for {args.load_duration:g} s each in all "
         f"({args.load_connections} conns, wrk closed loop; intake with hey), then "

@@ -80,6 +80,11 @@ def main(argv=None) -> int:
         help="gunicorn workers (default gunicorn.conf.py's: 2 × cores + 1, at most 8)",
     )  # fmt: skip
     lg.add_argument(
+        "--load-redis-url", default="",
+        help="REDIS_URL for the server (the cache shared by its workers); default: none, "
+        "each worker's memory cache",
+    )  # fmt: skip
+    lg.add_argument(
         "--load-endpoints", default="", help="comma-separated parts of endpoint names to run"
     )
     lg.add_argument(
