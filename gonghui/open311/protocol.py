@@ -124,6 +124,8 @@ def parse_datetime(value: str, field: str) -> datetime.datetime:
             f"invalid_{field}",
             _("%s 应为带时区的 W3C 日期时间，如 2026-12-01T00:00:00+08:00") % field,
         ) from None
+    if not 1900 <= parsed.year <= 2100:  # and no overflow computing a 90-day window
+        raise Open311Error(400, f"invalid_{field}", _("%s 超出可查询的年份范围") % field)
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
     return parsed

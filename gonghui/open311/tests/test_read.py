@@ -213,6 +213,8 @@ def test_filters_by_id_code_status_and_dates(client, world):
          "date_range_too_long"),
         ({"start_date": "2026-06-01T00:00:00Z", "end_date": "2026-01-01T00:00:00Z"},
          "invalid_date_range"),
+        ({"start_date": "9999-12-31T23:59:59+08:00"}, "invalid_start_date"),
+        ({"end_date": "0001-01-01"}, "invalid_end_date"),
         ({"status": "pending"}, "invalid_status"),
         ({"service_code": "NOPE"}, "service_code_not_found"),
         ({"service_request_id": ",".join(["x"] * 1001)}, "too_many_ids"),
