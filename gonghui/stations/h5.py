@@ -26,14 +26,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from gonghui.core import ratelimit
 from gonghui.core.csp import allow_map_tiles
-from gonghui.orgs.selectors import districts
 from gonghui.people.auth import totp_required
 from gonghui.people.scope import assignments
 from gonghui.people.worker_session import current_account
 
 from . import selectors, services
 from .hours import is_open, ranges_on
-from .models import Amenity, CheckIn, Report, Station, StationException, StationStatus
+from .models import CheckIn, Report, Station, StationException, StationStatus
 from .selectors import DISTRICT_CENTRES, district_centres  # noqa: F401 - the page's centres
 
 FINDER_K = 20
@@ -118,7 +117,7 @@ def _rows(found, names: dict[str, str]) -> list[dict]:
 
 @require_GET
 def finder(request):
-    amenities = list(Amenity.objects.order_by("bit"))
+    amenities = selectors.amenities()
     names = {a.code: a.name for a in amenities}
     chosen = [c for c in request.GET.getlist("amenity") if c in names]
     open_now = _truthy(request.GET.get("open_now"))
@@ -160,7 +159,7 @@ def finder(request):
             "amenities": amenities,
             "chosen": chosen,
             "open_now": open_now,
-            "districts": districts(),
+            "districts": selectors.finder_districts(),
             "district": district if source == "district" else "",
             "lat": request.GET.get("lat", "") if source == "location" else "",
             "lng": request.GET.get("lng", "") if source == "location" else "",
@@ -234,7 +233,7 @@ def detail(request, station_id: int):
             return redirect(reverse("stations:detail", args=[station.pk]) + "?reported=1#report")
     now = timezone.localtime()
     week, open_now = _week(station, now)
-    amenities = Amenity.objects.filter(code__in=station.amenities).order_by("bit")
+    amenities = [a for a in selectors.amenities() if a.code in station.amenities]
     label = f"{station.lat},{station.lng}"
     return render(
         request,

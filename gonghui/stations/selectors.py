@@ -8,12 +8,14 @@ from django.db import connection
 from django.db.models import Avg, Count, F, Q, QuerySet
 from django.utils import timezone
 
+from gonghui.core.reference_cache import cached, drop_on_change
 from gonghui.orgs.models import Org
-from gonghui.orgs.selectors import get_by_code, subtree_q
+from gonghui.orgs.selectors import districts, get_by_code, subtree_q
 from gonghui.people.scope import scope_for
 
 from . import finder
 from .models import (
+    Amenity,
     BuildTarget,
     CheckIn,
     Report,
@@ -46,6 +48,9 @@ DISTRICT_CENTRES: dict[str, tuple[float, float]] = {
 }
 # A safety net only: a change of the stations moves the token, so the key, at once.
 CENTRES_CACHE_SECONDS = 3600
+# The finder pages' reference lists (core.reference_cache: dropped when a row is saved or
+# deleted through the ORM, else after its TTL)
+AMENITIES, DISTRICTS = "stations:amenities", "stations:districts"
 
 
 @dataclass
@@ -85,6 +90,20 @@ def district_centres() -> dict[str, list[float]]:
         centres = _district_centres()
         cache.set(key, centres, CENTRES_CACHE_SECONDS)
     return centres
+
+
+def amenities() -> list[Amenity]:
+    """Every amenity, by bit: the finder's checkboxes and the tags of a station."""
+    return cached(AMENITIES, lambda: list(Amenity.objects.order_by("bit")))
+
+
+def finder_districts() -> list[Org]:
+    """The active district unions of the finder's select, in their order."""
+    return cached(DISTRICTS, lambda: list(districts()))
+
+
+drop_on_change(Amenity, AMENITIES)
+drop_on_change(Org, DISTRICTS)
 
 
 def amenity_mask(codes) -> int | None:

@@ -81,3 +81,31 @@ def test_finder_page_queries_do_not_depend_on_the_number_of_stations(client, org
     many = page_queries()
     assert not _aggregates(many)
     assert len(many) == len(few)
+
+
+# --- the finder pages' other reference reads ---------------------------------------------------
+
+
+def test_amenities_and_districts_are_read_once_and_dropped_on_change(client, orgs, two):
+    from gonghui.stations.models import Amenity
+
+    client.get("/stations/", {"district": "BJ-DC"})  # also builds the finder's index
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get("/stations/", {"district": "BJ-DC"}).content.decode()
+    tables = " ".join(q["sql"] for q in ctx.captured_queries)
+    assert "stations_amenity" not in tables and '"orgs_org"' not in tables
+    assert "东城区总工会" in page
+
+    toilet = Amenity.objects.get(code="toilet")
+    toilet.name = "公共卫生间"
+    toilet.save()
+    dc = orgs["BJ-DC"]
+    dc.name = "东城区总工会（新）"
+    dc.save()
+    page = client.get("/stations/").content.decode()
+    assert "公共卫生间" in page and "东城区总工会（新）" in page
+
+    station = two[0]
+    station.amenities = ["toilet"]
+    station.save()
+    assert "公共卫生间" in client.get(f"/stations/{station.pk}/").content.decode()
