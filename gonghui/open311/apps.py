@@ -7,3 +7,10 @@ class Open311Config(AppConfig):
     name = "gonghui.open311"
     label = "open311"
     verbose_name = _("Open311开放接口")
+
+    def ready(self):
+        from gonghui.people.deletion import register_anonymiser
+
+        from .services import anonymise
+
+        register_anonymiser(anonymise)

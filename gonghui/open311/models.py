@@ -46,6 +46,9 @@ class SubmittedRequest(models.Model):
     lat = models.FloatField(null=True, blank=True)
     lng = models.FloatField(null=True, blank=True)
     media_url = models.URLField(max_length=500, blank=True)
+    # the submitter's phone as ``people.services.phone_hash``: a deletion request finds the
+    # published text and place by it (the hotline blanks its own hash first)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -17,6 +17,7 @@ from gonghui.core import audit, ratelimit
 from gonghui.hotline import services as hotline
 from gonghui.hotline.models import AppealType
 from gonghui.orgs.selectors import children, districts
+from gonghui.people.services import phone_hash
 from gonghui.stations import selectors as stations
 
 from .models import ApiClient, SubmittedRequest
@@ -262,6 +263,7 @@ def submit_request(*, request, client: ApiClient, params, idempotency_key: str =
                 lat=cleaned["lat"],
                 lng=cleaned["lng"],
                 media_url=cleaned["media_url"],
+                phone_hash=phone_hash(appeal.contact_phone),
             )
     except ValidationError as exc:
         raise _as_open311(exc) from None
@@ -274,3 +276,14 @@ def service_notice(submitted: SubmittedRequest) -> str:
         "number": submitted.appeal.number,
         "due": f"{due:%Y-%m-%d}",
     }
+
+
+def anonymise(worker) -> int:
+    """On a worker's deletion request (``people.deletion``): what they published through
+    Open311 — description, place, media — leaves the public answers; the appeal itself is the
+    hotline's to anonymise."""
+    if not worker.phone_hash:
+        return 0
+    return SubmittedRequest.objects.filter(phone_hash=worker.phone_hash).update(
+        description="", address="", lat=None, lng=None, media_url="", phone_hash=""
+    )

@@ -9,6 +9,7 @@ import pytest
 from gonghui.hotline.models import Appeal, Channel, Status
 from gonghui.open311 import services
 from gonghui.open311.models import ApiClient, SubmittedRequest
+from gonghui.people.tests.factories import make_staff
 
 from .test_read import REQUEST_FIELDS, parse_xml
 
@@ -170,3 +171,26 @@ def test_a_retry_with_the_same_idempotency_key_files_one_appeal(client, world):
         == json.loads(again.content)[0]["service_request_id"]
     )
     assert SubmittedRequest.objects.count() == 1
+
+
+def test_a_deletion_request_takes_what_the_worker_published_out_of_the_answers(client, world):
+    from gonghui.people import auth, deletion
+    from gonghui.people.tests.factories import make_worker
+
+    union = next(o for code, o in sorted(world.orgs.items()) if code.startswith("BJ-CY-"))
+    worker = make_worker(union, phone=PHONE)
+    data = form(api_key=world.key, address_string="朝阳区望京街9号",
+                media_url="https://example.com/1.jpg")  # fmt: skip
+    number = json.loads(post(client, data).content)[0]["service_request_id"]
+    shown = json.loads(client.get(f"{URL}/{number}.json").content)[0]
+    assert shown["description"] and shown["address"] == "朝阳区望京街9号" and shown["media_url"]
+
+    request = deletion.request_deletion(auth.sign_in_worker(PHONE), "不再使用")
+    staff = make_staff("del_open311", world.orgs["BJ-CY"], "social_worker")
+    deletion.review(user=staff, request_id=request.pk, action="anonymise")
+
+    worker.refresh_from_db()
+    shown = json.loads(client.get(f"{URL}/{number}.json").content)[0]
+    assert shown["description"] is None and shown["media_url"] is None
+    assert shown["address"] == "朝阳区" and shown["lat"] is None
+    assert shown["status"] == "open"  # the request itself stays, as the appeal does
