@@ -76,6 +76,10 @@ QUEUES = {
 }
 
 
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 def search_appeals(
     user,
     *,
@@ -103,8 +107,13 @@ def search_appeals(
     if status:
         qs = qs.filter(status__in=[s for s in status.split(",") if s in Status.values] or ["-"])
     if category:
-        cat = Category.objects.filter(code=category).first()
-        qs = qs.filter(Q(category=cat) | Q(category__parent=cat)) if cat else qs.none()
+        # the category and its children as ids on the appeal's own column (no join, no OR)
+        ids = list(
+            Category.objects.filter(Q(code=category) | Q(parent__code=category)).values_list(
+                "pk", flat=True
+            )
+        )
+        qs = qs.filter(category_id__in=ids) if ids else qs.none()
     if org:
         o = get_by_code(org)
         # the subtree as org ids on the appeal's own columns (as the scope filter does)
@@ -112,10 +121,11 @@ def search_appeals(
         qs = qs.filter(under.q("responsible_org") | under.q("district")) if under else qs.none()
     if overdue is not None:
         qs = qs.filter(overdue_q(now)) if overdue else qs.exclude(overdue_q(now))
+    # local dates as a range of the stored instant, which the received_at indexes can use
     if date_from:
-        qs = qs.filter(received_at__date__gte=date_from)
+        qs = qs.filter(received_at__gte=_local_midnight(date_from))
     if date_to:
-        qs = qs.filter(received_at__date__lte=date_to)
+        qs = qs.filter(received_at__lt=_local_midnight(date_to + datetime.timedelta(days=1)))
     q = (q or "").strip()
     if q:
         compact = re.sub(r"[\s-]", "", q)
