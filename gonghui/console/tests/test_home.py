@@ -41,6 +41,8 @@ def test_seed_demo_is_idempotent(db):
     call_command("seed_demo", verbosity=0)
     assert (Org.objects.count(), Org.objects.order_by("pk").last().pk) == counts
     assert Worker.objects.count() == workers > 0
-    assert sorted(ArrearsWarning.objects.values_list("employer_name", "appeal_count")) == sorted(
-        warnings
-    ) == [("快送配送望京站", 4), ("海淀某某餐饮店", 3)]
+    assert (
+        sorted(ArrearsWarning.objects.values_list("employer_name", "appeal_count"))
+        == sorted(warnings)
+        == [("快送配送望京站", 4), ("海淀某某餐饮店", 3)]
+    )
