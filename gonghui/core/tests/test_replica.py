@@ -266,7 +266,7 @@ def test_the_finder_index_is_built_on_the_replica_once_it_has_the_token(django_d
     repeatable-read snapshot taken before a station is added: what it cannot see is what a
     lagging replica has not replayed yet. Rows are read there only for a token it has;
     otherwise from the primary."""
-    from gonghui.orgs.models import Org
+    from gonghui.orgs.demo import load_orgs
     from gonghui.stations import finder
     from gonghui.stations.tests.factories import make_station
 
@@ -275,12 +275,14 @@ def test_the_finder_index_is_built_on_the_replica_once_it_has_the_token(django_d
         connections.settings[LAGGING] = {**connections.settings["default"]}
         copy = connections[LAGGING]
         station = None
+        # an earlier transactional test may have flushed the org tree: (re)load it first
+        chaoyang = load_orgs()["BJ-CY"]
         try:
             copy.set_autocommit(False)
             with copy.cursor() as cur:
                 cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             replayed = finder._token_on(copy)  # the copy's snapshot starts here
-            station = make_station(org=Org.objects.get(code="BJ-CY"))  # committed: new token
+            station = make_station(org=chaoyang)  # committed: new token
             token = finder.current_token()
             assert token != replayed
             with override_settings(DATABASE_ROUTERS=[f"{__name__}.LaggingRouter"]):
