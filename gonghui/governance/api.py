@@ -8,7 +8,6 @@ from ninja import Field, Query, Router, Schema
 from gonghui.core.api import ErrorOut, paginate, staff_user
 from gonghui.core.bounds import Id, Page
 from gonghui.core.paging import COUNT_LIMIT
-from gonghui.hotline import selectors as hotline
 from gonghui.people.scope import require_scope
 
 from . import selectors, services
@@ -56,12 +55,7 @@ def warning_out(w: ArrearsWarning, user=None, *, detail: bool = False) -> dict:
         "close_note": w.close_note,
     }
     if detail:
-        out["appeals"] = list(
-            hotline.visible_appeals(user)
-            .filter(pk__in=w.appeals.values("pk"))
-            .order_by("-received_at")
-            .values_list("number", flat=True)[:200]
-        )
+        out["appeals"] = [a.number for a in selectors.warning_appeals(user, w)]
         out["actions"] = allowed(w.status)
     return out
 

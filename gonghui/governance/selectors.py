@@ -3,6 +3,7 @@ districts in their ``governance.view`` scope)."""
 
 from django.db.models import Q, QuerySet
 
+from gonghui.hotline import selectors as hotline
 from gonghui.people.scope import scope_for
 
 from .models import ArrearsRule, ArrearsWarning, Level, WarningStatus
@@ -22,6 +23,16 @@ def visible_warnings(user) -> QuerySet[ArrearsWarning]:
 
 def get_visible_warning(user, warning_id) -> ArrearsWarning | None:
     return visible_warnings(user).filter(pk=warning_id).first()
+
+
+def warning_appeals(user, warning: ArrearsWarning, limit: int = 200):
+    """The appeals behind ``warning`` that ``user`` may see in the hotline, newest first."""
+    return list(
+        hotline.visible_appeals(user)
+        .filter(pk__in=warning.appeals.values("pk"))
+        .select_related("category__parent", "responsible_org")
+        .order_by("-received_at")[:limit]
+    )
 
 
 def search_warnings(user, *, status: str = "", level: str = "", q: str = "", district=None):

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 from gonghui.core.errors import Conflict
 from gonghui.core.paging import BoundedPaginator
 from gonghui.core.validators import error_text
-from gonghui.hotline import selectors as hotline
 from gonghui.people.decorators import staff_required
 from gonghui.people.scope import require_scope, scope_for
 
@@ -62,12 +61,7 @@ def warning_detail(request, warning_id: int):
     if warning is None:
         raise Http404
     can_handle = scope_for(request.user, "governance.handle").contains(warning.district)
-    appeals = list(
-        hotline.visible_appeals(request.user)
-        .filter(pk__in=warning.appeals.values("pk"))
-        .select_related("category__parent", "responsible_org")
-        .order_by("-received_at")[:200]
-    )
+    appeals = selectors.warning_appeals(request.user, warning)
     context = {
         "w": warning,
         "appeals": appeals,
