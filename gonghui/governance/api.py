@@ -3,15 +3,16 @@ caller's scope, one warning with the appeals behind it, and its 签收 / 销号 
 outside the scope answers 404; a move the state table does not allow 409."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from gonghui.core.api import ErrorOut, paginate, staff_user
+from gonghui.core.api import ApiError, ErrorOut, paginate, staff_user
 from gonghui.core.bounds import Id, Page
 from gonghui.core.paging import COUNT_LIMIT
 from gonghui.people.scope import require_scope
 
 from . import selectors, services
-from .models import ArrearsWarning
+from .models import ArrearsWarning, Level, WarningStatus
 from .states import allowed
 
 router = Router(tags=["governance"])
@@ -64,6 +65,13 @@ def warning_out(w: ArrearsWarning, user=None, *, detail: bool = False) -> dict:
 def warning_list(request, filters: Query[WarningFilters]):
     user = staff_user(request)
     require_scope(user, "governance.view")
+    errors = {}
+    if filters.status not in ("", "live", *WarningStatus.values):
+        errors["status"] = [_("状态只能是 live、open、acknowledged、closed")]
+    if filters.level not in ("", *Level.values):
+        errors["level"] = [_("等级只能是 yellow、orange、red")]
+    if errors:
+        raise ApiError(400, _("请求参数有误"), errors)
     qs = selectors.search_warnings(user, status=filters.status, level=filters.level, q=filters.q)
     return paginate(qs, filters.page, PAGE, warning_out, max_count=COUNT_LIMIT)
 

@@ -63,6 +63,11 @@ def test_actions_follow_the_state_table(client, warnings, cy_handler):
     assert r.status_code == 400
 
 
+def test_unknown_filters_are_a_400_on_the_field(client, warnings, cy_handler):
+    r = client.get(API, {"status": "gone", "level": "blue"}, **bearer(cy_handler))
+    assert r.status_code == 400 and set(r.json()["errors"]) == {"status", "level"}
+
+
 def test_roles_without_the_permission_get_403(client, warnings, orgs):
     station = make_staff("cy_station", orgs["BJ-CY"], "station_manager")
     assert client.get(API, **bearer(station)).status_code == 403
