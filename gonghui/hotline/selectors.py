@@ -363,6 +363,46 @@ def employer_appeals(category_ids=(), since=None, *, ids=None) -> QuerySet:
     )  # fmt: skip
 
 
+TOPIC_FIELDS = (
+    "id", "number", "content", "category_id", "district_id", "responsible_org_id",
+    "employer_name", "employer_credit_code", "received_at",
+)  # fmt: skip
+
+
+def month_appeals(
+    start: datetime.datetime,
+    end: datetime.datetime,
+    *,
+    category_ids=None,
+    scope: Scope | None = None,
+) -> QuerySet:
+    """The rows ``topics`` groups and counts (``TOPIC_FIELDS``: text, category, place,
+    employer; no contact data), merged duplicates left out: appeals received in
+    ``[start, end)``, optionally in these categories (exactly) and where ``scope`` (a
+    ``topics.view`` scope) holds the place or the handling org — the hotline's own rule."""
+    qs = Appeal.objects.exclude(status=Status.MERGED).filter(
+        received_at__gte=start, received_at__lt=end
+    )
+    if category_ids is not None:
+        qs = qs.filter(category_id__in=list(category_ids))
+    if scope is not None and not scope.everything:
+        qs = qs.filter(scope.q("district") | scope.q("responsible_org")) if scope else qs.none()
+    return qs.order_by("received_at", "id").values(*TOPIC_FIELDS)
+
+
+def appeal_summaries(ids) -> list[dict]:
+    """Number, received time, category, place and text of these appeals (no contact data),
+    newest first: the examples ``topics`` shows, already limited to the viewer's scope."""
+    return list(
+        Appeal.objects.filter(pk__in=list(ids))
+        .order_by("-received_at", "-id")
+        .values(
+            "id", "number", "received_at", "content", "category__name", "district__name",
+            "status",
+        )
+    )  # fmt: skip
+
+
 # --- public reads (the Open311 interface): no personal data leaves through these ------------
 
 PUBLIC_APPEAL_FIELDS = (
