@@ -10,8 +10,6 @@ count towards the next one.
 """
 
 import datetime
-import re
-import unicodedata
 from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied
@@ -24,20 +22,14 @@ from gonghui.core import audit
 from gonghui.core.errors import Conflict
 from gonghui.core.validators import FieldErrors, clean_text
 from gonghui.hotline import selectors as hotline
+from gonghui.hotline.employers import normalise_name
 from gonghui.people.scope import scope_for
 
 from . import selectors
 from .models import LEVEL_RANK, LIVE_STATES, ArrearsRule, ArrearsWarning, Level, WarningStatus
 from .states import TRANSITIONS
 
-_NOT_WORD = re.compile(r"[\W_]+")
 NOTE_MAX = 2000
-
-
-def normalise_name(name: str) -> str:
-    """An employer name as compared: full-width forms folded (NFKC), case folded, spaces and
-    punctuation removed — "某某物流（北京）有限公司" and "某某物流(北京)有限公司 " agree."""
-    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", name or "").casefold())
 
 
 def employer_key(name: str, credit_code: str, aliases: dict[str, str] | None = None) -> str:
