@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "gonghui.reports",
     "gonghui.socialwork",
     "gonghui.governance",
+    "gonghui.topics",
     "gonghui.portal",
     "gonghui.open311",
     "gonghui.console",  # the console home and seed_demo read every app above
@@ -261,6 +262,8 @@ PERIODIC_TASKS = [
     ("gonghui.assistance.tasks.hardship_tick", 24 * 60 * 60, {}),
     ("gonghui.core.tasks.extend_calendar", 24 * 60 * 60, {}),
     ("gonghui.governance.tasks.scan_arrears_warnings", 60 * 60, {}),
+    # 每月一题: last month's topics, built on the first run after the month is over
+    ("gonghui.topics.tasks.build_monthly_topics", 24 * 60 * 60, {}),
 ]
 
 # --- Internationalisation ---------------------------------------------------------------------

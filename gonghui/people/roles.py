@@ -76,6 +76,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         {Role.ADMIN, Role.LEADER, Role.HOTLINE_OPERATOR, Role.CASE_HANDLER, Role.SOCIAL_WORKER}
     ),
     "governance.handle": frozenset({Role.ADMIN, Role.CASE_HANDLER, Role.SOCIAL_WORKER}),
+    # 每月一题: the month's topics (read by leaders and the people who handle 12351 cases);
+    # adopting one, its measures and states, and recomputing a month (the admins who act
+    # for the union's leadership: the leader role is read-only)
+    "topics.view": frozenset(
+        {Role.ADMIN, Role.LEADER, Role.HOTLINE_OPERATOR, Role.CASE_HANDLER, Role.SOCIAL_WORKER}
+    ),
+    "topics.adopt": frozenset({Role.ADMIN}),
     # 驿站 / 职工之家
     "stations.view": ALL_ROLES,
     "stations.manage": frozenset({Role.ADMIN, Role.STATION_MANAGER}),
@@ -140,6 +147,7 @@ READ_PERMISSIONS = frozenset(
         "hotline.view",
         "hotline.metrics",
         "governance.view",
+        "topics.view",
         "stations.view",
         "services.view",
         "health.view",

@@ -10,7 +10,8 @@ weigh little). Two appeals
 are linked when the cosine of their vectors is at least ``LINK_COSINE``, or when they name the
 same employer (credit code, else normalised name); an appeal linked to none joins the group
 of its most similar grouped appeal (cosine ≥ ``ATTACH_COSINE``); a topic is a group of at least
-``MIN_SIZE`` appeals. Its key terms are the heaviest words of the group.
+``MIN_SIZE`` appeals. Its key terms are the words most of the group uses and the rest of the
+category does not (share inside the group minus share outside).
 
 Matching (``matches``): an appeal is on a topic when it is in the topic's category and its
 text contains at least two of the topic's key terms (one when the topic has a single term), or
@@ -168,7 +169,11 @@ def group_month(rows: list[dict]) -> list[Group]:
         for idx in members.values():
             if len(idx) < MIN_SIZE:
                 continue
-            weight = np.asarray(matrix[idx].sum(axis=0)).ravel()
+            # key terms: words common in the group and rare in the rest of the category
+            inside = np.asarray((matrix[idx] > 0).mean(axis=0)).ravel()
+            rest = np.setdiff1d(np.arange(len(items)), idx)
+            outside = np.asarray((matrix[rest] > 0).mean(axis=0)).ravel() if len(rest) else 0
+            weight = inside - outside
             order = np.argsort(-weight, kind="stable")
             top = [terms[k] for k in order[:KEY_TERMS] if weight[k] > 0]
             common = Counter(keys[i] for i in idx if keys[i]).most_common(1)

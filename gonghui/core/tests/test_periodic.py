@@ -16,6 +16,7 @@ EXPECTED = {
     "gonghui.assistance.tasks.hardship_tick",
     "gonghui.core.tasks.extend_calendar",
     "gonghui.governance.tasks.scan_arrears_warnings",
+    "gonghui.topics.tasks.build_monthly_topics",
 }
 
 

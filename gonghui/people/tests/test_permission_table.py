@@ -113,6 +113,8 @@ ID_MODELS = {
     "items": "plans.PlanItem",
     "figures": "plans.ManualFigure",
     "warnings": "governance.ArrearsWarning",
+    "topics": "topics.Topic",
+    "topics/problems": "topics.MonthlyProblem",
 }
 # the most tempting row for a write: a published project can be unpublished, …
 PREFERRED = {
