@@ -19,6 +19,7 @@ from gonghui.services.api import router as services_router
 from gonghui.services.health.api import router as health_router
 from gonghui.socialwork.api import router as socialwork_router
 from gonghui.stations.api import router as stations_router
+from gonghui.topics.api import router as topics_router
 
 api = GonghuiAPI(
     title="Gonghui 工会职工服务平台 API",
@@ -45,4 +46,5 @@ api.add_router("/v1/honors", honors_router)
 api.add_router("/v1/plans", plans_router)
 api.add_router("/v1/reports", reports_router)
 api.add_router("/v1/governance", governance_router)
+api.add_router("/v1/topics", topics_router)
 api.add_router("/v1/socialwork", socialwork_router)

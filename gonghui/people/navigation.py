@@ -15,6 +15,7 @@ MODULES = [
     (_("个人信息删除申请"), "registration:deletion-queue", "workers.confirm"),
     (_("12351诉求"), "console:appeal-list", "hotline.view"),
     (_("欠薪预警"), "console-governance:warnings", "governance.view"),
+    (_("每月一题"), "console-topics:list", "topics.view"),
     (_("驿站"), "console-stations:list", "stations.view"),
     (_("普惠服务"), "console-services:list", "services.view"),
     (_("免费体检"), "console-health:list", "health.view"),

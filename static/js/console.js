@@ -57,6 +57,15 @@
         ],
       };
     },
+    // 每月一题: appeals on the topic per month since its month (the baseline)
+    "topic-volume": function (rows, l) {
+      return {
+        tooltip: {trigger: "axis"},
+        xAxis: {type: "category", data: rows.map(function (r) { return r.month; })},
+        yAxis: {type: "value", minInterval: 1},
+        series: [{name: l.volume, type: "line", data: rows.map(function (r) { return r.volume; })}],
+      };
+    },
     // 驿站建设目标: target and opened per org
     "station-targets": function (data, l) {
       return {
@@ -77,6 +86,7 @@
     "services-category": "gonghuiServicesChart",
     "station-targets": "gonghuiTargetsChart",
     "plan-trend": "gonghuiPlanChart",
+    "topic-volume": "gonghuiTopicChart",
   };
 
   function drawCharts() {

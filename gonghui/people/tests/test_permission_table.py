@@ -129,6 +129,7 @@ ACTIONS = {
     "/api/v1/campaigns/{campaign_id}/actions": {"action": "approve", "note": "x"},
     "/api/v1/honors/nominations/{nomination_id}/transition": {"action": "reject", "note": "x"},
     "/api/v1/plans/{plan_id}/transition": {"action": "publish", "note": "x"},
+    "/api/v1/topics/problems/{problem_id}/actions": {"action": "close", "note": "x"},
 }
 
 

@@ -9,40 +9,15 @@ from django.http import Http404
 from django.utils import timezone
 
 from gonghui.core.errors import Conflict
-from gonghui.hotline.models import Appeal
-from gonghui.hotline.tests.factories import make_appeal, make_operator
+from gonghui.hotline.tests.factories import make_operator
 from gonghui.people.tests.factories import make_staff
 from gonghui.topics import selectors, services
 from gonghui.topics.models import MonthlyProblem, ProblemStatus, Topic
 
 from . import planted
+from .factories import MONTH, put
 
 pytestmark = pytest.mark.django_db
-MONTH = datetime.date(2026, 3, 1)
-
-
-def put(op, month, text, *, district="BJ-CY", category="LABOR-WAGE", employer="", day=10):
-    appeal = make_appeal(op, content=text, district=district, category=category,
-                         employer_name=employer)  # fmt: skip
-    at = timezone.make_aware(datetime.datetime(month.year, month.month, day, 10))
-    Appeal.objects.filter(pk=appeal.pk).update(received_at=at)
-    return appeal
-
-
-@pytest.fixture
-def month(orgs):
-    """March: construction wages 6 in 朝阳 + 2 in 海淀, restaurant wages 4 in 海淀, noise;
-    February: construction wages 4 (朝阳)."""
-    op = make_operator(orgs["BJ"], "op_topics")
-    for i, text in enumerate(planted.texts("construction", 8)):
-        put(op, MONTH, text, district="BJ-CY" if i < 6 else "BJ-HD")
-    for text in planted.texts("restaurant", 4, seed=1):
-        put(op, MONTH, text, district="BJ-HD")
-    for category, text in planted.NOISE[:3]:
-        put(op, MONTH, text, category=category)
-    for text in planted.texts("construction", 4, seed=3):
-        put(op, datetime.date(2026, 2, 1), text)
-    return services.build_topics(MONTH)
 
 
 def test_the_month_is_grouped_ranked_and_compared(month):
