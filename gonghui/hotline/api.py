@@ -15,7 +15,7 @@ from gonghui.core.validators import normalize_phone
 from gonghui.people import auth as people_auth
 from gonghui.people.api_auth import ConsoleSessionAuth, TokenAuth
 
-from . import attachments, contact, metrics, rating, selectors, services
+from . import attachments, contact, duplicates, metrics, rating, selectors, services
 from .models import Appeal, Category
 from .models import Status as AppealStatus
 from .states import ACTION_LABELS, allowed_actions
@@ -291,6 +291,46 @@ def get_appeal(request, appeal_id: int, reveal: str = "", reason: str = ""):
             user=user, appeal=appeal, fields=reveal.split(","), reason=reason, request=request
         )
     return appeal_out(appeal, timeline=True, revealed=revealed)
+
+
+class DuplicateOut(Schema):
+    id: int
+    number: str
+    category: str
+    district: str
+    status: str
+    received_at: datetime.datetime
+    score: float = Field(description="0..1; suggested from duplicates.THRESHOLD up")
+    similarity: float = Field(description="the text alone, 0..1")
+    reasons: list[str]
+
+
+@router.get(
+    "/appeals/{appeal_id}/duplicates",
+    response={200: list[DuplicateOut], 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+)
+def appeal_duplicates(request, appeal_id: int, limit: int = 5):
+    """Likely duplicates of an appeal in the caller's scope (疑似重复), best first: the same
+    caller, the same employer and kind of problem, or near-identical text; 404 outside the
+    scope. Merge one with ``POST …/actions`` ``{"action": "merge", "into": number}``."""
+    user = staff_user(request)
+    if not 1 <= limit <= 20:
+        raise ApiError(400, _("请检查填写内容"), {"limit": [_("取值范围为1至20")]})
+    appeal = selectors.get_visible_appeal(user, appeal_id)
+    return [
+        {
+            "id": s.appeal.pk,
+            "number": s.appeal.number,
+            "category": str(s.appeal.category),
+            "district": s.appeal.district.name,
+            "status": s.appeal.status,
+            "received_at": s.appeal.received_at,
+            "score": s.score,
+            "similarity": s.similarity,
+            "reasons": list(s.reasons),
+        }
+        for s in duplicates.suggest_duplicates(user, appeal=appeal, limit=limit)
+    ]
 
 
 class ActionIn(Schema):

@@ -131,6 +131,9 @@ class Appeal(models.Model):
     )
     employer_name = models.CharField(_("涉及单位"), max_length=200, blank=True)
     employer_credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    # ``employers.normalise_name(employer_name)``, set at intake: the duplicate suggestions look
+    # appeals up by it (an index on the raw name would miss "（北京）" against "(北京)").
+    employer_norm = models.CharField(max_length=200, blank=True, default="", db_default="")
     worker = models.ForeignKey(
         "people.Worker", null=True, blank=True, on_delete=models.SET_NULL, related_name="appeals"
     )
@@ -219,6 +222,17 @@ class Appeal(models.Model):
                 fields=["-received_at", "-id"],
                 condition=~models.Q(status__in=sorted(CLOSED_STATES)),
                 name="appeal_open_recv",
+            ),
+            # the duplicate suggestions: the same employer recently (issue 15, duplicates.py)
+            models.Index(
+                fields=["employer_credit_code", "-received_at"],
+                condition=~models.Q(employer_credit_code=""),
+                name="appeal_credit_recv",
+            ),
+            models.Index(
+                fields=["employer_norm", "-received_at"],
+                condition=~models.Q(employer_norm=""),
+                name="appeal_employer_recv",
             ),
         ]
 

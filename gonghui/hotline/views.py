@@ -21,7 +21,7 @@ from gonghui.orgs.forms import bind_orgs
 from gonghui.people.decorators import staff_required
 from gonghui.people.scope import scope_for
 
-from . import attachments, contact, metrics, selectors, services
+from . import attachments, contact, duplicates, metrics, selectors, services
 from .forms import ActionForm, IntakeForm, MetricsForm, SearchForm
 from .models import Appeal, Status
 from .states import ACTION_LABELS, TRANSITIONS, allowed_actions
@@ -243,6 +243,7 @@ def appeal_detail(request, appeal_id: int):
     actions = [a for a in allowed_actions(appeal.status) if _can(request.user, a, appeal)]
     now = timezone.now()
     _decorate([appeal], now)
+    found = _duplicates_of(request.user, appeal, "merge" in actions)
     return render(
         request,
         "console/hotline/detail.html",
@@ -258,6 +259,7 @@ def appeal_detail(request, appeal_id: int):
             "can_reveal": selectors.can_reveal_contact(request.user, appeal),
             "attachments": appeal.attachments.all(),
             "can_attach": can_attach,
+            "duplicates": found,
             # the 承办单位 picker, offered only with 派单 (it reads the dispatch scope); a refused
             # dispatch shows what was typed, to be corrected
             "dispatch_form": bind_orgs(
@@ -268,6 +270,42 @@ def appeal_detail(request, appeal_id: int):
         },
         status=status,
     )
+
+
+def _duplicates_of(user, appeal, can_merge: bool) -> list:
+    """The 疑似重复 panel: suggestions for anyone who sees the case; each with the merge it
+    offers to a user who may merge (``hotline.dispatch``): the newer of the two goes into
+    the older — this case into an older one (合并到此), or a newer open one into this case
+    (并入本件)."""
+    if appeal.status == Status.MERGED:
+        return []
+    found = duplicates.suggest_duplicates(user, appeal=appeal)
+    for s in found:
+        s.appeal.merge_here = can_merge and s.appeal.received_at <= appeal.received_at
+        s.appeal.merge_in = (
+            s.appeal.received_at > appeal.received_at
+            and s.appeal.status in TRANSITIONS["merge"].sources
+            and _can(user, "merge", s.appeal)
+        )
+    return found
+
+
+@staff_required
+@require_POST
+def appeal_duplicates_draft(request):
+    """The intake form's 疑似重复 partial (htmx, POST: the phone never goes in a URL): likely
+    duplicates of what the operator has typed so far; nothing is saved."""
+    if not scope_for(request.user, "hotline.intake"):
+        raise PermissionDenied
+    form = bind_orgs(IntakeForm(request.POST), request.user)
+    form.is_valid()  # the fields that are valid so far; the rest is not a draft's business
+    try:
+        found = duplicates.suggest_duplicates(request.user, draft=dict(form.cleaned_data))
+    except ValidationError as exc:
+        context = {"error": error_text(exc), "duplicates": [], "draft": True}
+        return render(request, "console/hotline/_duplicates.html", context, status=400)
+    context = {"duplicates": found, "draft": True}
+    return render(request, "console/hotline/_duplicates.html", context)
 
 
 def _cell(text: str) -> str:

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 from gonghui.core.workdays import WorkdayCalendar, local_date
 from gonghui.hotline import sla
+from gonghui.hotline.employers import normalise_name
 from gonghui.hotline.models import Appeal, AppealEvent, Category, DailySequence, Status
 from gonghui.hotline.services import suggest_org
 from gonghui.people.services import phone_hash
@@ -163,6 +164,7 @@ def _appeal(rng, L, pk, number, received):
         "urgency": urgency, "channel": _w(rng, CHANNELS),
         "content": _content(rng, category, employer), "district_id": district.pk,
         "employer_name": employer, "employer_credit_code": credit,
+        "employer_norm": normalise_name(employer),
         "worker_id": person.id if person else None, "worker_account_id": None,
         "contact_name": name, "contact_phone": phone, "contact_phone_hash": phone_hash(phone),
         "received_at": received, "response_due": sla.response_due(received, lim),
