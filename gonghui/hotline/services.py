@@ -18,7 +18,6 @@ from gonghui.people.scope import scope_for
 from gonghui.people.services import phone_hash
 
 from . import reference_cache, selectors, sla
-from .employers import normalise_name
 from .messages import notify_worker
 from .models import (
     CLOSED_STATES,
@@ -96,7 +95,7 @@ def suggest_org(category: Category, district: Org) -> Org:
 # --- intake ---------------------------------------------------------------------------------
 
 
-def _clean_intake(data: dict, *, actor, worker_account) -> dict:
+def _clean_intake(data: dict, *, actor, worker_account, channel: str = "") -> dict:
     errors: dict[str, list[str]] = {}
 
     def err(field, message):
@@ -123,9 +122,14 @@ def _clean_intake(data: dict, *, actor, worker_account) -> dict:
     cleaned["content"] = content
     cleaned["district"] = _intake_district(str(data.get("district") or ""), actor, err)
 
+    # The channel is the caller's to say only for staff; a worker's appeal is 职工H5, an
+    # anonymous one 网页, unless the code calling the service knows better (Open311 → 接口).
+    forced = channel
     channel = str(data.get("channel") or "")
     is_staff = getattr(actor, "is_authenticated", False) and worker_account is None
-    if worker_account is not None:
+    if forced:
+        channel = Channel(forced)
+    elif worker_account is not None:
         channel = Channel.APP
     elif not is_staff:
         channel = Channel.WEB
@@ -245,9 +249,12 @@ def limit_anonymous_intake(request, contact_phone) -> None:
     ratelimit.check(request, "hotline.anonymous", target=target or None)
 
 
-def create_appeal(*, actor, data: dict, worker_account=None, idempotency_key: str = ""):
+def create_appeal(
+    *, actor, data: dict, worker_account=None, idempotency_key: str = "", channel: str = ""
+):
     """Register an appeal (any channel). Returns ``(appeal, created)``; with an
-    ``idempotency_key`` a retry returns the first appeal and ``created=False``."""
+    ``idempotency_key`` a retry returns the first appeal and ``created=False``. ``channel``
+    fixes the channel for a submission that does not choose its own (e.g. Open311's 接口)."""
     key = (idempotency_key or "").strip()[:100]
     owner = (
         f"worker:{worker_account.pk}"
@@ -260,7 +267,7 @@ def create_appeal(*, actor, data: dict, worker_account=None, idempotency_key: st
         existing = IdempotencyKey.objects.filter(owner=owner, key=key).select_related("appeal")
         if existing:
             return existing[0].appeal, False
-    c = _clean_intake(data, actor=actor, worker_account=worker_account)
+    c = _clean_intake(data, actor=actor, worker_account=worker_account, channel=channel)
     limits = sla.limits_for(c["type"], c["category"], c["urgency"])
     received = c["received_at"]
     try:
@@ -275,7 +282,6 @@ def create_appeal(*, actor, data: dict, worker_account=None, idempotency_key: st
                 district=c["district"],
                 employer_name=c["employer_name"],
                 employer_credit_code=c["employer_credit_code"],
-                employer_norm=normalise_name(c["employer_name"]),
                 worker=c["worker"],
                 worker_account=worker_account,
                 contact_name=c["contact_name"],

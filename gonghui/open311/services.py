@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from gonghui.core import audit, ratelimit
 from gonghui.hotline import services as hotline
-from gonghui.hotline.models import AppealType
+from gonghui.hotline.models import AppealType, Channel
 from gonghui.orgs.selectors import children, districts
 from gonghui.people.services import phone_hash
 from gonghui.stations import selectors as stations
@@ -251,6 +251,7 @@ def submit_request(*, request, client: ApiClient, params, idempotency_key: str =
                 actor=None,
                 data=cleaned["intake"],
                 idempotency_key=f"open311:{client.pk}:{key}" if key else "",
+                channel=Channel.API,
             )
             if not created:
                 return SubmittedRequest.objects.get(appeal=appeal), False

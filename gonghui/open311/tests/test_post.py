@@ -55,7 +55,7 @@ def test_a_request_becomes_an_appeal_through_the_hotline_intake(client, world):
     assert appeal.district.code == "BJ-CY" and appeal.status == Status.RECEIVED
     assert appeal.contact_phone == PHONE and appeal.contact_name == "赵明"
     assert appeal.employer_name == "某建筑公司" and appeal.content == "工地拖欠两个月工资"
-    assert appeal.channel == Channel.WEB  # the hotline's public intake (docs/open311.md)
+    assert appeal.channel == Channel.API  # 接口, not the public web form's 网页 (docs/open311.md)
     assert appeal.resolve_due is not None and appeal.events.filter(action="create").exists()
     submitted = SubmittedRequest.objects.get(appeal=appeal)
     assert submitted.client == world.client
