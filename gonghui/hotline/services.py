@@ -18,6 +18,7 @@ from gonghui.people.scope import scope_for
 from gonghui.people.services import phone_hash
 
 from . import reference_cache, selectors, sla
+from .employers import normalise_name
 from .messages import notify_worker
 from .models import (
     CLOSED_STATES,
@@ -282,6 +283,7 @@ def create_appeal(
                 district=c["district"],
                 employer_name=c["employer_name"],
                 employer_credit_code=c["employer_credit_code"],
+                employer_norm=normalise_name(c["employer_name"]),
                 worker=c["worker"],
                 worker_account=worker_account,
                 contact_name=c["contact_name"],
