@@ -21,6 +21,7 @@ import psycopg
 from common import BENCH_DB, DEFAULT_URL, log, prepare, recreate_database, setup_django, table, urls
 from dashboards import bench_dashboards, dashboards_notes, dashboards_rows
 from dashboards_data import load_city
+from duplicates import bench_duplicates, duplicates_report
 from finder import bench_finder, finder_notes, finder_rows
 from finder_data import parse_sets
 from intake import bench_intake
@@ -39,8 +40,8 @@ def main(argv=None) -> int:
     parser.add_argument("--skip-dashboards", action="store_true")
     parser.add_argument(
         "--only",
-        choices=["intake", "metrics", "dashboards", "finder", "load"],
-        help="run this benchmark alone (load runs only when named here)",
+        choices=["intake", "metrics", "dashboards", "finder", "load", "duplicates"],
+        help="run this benchmark alone (load and duplicates run only when named here)",
     )
     parser.add_argument("--city-stations", type=int, default=16_000, help="dashboards: stations")
     parser.add_argument("--sessions", type=int, default=60_000, help="dashboards: sessions")
@@ -92,11 +93,26 @@ def main(argv=None) -> int:
         help=f"use the {BENCH_DB} database kept by an earlier --keep run (same keys in the "
         "environment) instead of recreating and loading it; implies --keep",
     )  # fmt: skip
+    dg = parser.add_argument_group("duplicates (--only duplicates; bench/README.md section 6)")
+    dg.add_argument(
+        "--dup-appeals", type=int, default=50_000, help="generated appeals (500000: Beijing)"
+    )
+    dg.add_argument(
+        "--dup-fraction", type=float, default=0.05,
+        help="generate_data beijing share for the workers and employers behind the appeals",
+    )  # fmt: skip
+    dg.add_argument("--dup-samples", type=int, default=500, help="appeals timed per row")
+    dg.add_argument(
+        "--dup-reuse", action="store_true",
+        help=f"use the {BENCH_DB} database kept by an earlier --keep run; implies --keep",
+    )  # fmt: skip
     parser.add_argument("--keep", action="store_true", help=f"keep the {BENCH_DB} database")
     args = parser.parse_args(argv)
     args.skip_load = args.only != "load"
+    args.skip_duplicates = args.only != "duplicates"
     args.load_reuse = args.load_reuse and not args.skip_load
-    args.keep = args.keep or args.load_reuse
+    args.dup_reuse = args.dup_reuse and not args.skip_duplicates
+    args.keep = args.keep or args.load_reuse or args.dup_reuse
     if args.only:
         args.skip_intake = args.only != "intake"
         args.skip_metrics = args.only != "metrics"
@@ -106,20 +122,22 @@ def main(argv=None) -> int:
     base = os.environ.get("DATABASE_URL") or DEFAULT_URL
     admin_url, bench_url = urls(base)
     t_start = time.perf_counter()
-    if not args.load_reuse:
+    if not (args.load_reuse or args.dup_reuse):
         log(f"recreating database {BENCH_DB}")
         recreate_database(admin_url)
-    intake = metrics = load_s = finder = dashboards = city = load = None
+    intake = metrics = load_s = finder = dashboards = city = load = dups = None
     try:
         with psycopg.connect(bench_url) as conn:
             pg_version = conn.execute("SHOW server_version").fetchone()[0]
         if not (args.skip_intake and args.skip_metrics and args.skip_dashboards) or (
-            not args.skip_load
+            not (args.skip_load and args.skip_duplicates)
         ):
             setup_django(bench_url)
-            orgs, operator, token = prepare(reuse=args.load_reuse)
+            orgs, operator, token = prepare(reuse=args.load_reuse or args.dup_reuse)
         if not args.skip_load:
             load = bench_load(orgs, token, bench_url, args)
+        if not args.skip_duplicates:
+            dups = bench_duplicates(orgs, operator, args)
 
         intake = None if args.skip_intake else bench_intake(
             orgs, operator, token, bench_url, args.requests
@@ -162,6 +180,8 @@ def main(argv=None) -> int:
         f"Gonghui bench — PostgreSQL {pg_version}, Python {platform.python_version()}, "
         f"{os.cpu_count()} CPUs, database {BENCH_DB}{' (kept)' if args.keep else ' (dropped)'}"
     )
+    if dups:
+        print(duplicates_report(dups))
     if load:
         print(table(load_rows(load["results"])))
         print("\n".join(load_notes(load, args)))
@@ -200,7 +220,7 @@ def main(argv=None) -> int:
     print(f"total run time {time.perf_counter() - t_start:.0f} s")
     ok = not metrics or (metrics["same_counts"] and metrics["same_avg"])
     ok = ok and (not dashboards or dashboards["ok"])
-    ok = ok and (not load or load["ok"])
+    ok = ok and (not load or load["ok"]) and (not dups or dups["ok"])
     return 0 if ok and (not finder or finder["ok"]) else 1
 
 
