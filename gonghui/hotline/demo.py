@@ -211,3 +211,21 @@ def _history_row(rng, cal, sla, seq, received, category, district, code) -> Appe
         else "",
         version=6,
     )
+
+
+def backdated_appeal(actor, data: dict, received_at, idempotency_key: str) -> Appeal:
+    """A demo appeal received at ``received_at``, which may be older than the intake's 30
+    days (other apps' demos of past months, e.g. topics): registered through the intake, then
+    moved back with its deadlines. Idempotent by ``idempotency_key``."""
+    appeal, created = services.create_appeal(
+        actor=actor, data=data, idempotency_key=idempotency_key
+    )
+    if created:
+        shift = received_at - appeal.received_at
+        Appeal.objects.filter(pk=appeal.pk).update(
+            received_at=received_at,
+            response_due=appeal.response_due + shift,
+            resolve_due=appeal.resolve_due + shift,
+        )
+        appeal.refresh_from_db()
+    return appeal

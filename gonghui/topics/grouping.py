@@ -13,10 +13,10 @@ of its most similar grouped appeal (cosine ≥ ``ATTACH_COSINE``); a topic is a 
 ``MIN_SIZE`` appeals. Its key terms are the words most of the group uses and the rest of the
 category does not (share inside the group minus share outside).
 
-Matching (``matches``): an appeal is on a topic when it is in the topic's category and its
-text contains at least two of the topic's key terms (one when the topic has a single term), or
-it names the topic's employer. The same rule counts the previous month's volume and the
-months after adoption (docs/topics.md).
+Matching (``matches``): an appeal is on a topic when it is in the topic's category and the
+words of its text include at least two of the topic's key terms (one when the topic has a
+single term), or it names the topic's employer. The same rule counts the previous month's
+volume and the months after adoption (docs/topics.md).
 """
 
 import math
@@ -197,13 +197,16 @@ def group_month(rows: list[dict]) -> list[Group]:
 
 def matches(row: dict, *, category_id: int, key_terms: list[str], employer: str = "") -> bool:
     """Whether an appeal row is on a topic: the topic's category and at least two of its key
-    terms in the text (one for a one-term topic), or the topic's employer."""
+    terms among the words of its text (``tokens``, as grouped: "工资" is not found in "月工资"),
+    one for a one-term topic; or the topic's employer."""
     if row["category_id"] != category_id:
         return False
     if employer and employer_key(row) == employer:
         return True
     if not key_terms:
         return False
-    content = row["content"] or ""
+    words = row.get("_words")
+    if words is None:  # the row's words, cut once however many topics ask
+        words = row["_words"] = frozenset(tokens(row["content"]))
     need = min(MATCH_TERMS, len(key_terms))
-    return sum(1 for t in key_terms if t in content) >= need
+    return sum(1 for t in key_terms if t in words) >= need

@@ -3,7 +3,8 @@ states.
 
 ``build_topics(month)`` groups the month's appeals (``grouping.group_month``), counts each
 topic's volume this month and the month before with the one matcher (``grouping.matches``), and
-replaces the month's topics that were not adopted, in one transaction; adopted ones are kept.
+replaces the month's topics that were not adopted, in one transaction; adopted ones are kept
+(and a new group made mostly of an adopted topic's appeals is not added again).
 """
 
 import datetime
@@ -41,6 +42,13 @@ def build_topics(month: datetime.date) -> dict[str, int]:
     now = timezone.now()
     with transaction.atomic():
         Topic.objects.filter(month=month, problem__isnull=True).delete()
+        # an adopted topic stays; a new group that is mostly its appeals is that topic again
+        adopted = set(
+            TopicAppeal.objects.filter(topic__month=month, kind=LinkKind.MEMBER).values_list(
+                "appeal_id", flat=True
+            )
+        )
+        groups = [g for g in groups if 2 * sum(r["id"] in adopted for r in g.rows) < g.size]
         links = []
         for group in groups:
             rule = {"category_id": group.category_id, "key_terms": group.key_terms,

@@ -42,9 +42,11 @@ def test_recomputing_keeps_adopted_topics_and_replaces_the_rest(month, orgs):
     admin = make_staff("bj_admin", orgs["BJ"], "admin")
     topic = Topic.objects.get(month=MONTH, rank=1)
     services.adopt(user=admin, topic_id=topic.pk, data=_adoption())
-    services.build_topics(MONTH)
-    assert Topic.objects.filter(pk=topic.pk).exists()
-    assert Topic.objects.filter(month=MONTH).count() == 3  # kept + the two recomputed
+    other = Topic.objects.get(month=MONTH, rank=2)
+    assert services.build_topics(MONTH) == {"appeals": 15, "topics": 1}
+    assert Topic.objects.filter(pk=topic.pk).exists()  # the adopted topic is kept …
+    assert not Topic.objects.filter(pk=other.pk).exists()  # … the other one replaced,
+    assert Topic.objects.filter(month=MONTH).count() == 2  # and not added twice
 
 
 def _adoption(**over):

@@ -14,6 +14,7 @@ from gonghui.services.demo import load_projects
 from gonghui.services.health.demo import seed_health_demo
 from gonghui.socialwork.demo import load_socialwork
 from gonghui.stations.demo import load_stations
+from gonghui.topics.demo import load_topics
 
 
 class Command(BaseCommand):
@@ -36,12 +37,13 @@ class Command(BaseCommand):
             load_socialwork()
             load_plans()
             load_warnings()
+            load_topics()
         self.stdout.write(
             self.style.SUCCESS(
                 f"demo data: {len(orgs)} orgs, {added} new workers, {appeals} new appeals, "
                 f"{stations} new stations, {projects} new service projects; health checks, "
                 "partners, hardship files, campaigns, honors, social workers' caseloads, the "
-                "service plans and 欠薪预警 loaded; "
+                "service plans, 欠薪预警 and 每月一题 loaded; "
                 f"staff password {DEMO_PASSWORD} (see README)"
             )
         )
