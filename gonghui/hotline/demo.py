@@ -214,18 +214,23 @@ def _history_row(rng, cal, sla, seq, received, category, district, code) -> Appe
 
 
 def backdated_appeal(actor, data: dict, received_at, idempotency_key: str) -> Appeal:
-    """A demo appeal received at ``received_at``, which may be older than the intake's 30
-    days (other apps' demos of past months, e.g. topics): registered through the intake, then
-    moved back with its deadlines. Idempotent by ``idempotency_key``."""
+    """A closed demo appeal received at ``received_at``, which may be older than the intake's
+    30 days (other apps' demos of past months, e.g. topics): registered through the intake,
+    then moved back and closed as handled on time, as the history is (so it waits in no
+    queue). Idempotent by ``idempotency_key``."""
     appeal, created = services.create_appeal(
         actor=actor, data=data, idempotency_key=idempotency_key
     )
     if created:
-        shift = received_at - appeal.received_at
+        hours = datetime.timedelta(hours=1)
         Appeal.objects.filter(pk=appeal.pk).update(
-            received_at=received_at,
-            response_due=appeal.response_due + shift,
-            resolve_due=appeal.resolve_due + shift,
-        )
+            status="closed", responsible_org=appeal.district, received_at=received_at,
+            dispatched_at=received_at + hours, accepted_at=received_at + 2 * hours,
+            contacted_at=received_at + 3 * hours, resolved_at=received_at + 48 * hours,
+            callback_at=received_at + 60 * hours, closed_at=received_at + 61 * hours,
+            response_due=received_at + 24 * hours, resolve_due=received_at + 7 * 24 * hours,
+            callback_due=received_at + 5 * 24 * hours,
+            resolution_note="已协调相关单位处理，诉求人认可。", version=6,
+        )  # fmt: skip
         appeal.refresh_from_db()
     return appeal
