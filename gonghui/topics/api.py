@@ -98,7 +98,7 @@ def topic_list(request, filters: Query[MonthIn]):
     topics = selectors.month_topics(user, month)
     return {
         "month": month.strftime("%Y-%m"),
-        "results": [topic_out(t, rank=t.scoped_rank) for t in topics],
+        "results": [{**topic_out(t, rank=t.scoped_rank), "districts": t.places} for t in topics],
     }
 
 

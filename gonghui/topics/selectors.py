@@ -78,11 +78,31 @@ def visible_topics(user) -> QuerySet[Topic]:
 
 
 def month_topics(user, month: datetime.date) -> list[Topic]:
-    """The month's topics the user sees, ranked by their in-scope size (``scoped_rank``)."""
+    """The month's topics the user sees, ranked by their in-scope size (``scoped_rank``), each
+    with ``change`` and ``places`` (its districts in scope, most appeals first)."""
     topics = list(visible_topics(user).filter(month=month))
+    scope = scope_for(user, "topics.view")
+    rows = (
+        TopicAppeal.objects.filter(
+            Q(topic__in=[t.pk for t in topics], kind=LinkKind.MEMBER) & _in_scope(scope)
+        )
+        .values("topic_id", "district_id")
+        .annotate(n=Count("id"))
+        .order_by("topic_id", "-n", "district_id")
+    )
+    rows = list(rows)
+    names = dict(
+        Org.objects.filter(pk__in={r["district_id"] for r in rows}).values_list("pk", "name")
+    )
+    places: dict[int, list[dict]] = {}
+    for r in rows:
+        places.setdefault(r["topic_id"], []).append(
+            {"name": names.get(r["district_id"], ""), "count": r["n"]}
+        )
     for rank, topic in enumerate(topics, start=1):
         topic.scoped_rank = rank
         topic.change = change(topic.in_volume, topic.in_previous)
+        topic.places = places.get(topic.pk, [])
     return topics
 
 

@@ -114,8 +114,10 @@ def test_api_topics_scope_and_bad_month(client, topics, cy_handler, hd_handler):
         (topics[1].pk, 6, 4, 1)
     ]
     assert cy["results"][0]["change"] == pytest.approx(0.5)
+    assert cy["results"][0]["districts"] == [{"name": "朝阳区总工会", "count": 6}]
     hd = client.get(API, {"month": "2026-03"}, **bearer(hd_handler)).json()
     assert [t["size"] for t in hd["results"]] == [4, 2]
+    assert hd["results"][1]["districts"] == [{"name": "海淀区总工会", "count": 2}]
     bad = client.get(API, {"month": "2026-13"}, **bearer(cy_handler))
     assert bad.status_code == 400 and "month" in bad.json()["errors"]
     assert client.get(f"{API}/{topics[2].pk}", **bearer(cy_handler)).status_code == 404
