@@ -34,7 +34,8 @@ def problem_workbook(problem, follow_up: list[dict]) -> bytes:
     vol.append([_("月份"), _("相关诉求"), _("较基准月")])
     for row in follow_up:
         change = "" if row["change"] is None else f"{row['change'] * 100:+.0f}%"
-        vol.append([row["month"], row["volume"], change])
+        month = row["month"] + (_("（本月至今）") if row.get("partial") else "")
+        vol.append([month, row["volume"], change])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

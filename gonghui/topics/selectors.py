@@ -170,8 +170,8 @@ def get_visible_problem(user, problem_id) -> MonthlyProblem | None:
 
 def follow_up(user, problem: MonthlyProblem, today: datetime.date | None = None) -> list[dict]:
     """Appeals on the topic (``grouping.matches``) per month in the user's scope, from the
-    topic's month to this month: ``[{"month": "YYYY-MM", "volume", "change"}]``, ``change``
-    against the first (baseline) month."""
+    topic's month to this month: ``[{"month": "YYYY-MM", "volume", "change", "partial"}]``,
+    ``change`` against the first (baseline) month, ``partial`` for this month (so far)."""
     topic = problem.topic
     rule = {"category_id": topic.category_id, "key_terms": topic.key_terms,
             "employer": topic.employer_key}  # fmt: skip
@@ -183,7 +183,7 @@ def follow_up(user, problem: MonthlyProblem, today: datetime.date | None = None)
             *month_bounds(month), category_ids=[topic.category_id], scope=scope
         )
         volume = sum(1 for r in rows.iterator(chunk_size=2000) if grouping.matches(r, **rule))
-        out.append({"month": month.strftime("%Y-%m"), "volume": volume})
+        out.append({"month": month.strftime("%Y-%m"), "volume": volume, "partial": month == end})
         month = next_month(month)
     base = out[0]["volume"] if out else 0
     for row in out:

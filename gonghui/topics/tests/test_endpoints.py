@@ -132,7 +132,8 @@ def test_api_problems_scope_adopt_and_act(client, problem, topics, orgs, cy_hand
     assert client.get(f"{API}/problems", **bearer(cy_handler)).json()["count"] == 0
     assert client.get(f"{API}/problems/{problem.pk}", **bearer(cy_handler)).status_code == 404
     got = client.get(f"{API}/problems/{problem.pk}", **bearer(hd_handler)).json()
-    assert got["follow_up"][0] == {"month": "2026-03", "volume": 4, "change": 0.0}
+    assert got["follow_up"][0] == {"month": "2026-03", "volume": 4, "change": 0.0, "partial": False}
+    assert got["follow_up"][-1]["partial"] is True  # this month, so far
     admin = make_staff("cy_admin", orgs["BJ-CY"], "admin")
 
     def post(url, user, body):
