@@ -44,6 +44,8 @@ THRESHOLD = 0.4  # the shipped cut-off, measured on tests/duplicate_pairs.py
 HIGH_TEXT = 0.6  # text alone this close is called 内容高度相似
 CALLER_BONUS, EMPLOYER_BONUS, CATEGORY_BONUS = 0.2, 0.15, 0.15
 UNIGRAM_WEIGHT = 0.5
+# A draft without content yet: the same caller shows, or the same employer and category.
+NO_TEXT_PRIOR = 0.2
 FIELDS = (
     "id", "content", "contact_phone_hash", "employer_name", "employer_norm",
     "employer_credit_code", "category_id", "district_id", "responsible_org_id", "received_at",
@@ -192,9 +194,12 @@ def score(probe: Probe, probe_grams: Features, row: dict, tops=None) -> tuple[fl
     same_name = bool(probe.employer_norm) and row["employer_norm"] == probe.employer_norm
     if not (same_code or same_name) and _other_employer(probe, row):
         return 0.0, 0.0, []  # another employer: another case, however alike the words
-    sim = cosine(probe_grams, grams(row["content"], row["employer_name"]))
+    if probe.content:
+        sim = cosine(probe_grams, grams(row["content"], row["employer_name"]))
+        s = sim
+    else:  # a draft before its content is typed: the signals alone, on a neutral text score
+        sim, s = 0.0, NO_TEXT_PRIOR
     keys = []
-    s = sim
     if probe.phone_hash and row["contact_phone_hash"] == probe.phone_hash:
         s += CALLER_BONUS
         keys.append("caller")
@@ -205,7 +210,8 @@ def score(probe: Probe, probe_grams: Features, row: dict, tops=None) -> tuple[fl
             keys.append("employer")
     if probe.category_id is not None and row["category_id"] == probe.category_id:
         s += CATEGORY_BONUS
-    keys.append("text_high" if sim >= HIGH_TEXT else "text")
+    if probe.content:
+        keys.append("text_high" if sim >= HIGH_TEXT else "text")
     return min(1.0, s), sim, keys
 
 
