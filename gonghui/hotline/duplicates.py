@@ -291,13 +291,14 @@ def _in_scope(scope, rows: dict[int, dict]) -> list[dict]:
 def suggest_duplicates(viewer, appeal: Appeal | None = None, draft: dict | None = None, limit=5):
     """Likely duplicates of ``appeal`` (stored) or ``draft`` (intake form data: content,
     contact_phone, employer_name, employer_credit_code, category code, district org or id),
-    in ``viewer``'s hotline scope, best first: a list of ``Suggestion``. At most four queries
+    in ``viewer``'s hotline scope, best first: a list of ``Suggestion``. At most six queries
+    (the three look-ups, the orgs they name, the suggestions; the viewer's roles unless cached)
     whatever the number of candidates. Raises ``ValidationError`` for a draft's bad phone."""
     scope = scope_for(viewer, "hotline.view")
     if not scope:
         return []
     probe = probe_for(appeal) if appeal is not None else probe_for_draft(draft or {})
-    if not probe.content and not probe.phone_hash and not probe.employer_norm:
+    if not (probe.content or probe.phone_hash or probe.employer_norm or probe.credit_code):
         return []
     base = Appeal.objects.exclude(status=Status.MERGED)
     if probe.pk is not None:
