@@ -94,7 +94,28 @@ def load_appeals(count: int = 48) -> int:
             )  # fmt: skip
             appeal.refresh_from_db()
             handler = handler or _handler_for(appeal)
+    created += _repeat_call(operator)
     return created
+
+
+def _repeat_call(operator) -> int:
+    """The first demo caller rings again about the same wages in other words: the case page
+    and the intake show it as a likely duplicate (疑似重复) of demo appeal 0."""
+    _, is_new = services.create_appeal(
+        actor=operator,
+        data={
+            "type": "help",
+            "category": "LABOR-WAGE",
+            "urgency": "normal",
+            "content": "我在外卖站点送餐，工资已经两个月没发了，站长的电话也打不通。",
+            "district": "BJ-CY",
+            "contact_name": "李女士",
+            "contact_phone": "13500000000",
+            "channel": "phone",
+        },
+        idempotency_key="demo-repeat-0",
+    )
+    return int(is_new)
 
 
 def _handler_for(appeal: Appeal):
