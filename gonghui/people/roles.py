@@ -8,7 +8,8 @@ covered the day it is added:
 - a permission is a *read* (``READ_PERMISSIONS``: it lets one look, never change anything)
   or a *write* (everything else);
 - a read-only role (``READ_ONLY_ROLES``: ``leader`` and any future ``*viewer*``) holds reads
-  only, and every API write answered to it is a 4xx.
+  only, and every API write answered to it is a 4xx — but for the leader's own decisions
+  (``LEADER_DECISIONS``: adopting a 每月一题), which only the leader holds among them.
 """
 
 from django.db import models
@@ -77,12 +78,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     "governance.handle": frozenset({Role.ADMIN, Role.CASE_HANDLER, Role.SOCIAL_WORKER}),
     # 每月一题: the month's topics (read by leaders and the people who handle 12351 cases);
-    # adopting one, its measures and states, and recomputing a month (the admins who act
-    # for the union's leadership: the leader role is read-only)
+    # adopting one, its measures and states, and recomputing a month: a leader's decision
+    # (issue 15: "a leader adopts a topic"), the one write the leader role holds
+    # (LEADER_DECISIONS), and the admins who enter it for them
     "topics.view": frozenset(
         {Role.ADMIN, Role.LEADER, Role.HOTLINE_OPERATOR, Role.CASE_HANDLER, Role.SOCIAL_WORKER}
     ),
-    "topics.adopt": frozenset({Role.ADMIN}),
+    "topics.adopt": frozenset({Role.ADMIN, Role.LEADER}),
     # 驿站 / 职工之家
     "stations.view": ALL_ROLES,
     "stations.manage": frozenset({Role.ADMIN, Role.STATION_MANAGER}),
@@ -135,8 +137,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "socialwork.workload": frozenset({Role.ADMIN, Role.LEADER}),
 }
 
-# Roles that may look but never change anything (any role named "*viewer*" belongs here).
+# Roles that may look but never change anything (any role named "*viewer*" belongs here),
+# except, for the leader, the decisions that are a leader's by definition (LEADER_DECISIONS).
 READ_ONLY_ROLES = frozenset({Role.LEADER})
+
+# The writes a leader holds: adopting a month's hot topic as 每月一题 and following it through
+# (its measures and states). Nothing else a leader does changes anything.
+LEADER_DECISIONS = frozenset({"topics.adopt"})
 
 # Permissions that only let one look. Every other permission changes something and must not
 # be held by a read-only role.

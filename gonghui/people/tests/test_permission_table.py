@@ -15,7 +15,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from openpyxl import Workbook
 
-from gonghui.people.roles import PERMISSIONS, READ_ONLY_ROLES, READ_PERMISSIONS, Role
+from gonghui.people.roles import (
+    LEADER_DECISIONS,
+    PERMISSIONS,
+    READ_ONLY_ROLES,
+    READ_PERMISSIONS,
+    Role,
+)
 from gonghui.people.scope import can, scope_for
 from gonghui.people.tests.factories import bearer, make_staff
 
@@ -45,8 +51,11 @@ def test_every_permission_is_classified_and_read_only_roles_hold_reads_only():
     assert set(PERMISSIONS) >= READ_PERMISSIONS, READ_PERMISSIONS - set(PERMISSIONS)
     viewers = {r for r in Role if "viewer" in r.value or r == Role.LEADER}
     assert viewers <= READ_ONLY_ROLES, "a *viewer* role must be listed in READ_ONLY_ROLES"
+    assert not LEADER_DECISIONS & READ_PERMISSIONS
     for permission, roles in PERMISSIONS.items():
-        if permission not in READ_PERMISSIONS:
+        if permission in LEADER_DECISIONS:  # a leader's decision: the leader alone among them
+            assert roles & READ_ONLY_ROLES == {Role.LEADER}, permission
+        elif permission not in READ_PERMISSIONS:
             assert not roles & READ_ONLY_ROLES, f"read-only role holds write {permission}"
 
 
@@ -74,6 +83,14 @@ NOT_ROLE_WRITES = {
     ("post", "/api/v1/auth/logout"): "ends the caller's own token",
     ("post", "/api/v1/hotline/lookup"): "looks an appeal up by number and code (open)",
     ("post", "/api/v1/assistance/preview"): "computes a category, saves nothing",
+}
+
+
+# The leader's decisions (roles.LEADER_DECISIONS): the only writes a leader's token may make;
+# a test of their own (topics/tests) adopts a topic with it. Any other read-only role is refused.
+LEADER_DECISION_WRITES = {
+    ("post", "/api/v1/topics/problems"): "topics.adopt: adopt a topic as 每月一题",
+    ("post", "/api/v1/topics/problems/{problem_id}/actions"): "topics.adopt: its states",
 }
 
 
@@ -236,13 +253,17 @@ def test_every_api_write_refuses_read_only_roles(demo, orgs, client):
     components = schema.get("components", {}).get("schemas", {})
     operations = list(_write_operations(schema))
     assert len(operations) > 50  # the walk really walks the API
-    assert set(NOT_ROLE_WRITES) <= {(m, p) for m, p, _op in operations}
+    assert set(NOT_ROLE_WRITES) | set(LEADER_DECISION_WRITES) <= {
+        (m, p) for m, p, _op in operations
+    }
     for role in sorted(READ_ONLY_ROLES):
         token = bearer(make_staff(f"ro_{role}", orgs["BJ"], role))
         before = _fingerprint()
         answers = {}
         for method, path, op in operations:
             if (method, path) in NOT_ROLE_WRITES or _reads_by_post(path):
+                continue
+            if role == Role.LEADER and (method, path) in LEADER_DECISION_WRITES:
                 continue
             url = path
             for p in op.get("parameters", []):

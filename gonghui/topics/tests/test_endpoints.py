@@ -152,3 +152,25 @@ def test_api_problems_scope_adopt_and_act(client, problem, topics, orgs, cy_hand
     assert post(url, admin, {"action": "complete"}).status_code == 409
     assert post(url, admin, {"action": "start"}).json()["status"] == "in_progress"
     assert post(url, admin, {"action": "close"}).status_code == 400  # a note is required
+
+
+def test_a_leader_adopts_a_topic_in_their_subtree_only(client, topics, orgs):
+    """Adopting 每月一题 is the leader's decision (roles.LEADER_DECISIONS), within their scope;
+    a 朝阳 leader does not see, let alone adopt, 海淀's topic."""
+    leader = make_staff("cy_leader", orgs["BJ-CY"], "leader")
+    body = {"topic_id": topics[1].pk, "title": "工地欠薪", "problem": "集中反映",
+            "lead_org": "BJ-CY", "deadline": _deadline()}  # fmt: skip
+
+    def post(url, data):
+        return client.post(url, json.dumps(data), content_type="application/json", **bearer(leader))
+
+    assert post(f"{API}/problems", {**body, "topic_id": topics[2].pk}).status_code == 404
+    created = post(f"{API}/problems", body)
+    assert created.status_code == 201, created.content
+    item = MonthlyProblem.objects.get(pk=created.json()["id"])
+    assert item.lead_org.code == "BJ-CY" and item.topic_id == topics[1].pk
+    url = f"{API}/problems/{item.pk}/actions"
+    assert post(url, {"action": "start"}).json()["status"] == "in_progress"
+    # the console shows the leader the adoption form
+    client.force_login(leader)
+    assert "采纳为每月一题" in client.get(f"{CONSOLE}{topics[1].pk}/").content.decode()
