@@ -82,18 +82,15 @@ serve: install staticfiles/staticfiles.json
 	$(SERVE_ENV) $(PY) manage.py run_periodic & ticker=$$!; \
 	$(SERVE_ENV) GUNICORN_BIND=$${GUNICORN_BIND:-127.0.0.1:$(PORT)} $(VENV)/bin/gunicorn -c gunicorn.conf.py
 
-# The whole suite on SQLite with the per-process memory cache (a fresh machine), then again on
-# PostgreSQL when DATABASE_URL is set, with the cache on Redis when TEST_REDIS_URL is set
+# The whole suite on SQLite with the per-process memory cache (a fresh machine) and, at the same
+# time, on PostgreSQL when DATABASE_URL is set, with the cache on Redis when TEST_REDIS_URL is set
 # (.ci/run sets both; the run writes under a key prefix of its own: core/testing_cache.py).
+# .ci/test-halves runs the two halves in parallel and prints each half's output when done.
 test: install-dev browser nginx staticfiles/staticfiles.json
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null
-	env -u DATABASE_URL -u REDIS_URL $(VENV)/bin/pytest -q
-	@if [ -n "$$DATABASE_URL" ]; then \
-	  echo "== again on PostgreSQL ($$DATABASE_URL)$${TEST_REDIS_URL:+, cache on Redis ($$TEST_REDIS_URL)} =="; \
-	  REDIS_URL="$${TEST_REDIS_URL:-}" $(VENV)/bin/pytest -q; \
-	fi
+	VENV=$(VENV) .ci/test-halves
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
