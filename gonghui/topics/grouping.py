@@ -7,7 +7,8 @@ Grouping: within each category, each appeal's text is cut into words (rjieba; do
 D29), single characters, numbers, stop words and place and person names dropped, and weighted
 by TF-IDF (the IDF of the category's own appeals, so words every appeal of the category shares
 weigh little). Two appeals
-are linked when the cosine of their vectors is at least ``LINK_COSINE``, or when they name the
+are linked when the cosine of their vectors is at least ``LINK_COSINE``, or at least
+``PLACE_LINK_COSINE`` when they happened in the same place (district), or when they name the
 same employer (credit code, else normalised name); an appeal linked to none joins the group
 of its most similar grouped appeal (cosine ≥ ``ATTACH_COSINE``); a topic is a group of at least
 ``MIN_SIZE`` appeals. Its key terms are the words most of the group uses and the rest of the
@@ -31,7 +32,8 @@ from scipy.sparse.csgraph import connected_components
 
 from gonghui.hotline.employers import normalise_name
 
-LINK_COSINE = 0.45  # both tuned on planted months (tests/test_grouping.py, docs/topics.md)
+LINK_COSINE = 0.45  # all tuned on planted months (tests/test_grouping.py, docs/topics.md)
+PLACE_LINK_COSINE = 0.42  # the same problem told in other words, in the same place
 ATTACH_COSINE = 0.3
 MIN_SIZE = 3  # fewer appeals are not a topic
 KEY_TERMS = 5
@@ -111,16 +113,20 @@ def _vectors(docs: list[list[str]]):
     return matrix, vocab
 
 
-def _components(matrix, employer_keys: list[str]) -> np.ndarray:
-    """Group labels: connected groups of links (cosine ≥ ``LINK_COSINE`` or the same
-    employer), then each appeal left alone joins the group of its nearest grouped appeal, when
-    at least ``ATTACH_COSINE`` — so a loosely worded appeal joins a topic without chaining two
-    topics together through it (it joins one group, never links two)."""
+def _components(matrix, employer_keys: list[str], places=None) -> np.ndarray:
+    """Group labels: connected groups of links (cosine ≥ ``LINK_COSINE``, ≥
+    ``PLACE_LINK_COSINE`` in the same place, or the same employer), then each appeal left
+    alone joins the group of its nearest grouped appeal, when at least ``ATTACH_COSINE`` — so
+    a loosely worded appeal joins a topic without chaining two topics together through it (it
+    joins one group, never links two)."""
     n = matrix.shape[0]
+    place = np.asarray(places if places is not None else [None] * n, dtype=object)
     rows, cols = [], []
     for start in range(0, n, BLOCK):
         sims = (matrix[start : start + BLOCK] @ matrix.T).tocoo()
-        keep = sims.data >= LINK_COSINE
+        here = place[sims.row + start]
+        same_place = (here == place[sims.col]) & (here != None)  # noqa: E711 - elementwise
+        keep = (sims.data >= LINK_COSINE) | (same_place & (sims.data >= PLACE_LINK_COSINE))
         rows.extend((sims.row[keep] + start).tolist())
         cols.extend(sims.col[keep].tolist())
     first: dict[str, int] = {}
@@ -161,7 +167,7 @@ def group_month(rows: list[dict]) -> list[Group]:
         docs = [tokens(r["content"]) for r in items]
         matrix, vocab = _vectors(docs)
         keys = [employer_key(r) for r in items]
-        labels = _components(matrix, keys)
+        labels = _components(matrix, keys, [r.get("district_id") for r in items])
         members: dict[int, list[int]] = defaultdict(list)
         for i, label in enumerate(labels):
             members[label].append(i)

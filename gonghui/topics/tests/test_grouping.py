@@ -65,3 +65,20 @@ def test_the_matcher_needs_the_category_and_two_key_terms_or_the_employer():
     employer = planted.row(3, 1, "不发工钱", "某某建筑（北京）公司")
     key = "name:某某建筑北京公司"
     assert grouping.matches(employer, category_id=1, key_terms=terms, employer=key)
+
+
+def test_the_same_place_links_a_looser_wording_than_elsewhere():
+    """Place is a grouping signal: two texts whose cosine lies between PLACE_LINK_COSINE and
+    LINK_COSINE are one group when they happened in the same district, two otherwise."""
+    import math
+
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    c = (grouping.PLACE_LINK_COSINE + grouping.LINK_COSINE) / 2
+    matrix = csr_matrix(np.array([[1.0, 0.0], [c, math.sqrt(1 - c * c)]]))
+    same = grouping._components(matrix, ["", ""], [7, 7])
+    apart = grouping._components(matrix, ["", ""], [7, 8])
+    assert same[0] == same[1]
+    assert apart[0] != apart[1]
+    assert grouping.PLACE_LINK_COSINE < grouping.LINK_COSINE
