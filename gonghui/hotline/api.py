@@ -1,6 +1,7 @@
 """API routes for the 12351 hotline."""
 
 import datetime
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -305,17 +306,18 @@ class DuplicateOut(Schema):
     reasons: list[str]
 
 
+DuplicateLimit = Annotated[int, Field(ge=1, le=20)]  # bounds in the schema (core/bounds.py)
+
+
 @router.get(
     "/appeals/{appeal_id}/duplicates",
     response={200: list[DuplicateOut], 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
 )
-def appeal_duplicates(request, appeal_id: int, limit: int = 5):
+def appeal_duplicates(request, appeal_id: int, limit: DuplicateLimit = 5):
     """Likely duplicates of an appeal in the caller's scope (疑似重复), best first: the same
     caller, the same employer and kind of problem, or near-identical text; 404 outside the
     scope. Merge one with ``POST …/actions`` ``{"action": "merge", "into": number}``."""
     user = staff_user(request)
-    if not 1 <= limit <= 20:
-        raise ApiError(400, _("请检查填写内容"), {"limit": [_("取值范围为1至20")]})
     appeal = selectors.get_visible_appeal(user, appeal_id)
     return [
         {
