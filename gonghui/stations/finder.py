@@ -40,6 +40,10 @@ _TIE = 1e-9
 # Past this many tree candidates a filter is selective here: scan the filtered points instead.
 _SCAN_AFTER = 4096
 
+# Stations kept per index for the rows of answers (~2 KB each): past this many the cache
+# starts again, so a national index does not hold every row in every process.
+ROW_CACHE_MAX = 20_000
+
 _lock = threading.Lock()
 _indexes: dict[tuple, "FinderIndex"] = {}
 
@@ -76,6 +80,12 @@ class FinderIndex:
     _exceptions: dict = field(default_factory=dict)  # date -> {station id: ranges}
     type_cache: dict = field(default_factory=dict)  # id -> StationType, filled on first use
     org_cache: dict = field(default_factory=dict)  # id -> Org, filled on first use
+    # id -> Station (type and orgs attached) as loaded under ``token`` and ``rows_token``:
+    # between them they move on every write to a station, its photos, an exception, an org or
+    # a type, so while both hold these are the database's rows. Read-only, shared by the
+    # requests of this process.
+    row_cache: dict = field(default_factory=dict)
+    rows_token: int | None = None
 
     @classmethod
     def build(cls, token) -> "FinderIndex":
@@ -212,6 +222,7 @@ class FinderIndex:
 
 
 _TOKEN_SQL = f"SELECT token FROM {FinderVersion._meta.db_table} WHERE id = 1"  # noqa: S608
+_TOKENS_SQL = f"SELECT token, rows_token FROM {FinderVersion._meta.db_table} WHERE id = 1"  # noqa: S608
 
 
 def _station_rows(conn) -> list[tuple]:
@@ -276,10 +287,15 @@ def _index_at(token) -> FinderIndex:
 
 def current_token() -> int | None:
     """The version token now (None without the row: a flushed test database)."""
+    return current_tokens()[0]
+
+
+def current_tokens() -> tuple[int | None, int | None]:
+    """``(token, rows_token)`` now; ``(None, None)`` without the row."""
     with connection.cursor() as cursor:  # hand-written: the ORM took 20× as long here
-        cursor.execute(_TOKEN_SQL)
+        cursor.execute(_TOKENS_SQL)
         row = cursor.fetchone()
-    return row[0] if row else None
+    return (row[0], row[1]) if row else (None, None)
 
 
 def current_index() -> FinderIndex:
@@ -288,9 +304,10 @@ def current_index() -> FinderIndex:
 
 
 def find(lat, lng, *, k, amenities=(), type_code="", now, open_now=False):
-    """Search, then load the found stations in one statement that also reads the token. If the
-    token shows the index was stale, rebuild and search again. So the usual search costs one
-    round trip to the database, and never answers from an index older than that statement.
+    """Search, then load the found stations in one statement that also reads the tokens — or,
+    when this process already holds those rows under the same tokens, read the tokens alone.
+    If the token shows the index was stale, rebuild and search again. So a search costs one
+    round trip to the database, and never answers from an index or rows older than it.
 
     Returns ``(hits, stations by id)``."""
     index = _indexes.get(_key()) or current_index()
@@ -300,16 +317,32 @@ def find(lat, lng, *, k, amenities=(), type_code="", now, open_now=False):
         if mask is None or (type_code and type_id is None):
             return [], {}
         hits = index.search(lat, lng, k=k, mask=mask, type_id=type_id, now=now, open_now=open_now)
-        token, stations = _loader().load([h.station_id for h in hits])
+        ids = [h.station_id for h in hits]
+        cached = index.row_cache
+        if not attempt and index.rows_token is not None and all(i in cached for i in ids):
+            token, rows_token = current_tokens()
+            if token == index.token and rows_token == index.rows_token:
+                return hits, {i: cached[i] for i in ids}
+            if token != index.token:
+                index = _index_at(token)
+                continue
+        token, rows_token, stations = _loader().load(ids)
         if token is not None and token == index.token:
             break
         if token is None and attempt:  # no version row (a flushed test database)
-            stations = _loader().load([h.station_id for h in hits], with_token=False)[1]
+            stations = _loader().load(ids, with_token=False)[2]
             break
         index = _index_at(token)
     # Types and orgs are shared, read-only instances cached with the index: the token also
     # moves when an org or a station type changes (triggers, migration 0006).
     _attach(stations.values(), index.type_cache, index.org_cache)
+    if token is not None and token == index.token and rows_token is not None:
+        with _lock:
+            full = len(index.row_cache) + len(stations) > ROW_CACHE_MAX
+            if rows_token != index.rows_token or full:
+                index.row_cache = {}
+                index.rows_token = rows_token
+            index.row_cache.update(stations)
     return hits, stations
 
 
@@ -337,13 +370,14 @@ class _RowLoader:
         self.sql = f"SELECT {select} FROM {table} s WHERE s.id IN ({{}})"  # noqa: S608
         # The same rows beside the version token, which comes back even when no station does.
         self.sql_with_token = (
-            f"SELECT v.token, {select} FROM {q(FinderVersion._meta.db_table)} v"  # noqa: S608
+            f"SELECT v.token, v.rows_token, {select}"  # noqa: S608
+            f" FROM {q(FinderVersion._meta.db_table)} v"
             f" LEFT JOIN {table} s ON s.id IN ({{}}) WHERE v.id = 1"
         )
 
-    def load(self, ids, *, with_token=True) -> tuple[int | None, dict[int, Station]]:
-        """``(token, stations by id)`` — without type/org attached; the token is None
-        without a version row (or when not asked for)."""
+    def load(self, ids, *, with_token=True) -> tuple[int | None, int | None, dict[int, Station]]:
+        """``(token, rows_token, stations by id)`` — without type/org attached; the tokens are
+        None without a version row (or when not asked for)."""
         conn = self.conn
         sql = self.sql_with_token if with_token else self.sql
         if conn.vendor == "postgresql":
@@ -369,10 +403,10 @@ class _RowLoader:
             with conn.cursor() as cursor:
                 cursor.execute(sql.format(", ".join(["%s"] * len(ids)) or "NULL"), ids)
                 rows = cursor.fetchall()
-        token = None
+        token = rows_token = None
         if with_token and rows:
-            token = rows[0][0]
-            rows = [r[1:] for r in rows if r[1] is not None]
+            token, rows_token = rows[0][0], rows[0][1]
+            rows = [r[2:] for r in rows if r[2] is not None]
         out = {}
         for row in rows:
             values = list(row)
@@ -381,7 +415,7 @@ class _RowLoader:
                     values[at] = func(values[at], col, conn)
             station = Station.from_db(conn.alias, self.attnames, values)
             out[station.pk] = station
-        return token, out
+        return token, rows_token, out
 
 
 def _attach(stations, types: dict, orgs: dict) -> None:
@@ -409,6 +443,6 @@ def _loader() -> _RowLoader:
 
 def load_stations(ids) -> dict[int, Station]:
     """``Station.objects.select_related("type", "org", "district").in_bulk(ids)``, faster."""
-    stations = _loader().load(list(ids), with_token=False)[1]
+    stations = _loader().load(list(ids), with_token=False)[2]
     _attach(stations.values(), {}, {})
     return stations

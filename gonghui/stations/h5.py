@@ -7,6 +7,7 @@ JavaScript. The map (Leaflet) is an extra: the list never depends on it.
 """
 
 import datetime
+import hashlib
 import json
 import math
 from urllib.parse import quote
@@ -15,11 +16,16 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -36,6 +42,8 @@ from .models import CheckIn, Report, Station, StationException, StationStatus
 from .selectors import DISTRICT_CENTRES, district_centres  # noqa: F401 - the page's centres
 
 FINDER_K = 20
+# The public pages' kept parts live this long; their key changes every minute anyway.
+PAGE_CACHE_SECONDS = 120
 # A reload of the check-in page within this window does not count a second visit.
 CHECKIN_REPEAT_WINDOW = datetime.timedelta(minutes=10)
 # Recent check-ins live in a signed cookie, not the session: a scan must not create a session
@@ -115,15 +123,32 @@ def _rows(found, names: dict[str, str]) -> list[dict]:
     ]
 
 
-@require_GET
-def finder(request):
+def _cached_part(name: str, params, build):
+    """``build()``'s value, kept in Django's cache (Redis when configured) for this minute
+    under the finder's tokens (``selectors.page_version``), the database and the language:
+    a view that hits it costs one primary-key read instead of the stations' queries and the
+    template. The minute in the key keeps 开放中 and today's hours exact (hours are given to the
+    minute); the tokens make any committed change to a station, its photos or exceptions, an
+    org or a type seen by the next view everywhere. ``build`` returning None is not kept."""
+    version = selectors.page_version()
+    if version is None:
+        return build()
+    minute = timezone.localtime().strftime("%Y%m%d%H%M")
+    raw = repr((name, params, version, connection.settings_dict["NAME"], minute, get_language()))
+    key = "stations:h5:" + hashlib.sha256(raw.encode()).hexdigest()
+    part = cache.get(key)
+    if part is None:
+        part = build()
+        if part is not None:
+            cache.set(key, part, PAGE_CACHE_SECONDS)
+    return part
+
+
+def _finder_content(*, district, chosen, open_now, lat, lng) -> tuple[str, str]:
+    """The finder page's main content (form, list, map config) and its error, if any."""
     amenities = selectors.amenities()
     names = {a.code: a.name for a in amenities}
-    chosen = [c for c in request.GET.getlist("amenity") if c in names]
-    open_now = _truthy(request.GET.get("open_now"))
-    district = request.GET.get("district", "").strip().upper()
     centres = district_centres()
-    lat, lng = _float(request.GET.get("lat")), _float(request.GET.get("lng"))
     error, point, source = "", None, ""
     if district:  # the form's select wins over coordinates left from an earlier search
         if district in centres:
@@ -152,22 +177,53 @@ def finder(request):
         "tiles": {"url": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION},
         "messages": _messages(),
     }
+    context = {
+        "amenities": amenities,
+        "chosen": chosen,
+        "open_now": open_now,
+        "districts": selectors.finder_districts(),
+        "district": district if source == "district" else "",
+        "lat": lat if source == "location" else "",
+        "lng": lng if source == "location" else "",
+        "source": source,
+        "rows": rows,
+        "error": error,
+        "config": config,
+    }
+    return render_to_string("stations/_finder_content.html", context), error
+
+
+@require_GET
+def finder(request):
+    names = {a.code for a in selectors.amenities()}
+    district = request.GET.get("district", "").strip().upper()
+    lat, lng = _float(request.GET.get("lat")), _float(request.GET.get("lng"))
+    if district:  # the form's select wins over coordinates left from an earlier search
+        lat = lng = None
+    params = {
+        "district": district,
+        "chosen": [c for c in request.GET.getlist("amenity") if c in names],
+        "open_now": _truthy(request.GET.get("open_now")),
+        "lat": lat,
+        "lng": lng,
+    }
+    built: list = []
+
+    def build() -> str | None:  # kept only without an error
+        built.append(_finder_content(**params))
+        return None if built[0][1] else built[0][0]
+
+    content, error = None, ""
+    if lat is None or lng is None:
+        # A district's list (or the empty form) is the same for every visitor: kept for the
+        # minute. A position is the visitor's own: never kept.
+        content = _cached_part("finder", sorted(params.items()), build)
+    if content is None:
+        content, error = built[0] if built else _finder_content(**params)
     response = render(
         request,
         "stations/finder.html",
-        {
-            "amenities": amenities,
-            "chosen": chosen,
-            "open_now": open_now,
-            "districts": selectors.finder_districts(),
-            "district": district if source == "district" else "",
-            "lat": request.GET.get("lat", "") if source == "location" else "",
-            "lng": request.GET.get("lng", "") if source == "location" else "",
-            "source": source,
-            "rows": rows,
-            "error": error,
-            "config": config,
-        },
+        {"content": mark_safe(content), "error": error},  # our own template's output
         status=400 if error else 200,
     )
     return allow_map_tiles(response)  # Leaflet loads tiles from MAP_TILE_URL
@@ -204,17 +260,52 @@ def _week(station: Station, now: datetime.datetime) -> tuple[list[dict], bool]:
     return week, is_open(station.hours, now, exc)
 
 
-def _checkins_today(station: Station, now: datetime.datetime) -> int:
+def _checkins_today(station_id: int, now: datetime.datetime) -> int:
     start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    return CheckIn.objects.filter(station=station, created_at__gte=start).count()
+    return CheckIn.objects.filter(station_id=station_id, created_at__gte=start).count()
+
+
+def _report_fields(data: dict) -> str:
+    """The report form's fields (without its CSRF token), with what was entered."""
+    context = {"kinds": Report.Kind.choices, "ratings": range(5, 0, -1), "data": data}
+    return render_to_string("stations/_detail_form.html", context)
+
+
+def _station_parts(station_id: int, station: Station | None = None) -> dict:
+    """The detail page's parts that are the same for every visitor this minute (name, facts,
+    photos, the week's hours, amenities), kept by ``_cached_part``; 404 unless the station is
+    open. The check-in count and the report form are rendered per view."""
+
+    def build() -> dict:
+        found = station or _public_station(station_id)
+        week, open_now = _week(found, timezone.localtime())
+        label = f"{found.lat},{found.lng}"
+        context = {
+            "station": found,
+            "week": week,
+            "open_now": open_now,
+            "amenities": [a for a in selectors.amenities() if a.code in found.amenities],
+            "geo_uri": f"geo:{label}?q={label}({quote(found.name)})",
+            "photos": found.photos.all(),
+        }
+        return {
+            "name": found.name,
+            "head": render_to_string("stations/_detail_head.html", context),
+            "rest": render_to_string("stations/_detail_rest.html", context),
+            "form_fields": _report_fields({}),
+        }
+
+    parts = _cached_part("detail", station_id, build)
+    return {k: mark_safe(v) if k != "name" else v for k, v in parts.items()}
 
 
 @require_http_methods(["GET", "POST"])
 def detail(request, station_id: int):
-    station = _public_station(station_id)
+    station = None  # a GET answered from the kept parts reads no station row
     errors: dict = {}
     data = {}
     if request.method == "POST":
+        station = _public_station(station_id)
         data = {k: request.POST.get(k, "") for k in ("kind", "rating", "text")}
         try:
             ratelimit.check(request, "stations.report", target=station.pk)
@@ -231,25 +322,15 @@ def detail(request, station_id: int):
             errors = exc.message_dict
         else:
             return redirect(reverse("stations:detail", args=[station.pk]) + "?reported=1#report")
-    now = timezone.localtime()
-    week, open_now = _week(station, now)
-    amenities = [a for a in selectors.amenities() if a.code in station.amenities]
-    label = f"{station.lat},{station.lng}"
     return render(
         request,
         "stations/detail.html",
         {
-            "station": station,
-            "week": week,
-            "open_now": open_now,
-            "amenities": amenities,
-            "geo_uri": f"geo:{label}?q={label}({quote(station.name)})",
-            "checkins_today": _checkins_today(station, now),
-            "photos": station.photos.all(),
-            "kinds": Report.Kind.choices,
-            "ratings": range(5, 0, -1),
+            "station_id": station_id,
+            "parts": (parts := _station_parts(station_id, station)),
+            "form_fields": mark_safe(_report_fields(data)) if data else parts["form_fields"],
+            "checkins_today": _checkins_today(station_id, timezone.localtime()),
             "errors": errors,
-            "data": data,
             "reported": request.GET.get("reported") == "1",
         },
         status=400 if errors else 200,
@@ -286,7 +367,7 @@ def check_in(request, qr_token: str):
     response = render(
         request,
         "stations/checked_in.html",
-        {"station": station, "checkins_today": _checkins_today(station, timezone.localtime())},
+        {"station": station, "checkins_today": _checkins_today(station.pk, timezone.localtime())},
     )
     if not repeat:
         response.set_signed_cookie(

@@ -244,6 +244,11 @@ class FinderVersion(models.Model):
     token rather than a counter: a rolled-back change can never be mistaken for a later one."""
 
     token = models.BigIntegerField(default=0)
+    # Moved by every write to a station (any column) or its photos (migration 0008): the rows
+    # of answers and the H5 pages' cached parts are kept under (token, rows_token). Nullable, so
+    # SQLite adds the column in place (a remade table would break the triggers naming it);
+    # NULL (a row put back by the older triggers after a flush) keeps nothing until a write.
+    rows_token = models.BigIntegerField(null=True)
 
     class Meta:
         verbose_name = _("查找索引版本")

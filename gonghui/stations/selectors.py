@@ -92,6 +92,15 @@ def district_centres() -> dict[str, list[float]]:
     return centres
 
 
+def page_version() -> tuple[int, int] | None:
+    """What the public station pages' cached parts are kept under: the finder's two tokens
+    (``FinderVersion``: between them they move on every write to a station, its photos, its
+    date exceptions, an org or a station type), read in one primary-key look-up. None without
+    the version row (a flushed test database): nothing to key on, so nothing is cached."""
+    token, rows_token = finder.current_tokens()
+    return None if token is None or rows_token is None else (token, rows_token)
+
+
 def amenities() -> list[Amenity]:
     """Every amenity, by bit: the finder's checkboxes and the tags of a station."""
     return cached(AMENITIES, lambda: list(Amenity.objects.order_by("bit")))

@@ -133,3 +133,20 @@ def test_found_stations_equal_the_orm_objects(orgs):
         assert model_to_dict(mine) == model_to_dict(theirs)
         for rel in ("type", "org", "district"):
             assert model_to_dict(getattr(mine, rel)) == model_to_dict(getattr(theirs, rel))
+
+
+def test_a_repeat_search_reads_only_the_tokens_until_a_station_changes(orgs):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    s = make_station(org=orgs["BJ-DC"])
+    ids()
+    with CaptureQueriesContext(connection) as ctx:
+        (found,) = selectors.nearest(*TIANANMEN)
+    (sql,) = [q["sql"] for q in ctx.captured_queries]
+    assert "rows_token" in sql and "stations_station" not in sql
+    Station.objects.filter(pk=s.pk).update(address="新地址")  # any column: the rows move
+    with CaptureQueriesContext(connection) as ctx:
+        (found,) = selectors.nearest(*TIANANMEN)
+    assert found.station.address == "新地址"
+    assert "stations_station" in ctx.captured_queries[-1]["sql"]
