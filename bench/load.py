@@ -25,6 +25,7 @@ from pathlib import Path
 
 import psycopg
 from common import ROOT, district_codes, log
+from load_nginx import UNVERIFIED, Nginx
 
 # Goals of issue 14 (ratios to /healthz at 100 connections; latencies at half capacity, ms).
 RATIO_GOALS = {"nearest": 0.7, "h5": 0.3, "staff list": 0.3}
@@ -170,7 +171,9 @@ def free_port() -> int:
 class Server:
     """gunicorn -c gunicorn.conf.py on a free loopback port, in its own process group."""
 
-    def __init__(self, bench_url: str, workers: int, workdir: Path, redis_url: str = ""):
+    def __init__(
+        self, bench_url: str, workers: int, workdir: Path, redis_url: str = "", behind_proxy=False
+    ):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = workdir / "gunicorn.log"
@@ -185,6 +188,8 @@ class Server:
         )
         if redis_url:  # the cache shared by the workers, as a deployment with REDIS_URL has it
             env["REDIS_URL"] = redis_url
+        if behind_proxy:  # nginx in front: the client's address is the one nginx appends
+            env["TRUSTED_PROXY_COUNT"] = "1"
         self.log_file = self.log_path.open("wb")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")],
@@ -361,7 +366,7 @@ def check_answers(base: str, ep: Endpoint) -> None:
         if ep.token:
             req.add_header("Authorization", f"Bearer {ep.token}")
         try:
-            with urllib.request.urlopen(req, timeout=60) as r:  # noqa: S310
+            with urllib.request.urlopen(req, timeout=60, context=UNVERIFIED) as r:  # noqa: S310
                 status = r.status
         except urllib.error.HTTPError as exc:
             status = exc.code
@@ -382,7 +387,7 @@ def combine(parts: list[dict]) -> dict:
     return out
 
 
-def measure(ep: Endpoint, server: Server, args, workdir: Path, bench_url: str) -> dict:
+def measure(ep: Endpoint, server: "Server | Nginx", args, workdir: Path, bench_url: str) -> dict:
     healthz = Endpoint("/healthz", "healthz", ["/healthz"])
     base, conns, secs = server.base, args.load_connections, args.load_duration
     check_answers(base, ep)
@@ -519,13 +524,19 @@ def bench_load(orgs, operator_token: str, bench_url: str, args) -> dict:
         workdir = Path(tmp)
         cache = f"Redis {args.load_redis_url}" if args.load_redis_url else "per-process memory"
         log(f"load: starting gunicorn ({args.load_workers} workers, cache: {cache})")
-        server = Server(bench_url, args.load_workers, workdir, args.load_redis_url)
+        server = Server(bench_url, args.load_workers, workdir, args.load_redis_url, args.load_nginx)
+        front = None
         try:
+            if args.load_nginx:
+                log("load: starting nginx in front of it (deploy/nginx/gonghui.conf, TLS)")
+                front = Nginx(server.port, workdir, free_port=free_port)
             for ep in eps:
-                r = measure(ep, server, args, workdir, bench_url)
+                r = measure(ep, front or server, args, workdir, bench_url)
                 r["connections"] = args.load_connections
                 results.append(r)
         finally:
+            if front is not None:
+                front.stop()
             server.stop()
             tail = server.log_tail(20000)
     tracebacks = tail.count("Traceback")
@@ -545,7 +556,8 @@ def load_notes(load: dict, args) -> list[str]:
     lines = [
         f"load: data {made}: {s.stations:,} stations, {s.appeals:,} appeals, "
         f"{s.workers:,} workers, {s.participations:,} enrollments",
-        f"load: gunicorn gunicorn.conf.py, {args.load_workers} sync workers, DEBUG=0, cache "
+        f"load: {'nginx (deploy/nginx/gonghui.conf, TLS) → ' if args.load_nginx else ''}"
+        f"gunicorn gunicorn.conf.py, {args.load_workers} sync workers, DEBUG=0, cache "
         f"{'Redis' if args.load_redis_url else 'per-process memory'}, "
         f"loopback; {args.load_warmup:g} s warm-up, then /healthz and the endpoint "
         f"alternating {args.load_rounds}× for {args.load_duration:g} s each in all "

@@ -89,6 +89,11 @@ def main(argv=None) -> int:
         "--load-endpoints", default="", help="comma-separated parts of endpoint names to run"
     )
     lg.add_argument(
+        "--load-nginx", action="store_true",
+        help="put the repository's nginx site (deploy/nginx/gonghui.conf, TLS) in front of "
+        "gunicorn and load it there (bench/load_nginx.py)",
+    )  # fmt: skip
+    lg.add_argument(
         "--load-reuse", action="store_true",
         help=f"use the {BENCH_DB} database kept by an earlier --keep run (same keys in the "
         "environment) instead of recreating and loading it; implies --keep",

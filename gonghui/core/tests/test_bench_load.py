@@ -1,7 +1,8 @@
 """The load benchmark's harness itself (bench/load.py, issue 14), run for real at a tiny size:
 its own scratch database on the PostgreSQL server, generated data, gunicorn with the
-repository's gunicorn.conf.py, wrk and hey against two endpoints beside /healthz, and the
-intake's rows counted against the 2xx answers. PostgreSQL only (like the benchmark); skipped
+repository's gunicorn.conf.py (alone, and behind the repository's nginx site over TLS), wrk
+and hey against two endpoints beside /healthz, and the intake's rows counted against the 2xx
+answers. PostgreSQL only (like the benchmark); skipped
 without Debian's wrk and hey (`make load-tools`; `make test` does not install them)."""
 
 import os
@@ -33,7 +34,10 @@ pytestmark = [
 ]
 
 
-def test_load_harness_serves_measures_and_counts_intake_rows():
+@pytest.mark.parametrize("front", ["gunicorn", "nginx"])
+def test_load_harness_serves_measures_and_counts_intake_rows(front):
+    if front == "nginx" and not Path("/usr/sbin/nginx").exists():
+        pytest.skip("Debian nginx is not installed: `make nginx` (make test does)")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_"))}
     for name in ("LOCAL_DEMO", "REDIS_URL", "SECRET_KEY", "WEB_CONCURRENCY", "GUNICORN_BIND"):
         env.pop(name, None)
@@ -41,6 +45,7 @@ def test_load_harness_serves_measures_and_counts_intake_rows():
     args = ["--load-fraction", "0.0002", "--load-stations", "300", "--load-appeals", "200"]
     args += ["--load-duration", "1", "--load-warmup", "1", "--load-connections", "10"]
     args += ["--load-rounds", "1", "--load-workers", "2", "--load-endpoints", "nearest,intake"]
+    args += ["--load-nginx"] if front == "nginx" else []
     run = subprocess.run(
         [sys.executable, "bench/run.py", "--only", "load", *args],
         cwd=REPO,
@@ -58,6 +63,8 @@ def test_load_harness_serves_measures_and_counts_intake_rows():
     assert "intake: POST /api/v1/hotline/appeals" in out
     assert out.count("/healthz, same round") == 2
     assert "tracebacks in the server log: 0" in out
+    # behind nginx the load went through the repository's site, over TLS
+    assert ("load: nginx (deploy/nginx/gonghui.conf, TLS) → gunicorn" in out) == (front == "nginx")
     # every measurement answered: no non-2xx, no socket errors; req/s and percentiles parsed
     rows = [line for line in out.splitlines() if re.search(r"\((wrk|hey)\)", line)]
     assert len(rows) == 8, out  # per endpoint: 100 conns, half rate, /healthz at both

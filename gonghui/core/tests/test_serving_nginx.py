@@ -8,7 +8,6 @@ database is taken from pytest's in-memory SQLite test database, so on the Postgr
 module is skipped: the stack is the same on both databases.
 """
 
-import datetime
 import http.client
 import json
 import os
@@ -24,12 +23,10 @@ import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
-REPO = Path(settings.BASE_DIR)
-NGINX = Path("/usr/sbin/nginx")
-SITE = REPO / "deploy" / "nginx" / "gonghui.conf"
+from gonghui.core.nginx_site import NGINX, REPO, main_config, self_signed, site_config
+
 MANIFEST = REPO / "staticfiles" / "staticfiles.json"
 CLIENT_IP = "127.0.0.2"  # the client's source address; nginx reaches gunicorn from 127.0.0.1
 
@@ -49,71 +46,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _self_signed(directory: Path) -> tuple[Path, Path]:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return cert_path, key_path
-
-
-def _site_config(tmp: Path, *, http_port, https_port, app_port, cert, key) -> str:
-    """The repository's site with this machine's values; each replaced text must be there."""
-    text = SITE.read_text()
-    for old, new in [
-        ("server 127.0.0.1:8000;", f"server 127.0.0.1:{app_port};"),
-        ("    listen [::]:80;\n", ""),
-        ("    listen [::]:443 ssl http2;\n", ""),
-        ("listen 80;", f"listen 127.0.0.1:{http_port};"),
-        ("listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;"),
-        ("/etc/ssl/gonghui/fullchain.pem", str(cert)),
-        ("/etc/ssl/gonghui/privkey.pem", str(key)),
-        ("/var/log/nginx/", f"{tmp}/"),
-        ("/srv/gonghui/staticfiles/", f"{REPO}/staticfiles/"),
-    ]:
-        assert old in text, f"deploy/nginx/gonghui.conf no longer has {old!r}"
-        text = text.replace(old, new)
-    return text
-
-
-def _main_config(tmp: Path) -> str:
-    temp = "\n".join(
-        f"    {kind}_temp_path {tmp}/{kind};"
-        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    return (
-        f"{user}worker_processes 1;\npid {tmp}/nginx.pid;\nerror_log {tmp}/nginx-error.log;\n"
-        "events { worker_connections 64; }\n"
-        "http {\n    include /etc/nginx/mime.types;\n    default_type application/octet-stream;\n"
-        f"{temp}\n    include {tmp}/gonghui.conf;\n}}\n"
-    )
 
 
 def _wait_for(check, proc, what: str, log: Path, seconds: float = 25.0):
@@ -173,13 +105,13 @@ def stack(tmp_path_factory, django_db_setup, django_db_blocker):
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
-    cert, key = _self_signed(tmp)
+    cert, key = self_signed(tmp)
     (tmp / "gonghui.conf").write_text(
-        _site_config(
+        site_config(
             tmp, http_port=http_port, https_port=https_port, app_port=app_port, cert=cert, key=key
         )
     )
-    (tmp / "nginx.conf").write_text(_main_config(tmp))
+    (tmp / "nginx.conf").write_text(main_config(tmp))
     nginx_log = tmp / "nginx-error.log"
     nginx_cmd = [str(NGINX), "-p", str(tmp), "-c", str(tmp / "nginx.conf"), "-e", str(nginx_log)]
     test = subprocess.run([*nginx_cmd, "-t"], capture_output=True, text=True, check=False)
