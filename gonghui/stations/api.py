@@ -71,7 +71,10 @@ class StationOut(BaseModel):
 
 
 def station_out(s: Station, *, distance=None, open_now=None, today=None) -> dict:
-    now = timezone.localtime()
+    if open_now is None or today is None:  # the finder's results carry both already
+        now = timezone.localtime()
+        open_now = is_open(s.hours, now) if open_now is None else open_now
+        today = ranges_on(s.hours, now.date()) if today is None else today
     return {
         "id": s.pk,
         "name": s.name,
@@ -91,8 +94,8 @@ def station_out(s: Station, *, distance=None, open_now=None, today=None) -> dict
         "status": s.status,
         "opened_on": s.opened_on,
         "built_year": s.built_year,
-        "open_now": is_open(s.hours, now) if open_now is None else open_now,
-        "today": ranges_on(s.hours, now.date()) if today is None else today,
+        "open_now": open_now,
+        "today": today,
         "distance_m": distance,
     }
 
