@@ -1,17 +1,17 @@
 """(5) Load: the production server (gunicorn with gunicorn.conf.py, DEBUG off) on PostgreSQL
-with Beijing-scale synthetic data, driven over loopback by wrk and hey. Each endpoint is
-measured beside ``/healthz`` in the same minutes: alternating with it at 100 connections (wrk,
-closed loop: its capacity), then at a fixed offered rate of half that capacity (hey ``-q``),
-with ``/healthz`` at the same rate. See bench/README.md, section (5).
+with Beijing-scale synthetic data, driven over loopback. Each endpoint is measured beside
+``/healthz`` in the same minutes: alternating with it at 100 connections (wrk, closed loop: its
+capacity), then at a fixed offered rate of half that capacity (an open loop with Poisson
+arrivals; intake: hey ``-q``), with ``/healthz`` at the same rate. The load generators are in
+bench/load_tools.py, nginx in front (``--load-nginx``) in bench/load_nginx.py. See
+bench/README.md, section (5).
 
     .venv/bin/python bench/run.py --only load [--load-fraction F] [--load-appeals N] …
 """
 
 import dataclasses
-import json
 import math
 import os
-import re
 import shutil
 import signal
 import socket
@@ -26,6 +26,7 @@ from pathlib import Path
 import psycopg
 from common import ROOT, district_codes, log
 from load_nginx import UNVERIFIED, Nginx
+from load_tools import Endpoint, run_hey, run_open_loop, run_wrk
 
 # Goals of issue 14 (ratios to /healthz at 100 connections; latencies at half capacity, ms).
 RATIO_GOALS = {"nearest": 0.7, "h5": 0.3, "staff list": 0.3}
@@ -37,16 +38,6 @@ POINTS = [
     (39.8585, 116.2870), (39.9097, 116.6567), (40.2207, 116.2312), (39.7270, 116.3413),
     (40.1300, 116.6545), (39.9800, 116.3100), (39.8650, 116.4500), (40.0700, 116.3400),
 ]  # fmt: skip
-
-
-@dataclasses.dataclass
-class Endpoint:
-    name: str  # printed
-    kind: str  # goal group: nearest, h5, staff list, metrics, intake
-    paths: list[str]  # GET: cycled by wrk (hey takes the first); POST: one path
-    token: str = ""
-    body: dict | None = None  # POST JSON (intake)
-    expect: int = 200
 
 
 def tools() -> dict[str, str]:
@@ -226,128 +217,6 @@ class Server:
         self.log_file.close()
 
 
-# --- the load tools -------------------------------------------------------------------------------
-
-WRK_LUA = """
-local paths = {%(paths)s}
-local n = 0
-%(headers)s
-request = function()
-  n = n + 1
-  return wrk.format(nil, paths[(n %% #paths) + 1])
-end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    'WRKJSON {"requests":%%d,"duration_us":%%d,"connect":%%d,"read":%%d,"write":%%d,' ..
-    '"status":%%d,"timeout":%%d,"p50":%%d,"p95":%%d,"p99":%%d}\\n',
-    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
-    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
-end
-"""
-
-
-def wrk_script(ep: Endpoint, workdir: Path) -> Path:
-    headers = f'wrk.headers["Authorization"] = "Bearer {ep.token}"' if ep.token else ""
-    path = workdir / "wrk.lua"
-    path.write_text(
-        WRK_LUA % {"paths": ", ".join(json.dumps(p) for p in ep.paths), "headers": headers}
-    )
-    return path
-
-
-def parse_wrk(out: str) -> dict:
-    line = next((ln for ln in out.splitlines() if ln.startswith("WRKJSON ")), None)
-    if line is None:
-        raise SystemExit(f"no summary from wrk:\n{out[-2000:]}")
-    d = json.loads(line.split(" ", 1)[1])
-    errors = d["connect"] + d["read"] + d["write"] + d["timeout"]
-    return {
-        "tool": "wrk",
-        "requests": d["requests"],
-        "rate": d["requests"] / (d["duration_us"] / 1e6),
-        "p50": d["p50"] / 1000,
-        "p95": d["p95"] / 1000,
-        "p99": d["p99"] / 1000,
-        "non2xx": d["status"],  # wrk: status >= 400
-        "errors": errors,
-        "ok": d["requests"] - d["status"],
-    }
-
-
-def run_wrk(base: str, ep: Endpoint, connections: int, seconds: float, workdir: Path) -> dict:
-    """wrk at ``connections`` for ``seconds``, then a pause while the server drains: the
-    requests wrk leaves in gunicorn's listen queue when it stops are still served, and would
-    otherwise land on the next measurement."""
-    script = wrk_script(ep, workdir)
-    threads = min(2, connections)
-    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "30s"]
-    out = subprocess.run(
-        [*cmd, "-s", str(script), base + ep.paths[0]],
-        capture_output=True,
-        text=True,
-        timeout=seconds + 60,
-    )
-    result = parse_wrk(out.stdout + out.stderr)
-    time.sleep(min(60.0, connections / max(result["rate"], 1.0) + 1.0))
-    return result
-
-
-def parse_hey(out: str) -> dict:
-    def number(pattern: str) -> float:
-        m = re.search(pattern, out)
-        return float(m.group(1)) if m else math.nan
-
-    statuses = {int(c): int(n) for c, n in re.findall(r"\[(\d{3})\]\s+(\d+) responses", out)}
-    error_part = out.split("Error distribution:", 1)[1] if "Error distribution:" in out else ""
-    errors = sum(int(n) for n in re.findall(r"^\s*\[(\d+)\]\s", error_part, re.M))
-    ok = sum(n for c, n in statuses.items() if 200 <= c < 300)
-    return {
-        "tool": "hey",
-        "requests": sum(statuses.values()) + errors,
-        "rate": number(r"Requests/sec:\s+([\d.]+)"),
-        "p50": number(r"50% in ([\d.]+) secs") * 1000,
-        "p95": number(r"95% in ([\d.]+) secs") * 1000,
-        "p99": number(r"99% in ([\d.]+) secs") * 1000,  # hey prints it from 100 answers
-        "non2xx": sum(n for c, n in statuses.items() if not 200 <= c < 300),
-        "errors": errors,
-        "ok": ok,
-        "statuses": statuses,
-    }
-
-
-def hey_workers(rate: float) -> int:
-    """Workers for an offered ``rate``: each sends at most ~10 requests a second (one every
-    100 ms or more, well above the latencies measured), 2 to 50 of them."""
-    return max(2, min(50, math.ceil(rate / 10)))
-
-
-def run_hey(
-    base: str, ep: Endpoint, seconds: float, workdir: Path, *, connections=None, rate=None
-) -> dict:
-    """hey -z: when the time is up every worker finishes its request in flight, so every
-    request sent is answered and counted (what the intake check needs)."""
-    cmd = ["hey", "-z", f"{seconds:g}s", "-t", "30"]
-    if rate:
-        workers = hey_workers(rate)
-        cmd += ["-c", str(workers), "-q", f"{rate / workers:.3f}"]
-    else:
-        cmd += ["-c", str(connections)]
-    if ep.token:
-        cmd += ["-H", f"Authorization: Bearer {ep.token}"]
-    if ep.body is not None:
-        body = workdir / "body.json"
-        body.write_text(json.dumps(ep.body, ensure_ascii=False))
-        cmd += ["-m", "POST", "-T", "application/json", "-D", str(body)]
-    out = subprocess.run(
-        [*cmd, base + ep.paths[0]], capture_output=True, text=True, timeout=seconds + 90
-    )
-    result = parse_hey(out.stdout + out.stderr)
-    if rate:
-        result["offered"] = rate
-    return result
-
-
 # --- the run --------------------------------------------------------------------------------------
 
 
@@ -408,10 +277,13 @@ def measure(ep: Endpoint, server: "Server | Nginx", args, workdir: Path, bench_u
         else:  # intake: hey, so the requests in flight at the end are answered and counted
             ep_parts.append(run_hey(base, ep, part, workdir, connections=conns))
     ceiling, full = combine(hz_parts), combine(ep_parts)
-    half_rate = full["rate"] / 2
-    half = run_hey(base, ep, secs, workdir, rate=max(half_rate, 0.5))
+    half_rate = max(full["rate"] / 2, 0.5)
+    if ep.body is None:  # GETs: Poisson arrivals at that rate (load_tools.run_open_loop)
+        half = run_open_loop(base, ep, secs, rate=half_rate)
+    else:  # intake: hey, so every request sent is answered and counted
+        half = run_hey(base, ep, secs, workdir, rate=half_rate)
     # the framework's floor at the same offered rate: what latency the server adds to anything
-    floor = run_hey(base, healthz, secs, workdir, rate=max(half_rate, 0.5))
+    floor = run_open_loop(base, healthz, secs, rate=half_rate, seed=2)
     result = {"endpoint": ep, "healthz": ceiling, "full": full, "half": half, "floor": floor}
     if ep.body is not None:
         created = appeal_count(bench_url) - before
@@ -486,7 +358,8 @@ def load_rows(results: list[dict]) -> list[tuple[str, ...]]:
                 )
             )
         fl = r["floor"]
-        for label, m in ((f"{r['connections']} conns (wrk)", hz), ("same rate (hey)", fl)):
+        same = f"same rate ({fl['tool']})"
+        for label, m in ((f"{r['connections']} conns (wrk)", hz), (same, fl)):
             rows.append(
                 (
                     "  /healthz, same round" if m is hz else "",
@@ -562,8 +435,8 @@ def load_notes(load: dict, args) -> list[str]:
         f"loopback; {args.load_warmup:g} s warm-up, then /healthz and the endpoint "
         f"alternating {args.load_rounds}× for {args.load_duration:g} s each in all "
         f"({args.load_connections} conns, wrk closed loop; intake with hey), then "
-        f"{args.load_duration:g} s at half the endpoint's req/s (hey -q), and /healthz at "
-        "the same rate",
+        f"{args.load_duration:g} s at half the endpoint's req/s (open loop, Poisson "
+        "arrivals; intake: hey -q), and /healthz at the same rate",
         f"load: tracebacks in the server log: {load['tracebacks']}",
         f"load: all goals met: {'yes' if ok else 'no'}",
     ]
