@@ -16,8 +16,11 @@ from gonghui.orgs.selectors import subtree_q
 from .roles import PERMISSIONS
 
 # Up to this many orgs a scope is sent as a list of ids (the planner reads it against the
-# statistics of the filtered table's own indexed column); above it, as a subquery on orgs.
-MAX_LISTED_ORGS = 5000
+# statistics of the filtered table's own indexed column); above it, as a subquery on orgs. A
+# district of the demo tree has ~60 orgs; at full Beijing scale 朝阳 has 2,536 (its enterprise
+# unions), and that list inlined into each staff-list query took ~100 ms per request to quote,
+# send and plan, against ~15 ms with the subquery (issue 14, bench/README.md section 5).
+MAX_LISTED_ORGS = 500
 
 
 @dataclass(frozen=True)
