@@ -123,6 +123,11 @@ def _rows(found, names: dict[str, str]) -> list[dict]:
     ]
 
 
+def _minute() -> str:
+    """The local minute the kept parts belong to."""
+    return timezone.localtime().strftime("%Y%m%d%H%M")
+
+
 def _cached_part(name: str, params, build):
     """``build()``'s value, kept in Django's cache (Redis when configured) for this minute
     under the finder's tokens (``selectors.page_version``), the database and the language:
@@ -133,8 +138,7 @@ def _cached_part(name: str, params, build):
     version = selectors.page_version()
     if version is None:
         return build()
-    minute = timezone.localtime().strftime("%Y%m%d%H%M")
-    raw = repr((name, params, version, connection.settings_dict["NAME"], minute, get_language()))
+    raw = repr((name, params, version, connection.settings_dict["NAME"], _minute(), get_language()))
     key = "stations:h5:" + hashlib.sha256(raw.encode()).hexdigest()
     part = cache.get(key)
     if part is None:
@@ -273,14 +277,17 @@ def _report_fields(data: dict) -> str:
 
 def _station_parts(station_id: int, station: Station | None = None) -> dict:
     """The detail page's parts that are the same for every visitor this minute (name, facts,
-    photos, the week's hours, amenities), kept by ``_cached_part``; 404 unless the station is
-    open. The check-in count and the report form are rendered per view."""
+    photos, today's check-in count, the week's hours, amenities), kept by ``_cached_part``;
+    404 unless the station is open. The report form's CSRF token is rendered per view (the
+    check-in page itself counts afresh)."""
 
     def build() -> dict:
         found = station or _public_station(station_id)
-        week, open_now = _week(found, timezone.localtime())
+        now = timezone.localtime()
+        week, open_now = _week(found, now)
         label = f"{found.lat},{found.lng}"
         context = {
+            "checkins_today": _checkins_today(found.pk, now),
             "station": found,
             "week": week,
             "open_now": open_now,
@@ -329,7 +336,6 @@ def detail(request, station_id: int):
             "station_id": station_id,
             "parts": (parts := _station_parts(station_id, station)),
             "form_fields": mark_safe(_report_fields(data)) if data else parts["form_fields"],
-            "checkins_today": _checkins_today(station_id, timezone.localtime()),
             "errors": errors,
             "reported": request.GET.get("reported") == "1",
         },
