@@ -1,8 +1,11 @@
 """API routes for stations: the public finder and the managers' registry."""
 
 import datetime
+import json
 
 from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -123,12 +126,15 @@ def nearest(request, filters: Query[NearestFilters]):
         lat, lng, k=filters.k, amenities=filters.amenity, open_now=filters.open_now,
         type_code=filters.type,
     )  # fmt: skip
-    return {
-        "items": [
-            station_out(f.station, distance=f.distance_m, open_now=f.open_now, today=f.today)
-            for f in found
-        ]
-    }
+    items = [
+        station_out(f.station, distance=f.distance_m, open_now=f.open_now, today=f.today)
+        for f in found
+    ]
+    # Built to NearestOut's shape right here (test_nearest_answers_its_declared_schema checks
+    # it), so written straight to JSON: validating what was just built was an eighth of the
+    # busiest public endpoint's time (issue 14).
+    body = json.dumps({"items": items}, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
 class BboxFilters(Schema):

@@ -328,3 +328,18 @@ def test_nearest_endpoint_filters(client, orgs):
     assert ids(amenity=["toilet", "microwave"], open_now="true") == [both.pk]
     assert ids(type="worker_home") == [home.pk]
     assert ids(amenity="jacuzzi") == []
+
+
+def test_nearest_answers_its_declared_schema(client, orgs):
+    """The endpoint writes its JSON itself (issue 14): what it writes must still be exactly
+    what the OpenAPI schema declares — every field, with its type."""
+    from gonghui.stations.api import NearestOut
+
+    make_station(org=orgs["BJ-DC"], amenities=["toilet"], hours="24h", capacity=12)
+    make_station(org=orgs["BJ-CY-WJ-001"], lat=39.95, lng=116.45, hours={})
+    r = client.get(f"{API}/nearest", {"lat": TIANANMEN[0], "lng": TIANANMEN[1]})
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/json")
+    body = r.json()
+    parsed = NearestOut.model_validate(body)
+    assert len(parsed.items) == 2
+    assert parsed.model_dump(mode="json") == body  # no field missing, extra or retyped
