@@ -26,8 +26,11 @@ worker_class = "sync"  # nginx buffers slow clients; every request is short (exp
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "55"))
 graceful_timeout = 30
 keepalive = 5
-# A worker is replaced after this many requests (plus jitter): no slow leak lives for ever
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+# A worker is replaced after this many requests (plus jitter): no slow leak lives for ever. Not
+# fewer: a new worker starts with a cold finder row cache, its own memory cache (without Redis)
+# and a new database connection, and at 2,000 a busy host replaced one every few seconds — the
+# stalls showed as p99 spikes in the load benchmark (issue 14).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
 max_requests_jitter = max_requests // 10
 
 # The app is imported once, in the master, and its URLconf (every view, the API and its schema)
@@ -42,10 +45,17 @@ def when_ready(server):
     """In the master, after the preload and before the first fork."""
     if not server.cfg.preload_app:
         return
-    from django.db import connections
+    from django.db import DatabaseError, connections
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018 - imports every view module now
+    try:  # the station finder's index, built once here and inherited by every worker (its
+        # token is still checked on each search, so a stale copy is rebuilt, never served)
+        from gonghui.stations.finder import current_index
+
+        current_index()
+    except DatabaseError:  # no database yet: each worker builds its own on first use
+        pass
     connections.close_all()  # no database connection is shared across the fork
     # the imported objects stay out of the workers' garbage collections: their pages stay
     # shared after the fork instead of being copied when the collector touches them

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import psycopg
 from common import ROOT, district_codes, log
-from load_nginx import UNVERIFIED, Nginx
-from load_tools import Endpoint, run_hey, run_open_loop, run_wrk
+from load_nginx import Nginx
+from load_tools import UNVERIFIED, Endpoint, run_hey, run_open_loop, run_wrk, wait_for_healthz
 
 # Goals of issue 14 (ratios to /healthz at 100 connections; latencies at half capacity, ms).
 RATIO_GOALS = {"nearest": 0.7, "h5": 0.3, "staff list": 0.3}
@@ -190,18 +190,11 @@ class Server:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise SystemExit(f"gunicorn exited: {self.log_tail()}")
-            try:
-                with urllib.request.urlopen(self.base + "/healthz", timeout=2) as r:  # noqa: S310
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
-        self.stop()
-        raise SystemExit(f"gunicorn did not answer /healthz in 120 s: {self.log_tail()}")
+        try:
+            wait_for_healthz(self.base, self.proc, 120, "gunicorn", self.log_tail)
+        except SystemExit:
+            self.stop()
+            raise
 
     def log_tail(self, n: int = 3000) -> str:
         return self.log_path.read_text(errors="replace")[-n:]

@@ -6,14 +6,10 @@ connection per request (gunicorn's sync workers close each one), the access log 
 
 import os
 import signal
-import ssl
 import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
-# Loopback only, to our own throw-away certificate: nothing to verify.
-UNVERIFIED = ssl._create_unverified_context()  # noqa: S323
+from load_tools import wait_for_healthz
 
 
 class Nginx:
@@ -54,20 +50,11 @@ class Nginx:
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise SystemExit(f"nginx exited: {self.log_tail()}")
-            try:
-                with urllib.request.urlopen(  # noqa: S310 - our own loopback URL
-                    self.base + "/healthz", timeout=2, context=UNVERIFIED
-                ) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise SystemExit(f"nginx did not answer /healthz in 30 s: {self.log_tail()}")
+        try:
+            wait_for_healthz(self.base, self.proc, 30, "nginx", self.log_tail)
+        except SystemExit:
+            self.stop()
+            raise
 
     def log_tail(self, n: int = 3000) -> str:
         if not self.error_log.exists():

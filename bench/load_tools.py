@@ -9,12 +9,33 @@ import json
 import math
 import random
 import re
+import ssl
 import subprocess
 import time
 import urllib.parse
+import urllib.request
 from pathlib import Path
 
-from load_nginx import UNVERIFIED
+# Loopback only, to our own servers (nginx with a throw-away certificate): nothing to verify.
+UNVERIFIED = ssl._create_unverified_context()  # noqa: S323
+
+
+def wait_for_healthz(base: str, proc, seconds: float, what: str, log_tail) -> None:
+    """Until ``base``/healthz answers 200; SystemExit with ``log_tail()`` when ``proc`` exits
+    or ``seconds`` pass."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"{what} exited: {log_tail()}")
+        try:
+            with urllib.request.urlopen(  # noqa: S310 - our own loopback URL
+                base + "/healthz", timeout=2, context=UNVERIFIED
+            ) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"{what} did not answer /healthz in {seconds:g} s: {log_tail()}")
 
 
 @dataclasses.dataclass
