@@ -295,6 +295,17 @@ def paginate(
     return out
 
 
+def rendered(schema, data) -> bytes:
+    """``data`` validated by the response ``schema`` and rendered as the API renders its answers
+    (defaults filled, names and dates as ninja would write them): bytes a view may keep and
+    answer with again (``HttpResponse(body, content_type=JSON)``)."""
+    dumped = schema.model_validate(data).model_dump()
+    return Utf8JSONRenderer().render(None, dumped, response_status=200)
+
+
+JSON = "application/json; charset=utf-8"
+
+
 def refuse_personal_query(q: str, use: str) -> None:
     """400 for an ID number or phone in a query string (access logs keep URLs); ``use`` names
     the POST route that takes the same search in its body."""

@@ -4,19 +4,28 @@ import datetime
 from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from gonghui.core.api import ApiError, ErrorOut, paginate, refuse_personal_query, staff_user
+from gonghui.core.api import (
+    JSON,
+    ApiError,
+    ErrorOut,
+    paginate,
+    refuse_personal_query,
+    rendered,
+    staff_user,
+)
 from gonghui.core.bounds import Id, IsoDate, IsoDateTime
 from gonghui.core.paging import COUNT_LIMIT
 from gonghui.core.validators import normalize_phone
 from gonghui.people import auth as people_auth
 from gonghui.people.api_auth import ConsoleSessionAuth, TokenAuth
 
-from . import attachments, contact, duplicates, metrics, rating, selectors, services
+from . import attachments, contact, duplicates, list_cache, metrics, rating, selectors, services
 from .models import Appeal, Category
 from .models import Status as AppealStatus
 from .states import ACTION_LABELS, allowed_actions
@@ -254,28 +263,35 @@ def search_appeals(request, filters: AppealFilters):
     return _search_appeals(request, filters)
 
 
-def _search_appeals(request, filters: AppealFilters) -> dict:
+def _search_appeals(request, filters: AppealFilters) -> HttpResponse:
+    """A list page, kept between requests until an appeal, an org or a category changes or
+    the minute turns (``list_cache``): repeat views read one version row."""
     user = staff_user(request)
-    qs = selectors.search_appeals(
-        user,
-        status=filters.status,
-        category=filters.category,
-        org=filters.org,
-        overdue=filters.overdue,
-        q=filters.q,
-        queue=filters.queue,
-        date_from=filters.date_from,
-        date_to=filters.date_to,
-    )
-    return paginate(
-        qs,
-        filters.page,
-        PAGE_SIZE,
-        appeal_out,
-        max_count=COUNT_LIMIT,
-        after=filters.after,
-        cursor=True,
-    )
+
+    def build() -> bytes:
+        qs = selectors.search_appeals(
+            user,
+            status=filters.status,
+            category=filters.category,
+            org=filters.org,
+            overdue=filters.overdue,
+            q=filters.q,
+            queue=filters.queue,
+            date_from=filters.date_from,
+            date_to=filters.date_to,
+        )
+        page = paginate(
+            qs,
+            filters.page,
+            PAGE_SIZE,
+            appeal_out,
+            max_count=COUNT_LIMIT,
+            after=filters.after,
+            cursor=True,
+        )
+        return rendered(AppealPage, page)
+
+    return HttpResponse(list_cache.kept_list(user, filters.dict(), build), content_type=JSON)
 
 
 @router.get(

@@ -336,3 +336,19 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class ListVersion(models.Model):
+    """One row whose ``token`` changes, by database triggers (migration 0009), with every
+    committed write to an appeal, an org or a category: what the staff appeal lists show.
+    ``list_cache`` keeps a list's answer under it. A random token rather than a counter: a
+    rolled-back change can never be mistaken for a later one."""
+
+    token = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("诉求列表版本")
+        verbose_name_plural = _("诉求列表版本")
+
+    def __str__(self):
+        return str(self.token)

@@ -107,6 +107,13 @@ def layout_sql(years: range, provinces: dict[str, list[int]] | None = None) -> l
                WHERE c.contype = 'f' AND c.confrelid = %s ORDER BY 1, 2""",
             [table_oid],
         )
+        # the table's own triggers (the staff lists' version trigger, hotline migration 0009)
+        triggers = _catalog(
+            cur,
+            """SELECT pg_get_triggerdef(oid) FROM pg_trigger
+               WHERE tgrelid = %s AND NOT tgisinternal ORDER BY tgname""",
+            [table_oid],
+        )
     out = [
         # earlier deferred checks in this transaction would block ALTER TABLE ("pending
         # trigger events"): run them now
@@ -155,6 +162,7 @@ def layout_sql(years: range, provinces: dict[str, list[int]] | None = None) -> l
         f"SELECT setval('{seq}', (SELECT COALESCE(max(id), 0) + 1 FROM {q(TABLE)}), false)",  # noqa: S608
         f"ALTER TABLE {q(TABLE)} ALTER COLUMN id SET DEFAULT nextval('{seq}')",
         *_reference_triggers([(t, c) for t, _n, c in inbound]),
+        *(definition for (definition,) in triggers),  # read before the rename: ON hotline_appeal
         "SET CONSTRAINTS ALL DEFERRED",  # back to Django's INITIALLY DEFERRED checks
         f"ANALYZE {q(TABLE)}",
     ]

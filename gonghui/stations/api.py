@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import BaseModel
 
 from gonghui.core import ratelimit
-from gonghui.core.api import ApiError, ErrorOut, paginate, staff_user
+from gonghui.core.api import JSON, ApiError, ErrorOut, paginate, staff_user
 from gonghui.core.bounds import Count, SmallCount
 from gonghui.people.api_auth import ConsoleSessionAuth, TokenAuth
 from gonghui.people.scope import scope_for
@@ -134,7 +134,7 @@ def nearest(request, filters: Query[NearestFilters]):
     # it), so written straight to JSON: validating what was just built was an eighth of the
     # busiest public endpoint's time (issue 14).
     body = json.dumps({"items": items}, cls=DjangoJSONEncoder, ensure_ascii=False)
-    return HttpResponse(body, content_type="application/json; charset=utf-8")
+    return HttpResponse(body, content_type=JSON)
 
 
 class BboxFilters(Schema):

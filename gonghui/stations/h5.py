@@ -7,7 +7,6 @@ JavaScript. The map (Leaflet) is an extra: the list never depends on it.
 """
 
 import datetime
-import hashlib
 import json
 import math
 from urllib.parse import quote
@@ -16,22 +15,20 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gonghui.core import ratelimit
 from gonghui.core.csp import allow_map_tiles
+from gonghui.core.kept import kept
 from gonghui.people.auth import totp_required
 from gonghui.people.scope import assignments
 from gonghui.people.worker_session import current_account
@@ -42,8 +39,6 @@ from .models import CheckIn, Report, Station, StationException, StationStatus
 from .selectors import DISTRICT_CENTRES, district_centres  # noqa: F401 - the page's centres
 
 FINDER_K = 20
-# The public pages' kept parts live this long; their key changes every minute anyway.
-PAGE_CACHE_SECONDS = 120
 # A reload of the check-in page within this window does not count a second visit.
 CHECKIN_REPEAT_WINDOW = datetime.timedelta(minutes=10)
 # Recent check-ins live in a signed cookie, not the session: a scan must not create a session
@@ -123,29 +118,14 @@ def _rows(found, names: dict[str, str]) -> list[dict]:
     ]
 
 
-def _minute() -> str:
-    """The local minute the kept parts belong to."""
-    return timezone.localtime().strftime("%Y%m%d%H%M")
-
-
 def _cached_part(name: str, params, build):
-    """``build()``'s value, kept in Django's cache (Redis when configured) for this minute
-    under the finder's tokens (``selectors.page_version``), the database and the language:
-    a view that hits it costs one primary-key read instead of the stations' queries and the
-    template. The minute in the key keeps 开放中 and today's hours exact (hours are given to the
-    minute); the tokens make any committed change to a station, its photos or exceptions, an
-    org or a type seen by the next view everywhere. ``build`` returning None is not kept."""
-    version = selectors.page_version()
-    if version is None:
-        return build()
-    raw = repr((name, params, version, connection.settings_dict["NAME"], _minute(), get_language()))
-    key = "stations:h5:" + hashlib.sha256(raw.encode()).hexdigest()
-    part = cache.get(key)
-    if part is None:
-        part = build()
-        if part is not None:
-            cache.set(key, part, PAGE_CACHE_SECONDS)
-    return part
+    """``build()``'s value kept (``core.kept``) under the finder's tokens
+    (``selectors.page_version``): a view that hits it costs one primary-key read instead of the
+    stations' queries and the template. The minute in the key keeps 开放中 and today's hours
+    exact (hours are given to the minute); the tokens make any committed change to a station,
+    its photos or exceptions, an org or a type seen by the next view everywhere. ``build``
+    returning None is not kept."""
+    return kept("stations:h5", selectors.page_version(), (name, params), build)
 
 
 def _finder_content(*, district, chosen, open_now, lat, lng) -> tuple[str, str]:

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from gonghui.stations import h5
+from gonghui.core import kept
 from gonghui.stations.models import CheckIn, Station, StationException, StationPhoto
 
 from .test_h5_pages import make_station
@@ -69,7 +69,7 @@ def test_a_repeat_detail_view_reads_only_the_version_row(client, station, monkey
     # counts afresh): a scan shows from the next minute
     CheckIn.objects.create(station=station)
     assert "今日还没有人扫码签到" in _get(client, url)[0]
-    monkeypatch.setattr(h5, "_minute", lambda: "next minute")
+    monkeypatch.setattr(kept, "minute", lambda: "next minute")
     assert "今日已有 1 人次扫码签到" in _get(client, url)[0]
 
 
