@@ -208,16 +208,25 @@ class FinderIndex:
     def _hits(self, pos, lat, lng, k, now) -> list[Hit]:
         day = now.date()
         days = (day, day - datetime.timedelta(days=1))
+        pos = pos.tolist()
+        lats, lngs = self.lat[pos].tolist(), self.lng[pos].tolist()
+        ids, schedules = self.ids[pos].tolist(), self.schedules[pos].tolist()
         ranked = sorted(
-            (geo.haversine_m(lat, lng, float(self.lat[p]), float(self.lng[p])), int(self.ids[p]), p)
-            for p in pos.tolist()
+            (geo.haversine_m(lat, lng, a, b), sid, schedule)
+            for a, b, sid, schedule in zip(lats, lngs, ids, schedules, strict=True)
         )[:k]
         out = []
-        for distance, sid, p in ranked:
-            hours = self.hours[self.schedules[p]]
+        plain: dict[int, tuple] = {}  # schedule -> (open now, today's ranges), no exception
+        for distance, sid, schedule in ranked:
+            hours = self.hours[schedule]
             exc = self._station_exceptions(sid, days)
-            hit = Hit(sid, round(distance, 1), is_open(hours, now, exc), ranges_on(hours, day, exc))
-            out.append(hit)
+            if exc is None:
+                if schedule not in plain:
+                    plain[schedule] = (is_open(hours, now), ranges_on(hours, day))
+                open_now, today = plain[schedule]  # read-only, as ranges_on's own lists are
+            else:
+                open_now, today = is_open(hours, now, exc), ranges_on(hours, day, exc)
+            out.append(Hit(sid, round(distance, 1), open_now, today))
         return out
 
 

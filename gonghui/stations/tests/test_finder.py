@@ -343,3 +343,32 @@ def test_nearest_answers_its_declared_schema(client, orgs):
     parsed = NearestOut.model_validate(body)
     assert len(parsed.items) == 2
     assert parsed.model_dump(mode="json") == body  # no field missing, extra or retyped
+
+
+def test_nearest_writes_what_json_dumps_writes_also_for_held_rows(client, orgs):
+    """Each held station's fixed fields are encoded once (issue 14): the answer is still byte
+    for byte ``json.dumps`` of ``station_out``, on the first search, on a repeat from held
+    rows, and after a change to a station."""
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    from gonghui.stations.api import station_out
+
+    make_station(org=orgs["BJ-DC"], name='“前门”驿站 "A" \\ 东', hours="24h", capacity=12)
+    make_station(org=orgs["BJ-CY-WJ-001"], lat=39.95, lng=116.45, hours=DAILY_8_20)
+    make_station(org=orgs["BJ-DC"], lat=39.91, lng=116.40, hours={})
+    query = {"lat": TIANANMEN[0], "lng": TIANANMEN[1]}
+
+    def expected() -> bytes:
+        found = selectors.nearest(*TIANANMEN, k=10)
+        items = [station_out(f.station, distance=f.distance_m, open_now=f.open_now,
+                             today=f.today) for f in found]  # fmt: skip
+        return json.dumps({"items": items}, cls=DjangoJSONEncoder, ensure_ascii=False).encode()
+
+    for _ in range(2):  # the second answer comes from the rows the process holds
+        assert client.get(f"{API}/nearest", query).content == expected()
+    Station.objects.filter(capacity=12).update(name="改名驿站", capacity=30)
+    answer = client.get(f"{API}/nearest", query)
+    assert answer.content == expected()
+    assert "改名驿站" in answer.json()["items"][0]["name"]
