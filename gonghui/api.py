@@ -30,13 +30,15 @@ api = GonghuiAPI(
     auth=[TokenAuth(), ConsoleSessionAuth()],
 )
 
+# The station finder first: Django tries the URL patterns in order, and its nearest-station
+# search is the busiest public path (issue 14); no other router's paths start the same way.
+api.add_router("/v1/stations", stations_router)
 api.add_router("/v1/auth", auth_router)
 api.add_router("/v1", me_router)
 api.add_router("/v1/me", notices_router)
 api.add_router("/v1/workers", workers_router)
 api.add_router("/v1/orgs", orgs_router)
 api.add_router("/v1/hotline", hotline_router)
-api.add_router("/v1/stations", stations_router)
 api.add_router("/v1/services", services_router)
 api.add_router("/v1/health", health_router)
 api.add_router("/v1/assistance", assistance_router)

@@ -105,6 +105,7 @@ def station_out(s: Station, *, distance=None, open_now=None, today=None) -> dict
 
 # station_out's last keys: what differs from one search to the next
 _PER_SEARCH = ("open_now", "today", "distance_m")
+_TODAY_JSON: dict[tuple, str] = {}  # today's ranges -> their JSON
 
 
 def _found_json(found) -> str:
@@ -122,7 +123,12 @@ def _found_json(found) -> str:
         station._nearest_json_head = head
     open_now = "true" if found.open_now else "false"
     distance = "null" if found.distance_m is None else float.__repr__(float(found.distance_m))
-    today = _dumps(found.today)
+    key = tuple(map(tuple, found.today))
+    today = _TODAY_JSON.get(key)
+    if today is None:
+        if len(_TODAY_JSON) > 1000:  # opening hours are few; never let it grow without end
+            _TODAY_JSON.clear()
+        today = _TODAY_JSON[key] = _dumps(found.today)
     return f'{head}, "open_now": {open_now}, "today": {today}, "distance_m": {distance}}}'
 
 
