@@ -14,6 +14,9 @@ def _test_settings(settings):
     # the LocMem outbox, plus what the console backend would print, into the log capture
     settings.SMS_BACKEND = "gonghui.core.testing_logs.CapturingSmsBackend"
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    # every search reads the finder's tokens: a change is seen by the next one (the window a
+    # deployment runs with is tested on its own: stations/tests/test_finder_recheck.py)
+    settings.FINDER_TOKEN_RECHECK_MS = 0
     settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.Argon2PasswordHasher",
     ]

@@ -158,6 +158,10 @@ CACHES = {
     )
 }
 DASHBOARD_CACHE_SECONDS = int(env("DASHBOARD_CACHE_SECONDS", "60"))
+# The nearest-station search trusts the finder's version tokens it read this recently instead
+# of reading them again (a database round trip per search was a third of its cost under load);
+# 0 reads them on every search. docs/stations.md "Freshness", decision D35.
+FINDER_TOKEN_RECHECK_MS = int(env("FINDER_TOKEN_RECHECK_MS", "250"))
 
 # --- Authentication and the 等保-style password policy --------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -10,7 +10,7 @@ bytes of its JSON answer (``core.kept``) under:
   ``handling`` queue also those that decide whose), never the user: two handlers of the same
   district share the list they both see, a changed role changes the key;
 - the filters, the database, the language and the local minute (``超期`` and the ``overdue``
-  queue are exact to the minute).
+  queue are exact to the minute). A search by phone or ID number is not kept.
 
 Inside a transaction nothing is kept or read back: on PostgreSQL the token moves at commit, so
 a transaction's own writes are not in it yet.
@@ -19,6 +19,7 @@ a transaction's own writes are not in it yet.
 from django.db import connection
 
 from gonghui.core.kept import kept
+from gonghui.core.logmask import is_personal_query
 from gonghui.people.scope import scope_for
 
 from .models import ListVersion
@@ -42,7 +43,11 @@ def _scope_key(user, permission: str):
 
 
 def kept_list(user, filters: dict, build) -> bytes:
-    """``build()`` — a list answer's bytes for ``user`` and ``filters`` — kept as above."""
+    """``build()`` — a list answer's bytes for ``user`` and ``filters`` — kept as above. A
+    search by phone or ID number is never kept: a one-off, and its key would be derived from
+    the number."""
+    if is_personal_query(filters.get("q", "")):
+        return build()
     scopes = [_scope_key(user, "hotline.view")]
     if filters.get("queue") == "handling":
         scopes += [_scope_key(user, "hotline.handle"), _scope_key(user, "hotline.dispatch")]

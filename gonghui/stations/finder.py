@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import psycopg
+from django.conf import settings
 from django.db import DatabaseError, connection, connections, router
 from scipy.spatial import cKDTree
 
@@ -93,6 +94,8 @@ class FinderIndex:
     # requests of this process.
     row_cache: dict = field(default_factory=dict)
     rows_token: int | None = None
+    # when (time.monotonic()) both tokens were last read from the database and matched these
+    confirmed_at: float = -math.inf
 
     @classmethod
     def build(cls, token) -> "FinderIndex":
@@ -323,11 +326,24 @@ def current_index() -> FinderIndex:
     return _index_at(current_token())
 
 
+_clock = time.monotonic
+
+
+def _confirmed_recently(index: FinderIndex) -> bool:
+    """Both tokens were read and matched within ``FINDER_TOKEN_RECHECK_MS``: a search then
+    answers from the rows held without reading them again. So a committed change is seen
+    within that window (250 ms by default) everywhere, instead of by the very next search."""
+    window = settings.FINDER_TOKEN_RECHECK_MS / 1000
+    return window > 0 and _clock() - index.confirmed_at < window
+
+
 def find(lat, lng, *, k, amenities=(), type_code="", now, open_now=False):
     """Search, then load the found stations in one statement that also reads the tokens — or,
-    when this process already holds those rows under the same tokens, read the tokens alone.
-    If the token shows the index was stale, rebuild and search again. So a search costs one
-    round trip to the database, and never answers from an index or rows older than it.
+    when this process already holds those rows under the same tokens, read the tokens alone,
+    or not even them when they were read within ``FINDER_TOKEN_RECHECK_MS``. If the token
+    shows the index was stale, rebuild and search again. So a search costs at most one round
+    trip to the database, and never answers from an index or rows older than the tokens it
+    read (``_confirmed_recently``: at most that window ago).
 
     Returns ``(hits, stations by id)``."""
     index = _indexes.get(_key()) or current_index()
@@ -340,8 +356,11 @@ def find(lat, lng, *, k, amenities=(), type_code="", now, open_now=False):
         ids = [h.station_id for h in hits]
         cached = index.row_cache
         if not attempt and index.rows_token is not None and all(i in cached for i in ids):
+            if _confirmed_recently(index):
+                return hits, {i: cached[i] for i in ids}
             token, rows_token = current_tokens()
             if token == index.token and rows_token == index.rows_token:
+                index.confirmed_at = _clock()
                 return hits, {i: cached[i] for i in ids}
             if token != index.token:
                 index = _index_at(token)
@@ -363,6 +382,7 @@ def find(lat, lng, *, k, amenities=(), type_code="", now, open_now=False):
                 index.row_cache = {}
                 index.rows_token = rows_token
             index.row_cache.update(stations)
+            index.confirmed_at = _clock()
     return hits, stations
 
 

@@ -206,3 +206,17 @@ def test_the_version_moves_once_per_transaction_at_commit(orgs, operator):
         cursor.execute(updates)
         assert cursor.fetchone()[0] - pending == 1  # four row events, one update of the row
     assert list_cache.list_version() != before
+
+
+def test_a_search_by_phone_is_never_kept(client, orgs, operator):
+    make_appeal(operator, contact_phone="13912345678")
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.post(
+                f"{API}/appeals/search",
+                data={"q": "13912345678"},
+                content_type="application/json",
+                **bearer(operator),
+            )
+        assert response.status_code == 200 and response.json()["count"] == 1
+        assert _appeal_reads([q["sql"] for q in ctx.captured_queries])
