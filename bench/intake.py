@@ -56,6 +56,7 @@ def bench_intake(orgs, operator, token, bench_url: str, requests: int) -> dict:
         )
         if r.status_code != 201:
             raise SystemExit(f"intake failed: {r.status_code} {r.content[:300]!r}")
+        return r.json()["id"]
 
     for p in warmup:
         post(p)
@@ -68,6 +69,17 @@ def bench_intake(orgs, operator, token, bench_url: str, requests: int) -> dict:
     for p in payloads:
         post(p)
     api_s = time.perf_counter() - t0
+
+    # The floors: Django's request cycle alone (GET /healthz through the same client) and the
+    # intake's database work alone (its very statements replayed without Django).
+    for _ in range(50):
+        client.get("/healthz")
+    t0 = time.perf_counter()
+    for _ in range(requests):
+        client.get("/healthz")
+    healthz_s = time.perf_counter() - t0
+    recorded, ids = record_intakes(post, intake_payloads(requests, districts, seed=3))
+    database_s = replay_intakes(recorded, ids)
 
     # The same intake without HTTP/ninja: the service layer alone.
     service_payloads = intake_payloads(requests, districts, seed=2)
@@ -102,8 +114,73 @@ def bench_intake(orgs, operator, token, bench_url: str, requests: int) -> dict:
         conn.execute("DROP TABLE bench_ref_appeal")
     return {
         "requests": requests,
+        "healthz_rate": requests / healthz_s,
+        "database_rate": requests / database_s,
         "api_rate": requests / api_s,
         "service_rate": requests / service_s,
         "ref_rate": n_ref / ref_s,
         "queries": queries,
     }
+
+
+def record_intakes(post, payloads) -> tuple[list[list], list[int]]:
+    """Post ``payloads`` and record, per intake, the statements it sent: ``("one", sql,
+    params)`` through Django's cursor, ``("pipe", sql, params)`` through core.batch's pipeline."""
+    from django.db import connection
+
+    from gonghui.core import batch
+
+    recorded: list[list] = []
+    compile_insert = batch._insert_sql
+
+    def insert_sql(obj, conn):
+        sql, params = compile_insert(obj, conn)
+        recorded[-1].append(("pipe", sql, params))
+        return sql, params
+
+    def wrapper(execute, sql, params, many, context):
+        recorded[-1].append(("one", sql, params))
+        return execute(sql, params, many, context)
+
+    ids = []
+    batch._insert_sql = insert_sql
+    try:
+        with connection.execute_wrapper(wrapper):
+            for p in payloads:
+                recorded.append([])
+                ids.append(post(p))
+    finally:
+        batch._insert_sql = compile_insert
+    return recorded, ids
+
+
+def replay_intakes(recorded: list[list], appeal_ids: list[int]) -> float:
+    """Seconds to send the recorded intakes' statements again, each intake in its own
+    transaction as the app does (the day's number and ids, one pipeline, the commit), with
+    psycopg alone on the app's connection, after deleting the rows they wrote (the audit rows
+    are append-only and have no unique column: they stay)."""
+    from django.db import connection, transaction
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "DELETE FROM django_tasks_database_dbtaskresult WHERE task_path = %s",
+            ["gonghui.notices.tasks.deliver_message"],
+        )
+        links = [f"/h5/appeals/{i}/" for i in appeal_ids]
+        cur.execute("DELETE FROM notices_message WHERE link = ANY(%s)", [links])
+        cur.execute("DELETE FROM hotline_appealevent WHERE appeal_id = ANY(%s)", [appeal_ids])
+        cur.execute("DELETE FROM hotline_appeal WHERE id = ANY(%s)", [appeal_ids])
+    log(f"intake floor: replaying {len(recorded)} intakes' statements with psycopg alone")
+    t0 = time.perf_counter()
+    for statements in recorded:
+        with transaction.atomic():
+            raw = connection.connection
+            one, server = psycopg.ClientCursor(raw), psycopg.Cursor(raw)
+            pipe = [(q, p) for kind, q, p in statements if kind == "pipe"]
+            for kind, q, p in statements:
+                if kind == "one":
+                    one.execute(q, p)
+            with raw.pipeline():
+                for q, p in pipe:
+                    server.execute(q, p)
+    return time.perf_counter() - t0

@@ -205,6 +205,27 @@ def main(argv=None) -> int:
                 "",
                 f"{intake['service_rate'] / intake['ref_rate']:.3f}",
             ),
+            (
+                "  floor: its statements replayed, psycopg alone",
+                f"{intake['database_rate']:,.0f} appeals/s",
+                "",
+                f"{intake['database_rate'] / intake['ref_rate']:.3f}",
+            ),
+            (
+                "  floor: GET /healthz, same client",
+                f"{intake['healthz_rate']:,.0f} requests/s",
+                "",
+                f"{intake['healthz_rate'] / intake['ref_rate']:.3f}",
+            ),
+            (
+                "  ceiling: both floors, no code of ours",
+                f"{1 / (1 / intake['database_rate'] + 1 / intake['healthz_rate']):,.0f} /s",
+                "",
+                f"{
+                    1
+                    / (1 / intake['database_rate'] + 1 / intake['healthz_rate'])
+                    / intake['ref_rate']:.3f}",
+            ),
         ]
     if metrics:
         rows += metrics_rows(metrics)

@@ -237,13 +237,25 @@ def _after_save(sender, instance, created, raw=False, using=None, **kwargs):
     if pending is None:
         return
     fields, old = pending
+    rows = _change_rows(sender, instance, fields, {} if created else old)
+    if rows:
+        AuditLog.objects.using(using).bulk_create(rows)
+
+
+def creation_rows(instance) -> list[AuditLog]:
+    """The audit rows ``Model.save`` would write for creating ``instance``, for rows inserted
+    without it (``core.batch.NewRows``): one per tracked state field not left blank."""
+    fields = _tracked.get(type(instance)._meta.concrete_model)
+    return _change_rows(type(instance), instance, fields, {}) if fields else []
+
+
+def _change_rows(model, instance, fields, old: dict) -> list[AuditLog]:
     actor, request = current_actor()
     rows = []
     for field in fields:
-        before = "" if created else old.get(field, "")
+        before = old.get(field, "")
         after = getattr(instance, field)
         after = "" if after is None else str(after)
         if str(before) != after:  # creation in a blank state is no state change
-            rows.append(_state_row(sender, instance.pk, field, before, after, actor, request))
-    if rows:
-        AuditLog.objects.using(using).bulk_create(rows)
+            rows.append(_state_row(model, instance.pk, field, before, after, actor, request))
+    return rows

@@ -10,6 +10,8 @@ backend (RQ on Redis, the immediate backend of the tests) is handed the task aft
 import logging
 
 from django.db import router, transaction
+from django.tasks.signals import task_enqueued
+from django.utils.json import normalize_json
 
 logger = logging.getLogger(__name__)
 
@@ -41,3 +43,34 @@ def enqueue_with_transaction(task, *args, **kwargs) -> None:
             logger.exception("could not enqueue %s", task.module_path)
 
     transaction.on_commit(enqueue)
+
+
+def enqueue_with_rows(rows, task, *args, **kwargs) -> None:
+    """``enqueue_with_transaction`` for a task about rows held by ``rows`` (a
+    ``core.batch.NewRows`` that defers): with the database backend the task row is held with
+    them and written in the same round trip; otherwise as ``enqueue_with_transaction``."""
+    backend = task.get_backend()
+    if not (rows.deferred and stores_in_database(backend)):
+        enqueue_with_transaction(task, *args, **kwargs)
+        return
+    backend.validate_task(task)
+    row = task_row(backend, task, args, kwargs)
+    rows.add(row)
+    rows.after_flush(lambda: task_enqueued.send(type(backend), task_result=row.task_result))
+
+
+def task_row(backend, task, args, kwargs):
+    """The unsaved row django-tasks-db's ``enqueue`` inserts for ``task``: its
+    ``_task_to_db_task`` without the save, with what its ``pre_save`` receiver adds (no
+    ``run_after``: the far future). tests/test_queue_rows.py holds the two equal."""
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    return DBTaskResult(
+        id=backend._get_id(),
+        args_kwargs=normalize_json({"args": args, "kwargs": kwargs}),
+        priority=task.priority,
+        task_path=task.module_path,
+        queue_name=task.queue_name,
+        run_after=get_date_max() if task.run_after is None else task.run_after,
+        backend_name=backend.alias,
+    )

@@ -17,11 +17,19 @@ NOTIFY_ON = {
 
 
 def notify_worker(
-    appeal, event: AppealEvent, notice_event: str = "", *, new_event: bool = False, **params
+    appeal,
+    event: AppealEvent,
+    notice_event: str = "",
+    *,
+    new_event: bool = False,
+    rows=None,
+    message_id: int | None = None,
+    **params,
 ) -> None:
     """Tell the appeal's contact phone about ``event`` (inbox + SMS after commit), once per
     event row: a repeated call or a retried task with the same row sends nothing.
-    ``new_event=True``: the row was created in this transaction, nothing was sent for it yet."""
+    ``new_event=True``: the row was created in this transaction, nothing was sent for it yet;
+    then ``rows``/``message_id`` may hold the message with the event (``notices.notify``)."""
     notice_event = notice_event or NOTIFY_ON.get(event.action, "")
     if not notice_event or not appeal.contact_phone:
         return
@@ -39,4 +47,6 @@ def notify_worker(
         dedupe_key=f"appeal-event:{event.pk}:{notice_event}",
         link=f"/h5/appeals/{appeal.pk}/",
         new_key=new_event,
+        rows=rows if new_event else None,
+        message_id=message_id,
     )

@@ -8,10 +8,11 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import ratelimit
+from gonghui.core import batch, ratelimit
 from gonghui.core.errors import Conflict
 from gonghui.core.validators import normalize_phone, validate_credit_code
 from gonghui.core.workdays import local_date
+from gonghui.notices.services import MESSAGE_MODEL
 from gonghui.orgs.models import DISTRICT_TYPES, Org
 from gonghui.orgs.selectors import district_of, get_by_code, resolve_org
 from gonghui.people.scope import scope_for
@@ -38,20 +39,25 @@ from .models import (
 from .states import ACTION_LABELS, TRANSITIONS
 
 
-def next_number(day: datetime.date) -> str:
-    """``12351-YYYYMMDD-NNNNNN``: per-day sequence; call inside a transaction so a rolled-back
-    intake also rolls back its number (no gaps). One upsert (PostgreSQL, SQLite ≥ 3.35) creates
-    or increments the day's row and returns the value; its row lock is held to commit/rollback,
-    so concurrent intakes queue as under ``select_for_update`` (issue 14: was 3 statements)."""
+def next_number(day: datetime.date, reserve=()) -> tuple[str, list]:
+    """``(12351-YYYYMMDD-NNNNNN, ids)``: per-day sequence; call inside a transaction so a
+    rolled-back intake also rolls back its number (no gaps). One upsert (PostgreSQL, SQLite ≥
+    3.35) creates or increments the day's row and returns the value; its row lock is held to
+    commit/rollback, so concurrent intakes queue as under ``select_for_update`` (issue 14: was 3
+    statements). On PostgreSQL the same statement reserves a primary key for each model in
+    ``reserve`` (``ids``, in order; ``core.batch``); elsewhere ``ids`` are ``None``."""
     table = connection.ops.quote_name(DailySequence._meta.db_table)
+    upsert = (
+        f"INSERT INTO {table} (day, last) VALUES (%s, 1) "  # noqa: S608 — table name only
+        f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + 1 RETURNING last"
+    )
+    reserved = [batch.nextval_sql(model) for model in reserve] if batch.defers() else []
+    if reserved:
+        upsert = f"WITH seq AS ({upsert}) SELECT last, {', '.join(reserved)} FROM seq"  # noqa: S608 — ours
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (day, last) VALUES (%s, 1) "  # noqa: S608 — table name only
-            f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-            [connection.ops.adapt_datefield_value(day)],
-        )
-        seq = cursor.fetchone()[0]
-    return f"12351-{day:%Y%m%d}-{seq:06d}"
+        cursor.execute(upsert, [connection.ops.adapt_datefield_value(day)])
+        seq, *ids = cursor.fetchone()
+    return f"12351-{day:%Y%m%d}-{seq:06d}", ids or [None] * len(reserve)
 
 
 def actor_label(actor) -> str:
@@ -60,9 +66,14 @@ def actor_label(actor) -> str:
     return actor.get_username()
 
 
-def _event(appeal, action, actor, *, from_status="", org=None, note="", internal=False):
+def _event(
+    appeal, action, actor, *, from_status="", org=None, note="", internal=False, rows=None, pk=None
+):
+    """The timeline row of ``action``; saved now, or given to ``rows`` (``core.batch.NewRows``)
+    with the primary key ``pk`` reserved for it."""
     user = actor if getattr(actor, "_meta", None) and actor._meta.model_name == "user" else None
-    return AppealEvent.objects.create(
+    event = AppealEvent(
+        pk=pk,
         appeal=appeal,
         action=action,
         from_status=from_status,
@@ -73,6 +84,11 @@ def _event(appeal, action, actor, *, from_status="", org=None, note="", internal
         note=note,
         internal=internal,
     )
+    if rows is None:
+        event.save()
+    else:
+        rows.add(event)
+    return event
 
 
 def suggest_org(category: Category, district: Org) -> Org:
@@ -271,10 +287,17 @@ def create_appeal(
     c = _clean_intake(data, actor=actor, worker_account=worker_account, channel=channel)
     limits = sla.limits_for(c["type"], c["category"], c["urgency"])
     received = c["received_at"]
+    answer = c["direct_answer"]
     try:
         with transaction.atomic():
+            # One round trip for the number and the new rows' ids, one for the rows (on
+            # PostgreSQL; elsewhere each row as it comes): core.batch, decision D36.
+            rows = batch.NewRows()
+            reserve = (Appeal,) + (AppealEvent, MESSAGE_MODEL) * (2 if answer else 1)
+            number, ids = next_number(local_date(received), reserve)
             appeal = Appeal(
-                number=next_number(local_date(received)),
+                pk=ids[0],
+                number=number,
                 type=c["type"],
                 category=c["category"],
                 urgency=c["urgency"],
@@ -294,27 +317,29 @@ def create_appeal(
                 resolve_due=sla.resolve_due(received, limits.resolve_working_days),
                 created_by=actor if getattr(actor, "is_authenticated", False) else None,
             )
-            if c["direct_answer"]:
+            if answer:
                 # 直接答复: answered on the call; counts as contacted and resolved at intake.
                 appeal.status = Status.CLOSED
-                appeal.direct_answer = c["direct_answer"]
+                appeal.direct_answer = answer
                 appeal.contacted_at = appeal.resolved_at = appeal.closed_at = received
-            appeal.save()
-            created = _event(
-                appeal, "create", actor, note=_("渠道：%s") % Channel(c["channel"]).label
-            )
-            notify_worker(appeal, created, new_event=True)
-            if c["direct_answer"]:
-                answered = _event(
+            rows.add(appeal)
+            events = [("create", "", _("渠道：%s") % Channel(c["channel"]).label)]
+            if answer:
+                events.append(("direct_answer", Status.RECEIVED, answer))
+            for n, (action, from_status, note) in enumerate(events):
+                event = _event(
                     appeal,
-                    "direct_answer",
+                    action,
                     actor,
-                    from_status=Status.RECEIVED,
-                    note=c["direct_answer"],
+                    from_status=from_status,
+                    note=note,
+                    rows=rows,
+                    pk=ids[1 + 2 * n],
                 )
-                notify_worker(appeal, answered, new_event=True)
+                notify_worker(appeal, event, new_event=True, rows=rows, message_id=ids[2 + 2 * n])
             if key:
-                IdempotencyKey.objects.create(owner=owner, key=key, appeal=appeal)
+                rows.add(IdempotencyKey(owner=owner, key=key, appeal=appeal))
+            rows.flush()
     except IntegrityError:
         # A concurrent request with the same key won the race: answer with its appeal.
         winner = IdempotencyKey.objects.filter(owner=owner, key=key).select_related("appeal")

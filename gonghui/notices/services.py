@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core import reference_cache
-from gonghui.core.queue import enqueue_with_transaction
+from gonghui.core.queue import enqueue_with_rows, enqueue_with_transaction
 from gonghui.people.services import phone_hash as _phone_hash
 
 from .events import DEFAULTS, ESSENTIAL, Event, allowed_placeholders
@@ -93,6 +93,9 @@ def template_for(event: str) -> MessageTemplate | None:
         return MessageTemplate.objects.get(event=event)
 
 
+# The model of the row ``notify(rows=…)`` adds: callers reserve its primary key (core.batch).
+MESSAGE_MODEL = Message
+
 _TEMPLATES = "notices:templates"
 reference_cache.drop_on_change(MessageTemplate, _TEMPLATES)
 
@@ -105,6 +108,8 @@ def notify(
     dedupe_key: str,
     link: str = "",
     new_key: bool = False,
+    rows=None,
+    message_id: int | None = None,
 ) -> Message | None:
     """Create the inbox message for ``event`` (once per ``dedupe_key``) and, if the template
     sends SMS and the worker has not opted out, queue its SMS with the caller's transaction
@@ -113,7 +118,9 @@ def notify(
     Returns the message (the existing one for a repeated key), or ``None`` when there is no
     phone or the event's template is switched off. ``new_key=True`` says the key names a row
     the caller created in this transaction (no message can have it yet): the look-up and the
-    savepoint are skipped (intake, issue 14).
+    savepoint are skipped (intake, issue 14). With it, ``rows`` (a ``core.batch.NewRows``)
+    takes the message and its task instead of saving them here, the message with the primary
+    key ``message_id`` reserved for it when ``rows`` defers.
     """
     if not phone:
         return None
@@ -142,7 +149,10 @@ def notify(
         link=link or "",
         sms_status=status,
     )
-    if new_key:
+    if new_key and rows is not None:
+        message.pk = message_id
+        rows.add(message)
+    elif new_key:
         message.save()
     else:
         try:
@@ -154,7 +164,10 @@ def notify(
         from .tasks import deliver_message
 
         # a queue that is down leaves the message pending for the tick (retry_undelivered)
-        enqueue_with_transaction(deliver_message, message.pk)
+        if rows is not None:
+            enqueue_with_rows(rows, deliver_message, message.pk)
+        else:
+            enqueue_with_transaction(deliver_message, message.pk)
     return message
 
 

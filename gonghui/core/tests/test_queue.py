@@ -77,3 +77,40 @@ def test_a_queue_that_is_down_after_commit_is_logged_not_raised(
     ):
         enqueue_with_transaction(remember, 5)
     assert "could not enqueue" in caplog.text and "remember" in caplog.text
+
+
+def test_task_row_is_the_row_enqueue_writes(database_backend):
+    """core.queue.task_row mirrors django-tasks-db's own insert (a private method there): an
+    upgrade that changes what enqueue writes fails here, not in production."""
+    from django.db.models import DateTimeField
+
+    from gonghui.core.queue import task_row
+
+    result = remember.enqueue(7)
+    written = DBTaskResult.objects.get(id=result.id)
+    built = task_row(remember.get_backend(), remember, (7,), {})
+    assert built.run_after == written.run_after, "no run_after: the far future, as its receiver"
+    built.save()  # through the model, as enqueue does: the pre_save receiver sees it too
+    twin = DBTaskResult.objects.get(id=built.id)
+
+    def columns(row):
+        return {
+            f.attname: getattr(row, f.attname)
+            for f in DBTaskResult._meta.concrete_fields
+            if not f.primary_key and not isinstance(f, DateTimeField)
+        }
+
+    assert columns(twin) == columns(written)
+    assert (twin.run_after, twin.status) == (written.run_after, written.status)
+
+
+def test_enqueue_with_rows_holds_the_task_with_the_rows(database_backend):
+    from gonghui.core.batch import NewRows
+    from gonghui.core.queue import enqueue_with_rows
+
+    rows = NewRows()
+    with transaction.atomic():
+        enqueue_with_rows(rows, remember, 3)
+        assert DBTaskResult.objects.exists() is (not rows.deferred)
+        rows.flush()
+        assert DBTaskResult.objects.get().args_kwargs == {"args": [3], "kwargs": {}}
