@@ -192,6 +192,7 @@ def main(argv=None) -> int:
         print("\n".join(load_notes(load, args)))
     rows = [("benchmark", "ours", "reference", "ratio")]
     if intake:
+        ceiling = 1 / (1 / intake["database_rate"] + 1 / intake["cycle_rate"])
         rows += [
             (
                 f"intake: POST /api/v1/hotline/appeals ×{intake['requests']}",
@@ -212,19 +213,16 @@ def main(argv=None) -> int:
                 f"{intake['database_rate'] / intake['ref_rate']:.3f}",
             ),
             (
-                "  floor: GET /healthz, same client",
-                f"{intake['healthz_rate']:,.0f} requests/s",
+                "  floor: GET /healthz less its SELECT 1",
+                f"{intake['cycle_rate']:,.0f} requests/s",
                 "",
-                f"{intake['healthz_rate'] / intake['ref_rate']:.3f}",
+                f"{intake['cycle_rate'] / intake['ref_rate']:.3f}",
             ),
             (
                 "  ceiling: both floors, no code of ours",
-                f"{1 / (1 / intake['database_rate'] + 1 / intake['healthz_rate']):,.0f} /s",
+                f"{ceiling:,.0f} appeals/s",
                 "",
-                f"{
-                    1
-                    / (1 / intake['database_rate'] + 1 / intake['healthz_rate'])
-                    / intake['ref_rate']:.3f}",
+                f"{ceiling / intake['ref_rate']:.3f}",
             ),
         ]
     if metrics:
