@@ -91,23 +91,22 @@ def _pipeline(connection, objs) -> None:
     connection.ensure_connection()
     raw = connection.connection
     started = time.monotonic()
-    with connection.wrap_database_errors:
-        cursor = psycopg.Cursor(raw)  # server-side binding: pipeline mode needs it
-        with raw.pipeline():
-            for sql, params in statements:
-                cursor.execute(sql, params)
+    # A server-side binding cursor: pipeline mode needs it (Django's own binds on the client).
+    with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor, raw.pipeline():
+        for sql, params in statements:
+            cursor.execute(sql, params)
     if connection.queries_logged:  # one entry per statement, marked with their round trip
         duration = (time.monotonic() - started) / len(statements)
         trip = next(_round_trips)
         for sql, params in statements:
             connection.queries_log.append(
-                {"sql": _text(cursor, sql, params), "time": f"{duration:.3f}", "pipeline": trip}
+                {"sql": _text(raw, sql, params), "time": f"{duration:.3f}", "pipeline": trip}
             )
 
 
-def _text(cursor, sql, params) -> str:
+def _text(raw, sql, params) -> str:
     try:
-        return psycopg.ClientCursor(cursor.connection).mogrify(sql, params)
+        return psycopg.ClientCursor(raw).mogrify(sql, params)
     except Exception:  # only for the query log
         return sql
 
