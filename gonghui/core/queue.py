@@ -62,7 +62,7 @@ def enqueue_with_rows(rows, task, *args, **kwargs) -> None:
 def task_row(backend, task, args, kwargs):
     """The unsaved row django-tasks-db's ``enqueue`` inserts for ``task``: its
     ``_task_to_db_task`` without the save, with what its ``pre_save`` receiver adds (no
-    ``run_after``: the far future). tests/test_queue_rows.py holds the two equal."""
+    ``run_after``: the far future). core/tests/test_queue.py holds the two equal."""
     from django_tasks_db.models import DBTaskResult, get_date_max
 
     return DBTaskResult(

@@ -124,6 +124,9 @@ def notify(
     """
     if not phone:
         return None
+    rows = rows if new_key else None
+    if rows is not None and rows.deferred and message_id is None:
+        raise ValueError("notify(rows=…) on a deferring NewRows needs the reserved message_id")
     dedupe_key = dedupe_key[:200]
     if not new_key:
         existing = Message.objects.filter(dedupe_key=dedupe_key).first()
@@ -149,7 +152,7 @@ def notify(
         link=link or "",
         sms_status=status,
     )
-    if new_key and rows is not None:
+    if rows is not None:
         message.pk = message_id
         rows.add(message)
     elif new_key:

@@ -221,3 +221,18 @@ def test_a_missing_template_row_falls_back_to_the_default():
     assert m is not None and "已办结" in m.body
     assert MessageTemplate.objects.get(event="appeal_resolved").essential is True
     assert {r["event"] for r in selectors.preferences(account())} == set(Event.values)
+
+
+def test_a_held_message_needs_its_reserved_id():
+    """notify(rows=…): on PostgreSQL the message is written later with the id the caller
+    reserved — without one its SMS task would name no message, so it is refused."""
+    from gonghui.core.batch import NewRows
+
+    rows = NewRows()
+    params = {"phone": "13800009999", "params": {}, "dedupe_key": "held-1", "new_key": True}
+    if rows.deferred:
+        with pytest.raises(ValueError, match="message_id"):
+            services.notify("appeal_received", rows=rows, **params)
+    else:  # elsewhere the row is inserted at once and has its id
+        m = services.notify("appeal_received", rows=rows, **params)
+        assert Message.objects.get(pk=m.pk).dedupe_key == "held-1"
