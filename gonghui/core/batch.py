@@ -83,9 +83,9 @@ class NewRows:
 def _pipeline(connection, objs) -> None:
     """The INSERTs of ``objs`` through psycopg's pipeline mode: sent together, one round trip
     (a single sync at the end), each its own statement with its parameters bound on the server
-    (and prepared by the driver once it repeats). Errors come back as Django's (an
-    ``IntegrityError`` rolls the caller's atomic block back as any other); the statements are
-    logged where Django logs queries (``DEBUG``, ``CaptureQueriesContext``)."""
+    (not prepared: Django keeps psycopg's preparing off for connection poolers). Errors come
+    back as Django's (an ``IntegrityError`` rolls the caller's atomic block back as any other);
+    the statements are logged where Django logs queries (``DEBUG``, ``CaptureQueriesContext``)."""
     connection.validate_no_broken_transaction()
     statements = [_insert_sql(obj, connection) for obj in objs]
     connection.ensure_connection()
