@@ -6,11 +6,12 @@ with a logged warning — a missing calendar never becomes an error for the pers
 """
 
 import datetime
+import functools
 import logging
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -30,6 +31,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 _warned_years: set[int] = set()
 
 
+@functools.lru_cache(maxsize=8192)  # the library's tables are fixed for the process's life
 def _library_knows(day: datetime.date) -> bool | None:
     try:
         return chinese_calendar.is_workday(day)
@@ -37,8 +39,36 @@ def _library_knows(day: datetime.date) -> bool | None:
         return None
 
 
+_OVERRIDES = "workdays:overrides:{}"
+
+
+def _stored_overrides(year: int) -> dict[datetime.date, bool]:
+    """``WorkdayOverride`` rows of ``year``, kept in the shared cache (``reference_cache``):
+    every deadline past the library's last year would otherwise read them per request."""
+    from . import reference_cache
+    from .models import WorkdayOverride
+
+    return reference_cache.cached(
+        _OVERRIDES.format(year),
+        lambda: dict(
+            WorkdayOverride.objects.filter(date__year=year).values_list("date", "is_workday")
+        ),
+    )
+
+
+def forget_overrides(*years: int) -> None:
+    """Drop the kept overrides of ``years``: now (this process sees its own change at once)
+    and again at commit (no other process re-keeps the old rows in between)."""
+    from . import reference_cache
+
+    names = [_OVERRIDES.format(y) for y in years]
+    reference_cache.invalidate(*names)
+    transaction.on_commit(lambda: reference_cache.invalidate(*names))
+
+
 class WorkdayCalendar:
-    """Answers ``is_workday`` with one database query per unknown year (cached per instance).
+    """Answers ``is_workday``: chinese-calendar for the years it knows, else the year's
+    overrides (kept in the shared cache, dropped when one changes; read once per instance).
     ``override_model``: the ``WorkdayOverride`` model to read (a migration passes its own)."""
 
     def __init__(self, override_model=None):
@@ -50,11 +80,11 @@ class WorkdayCalendar:
         if year not in self._overrides:
             model = self._override_model
             if model is None:
-                from .models import WorkdayOverride as model
-
-            self._overrides[year] = dict(
-                model.objects.filter(date__year=year).values_list("date", "is_workday")
-            )
+                self._overrides[year] = _stored_overrides(year)
+            else:  # a migration's historical model: read as it is, nothing kept
+                self._overrides[year] = dict(
+                    model.objects.filter(date__year=year).values_list("date", "is_workday")
+                )
         return self._overrides[year]
 
     def is_workday(self, day: datetime.date) -> bool:
@@ -187,6 +217,7 @@ def override_changed(sender, instance, **kwargs):
     that day (a later day is added with the override already in force)."""
     from .models import CalendarDay
 
+    forget_overrides(instance.date.year)
     if CalendarDay.objects.filter(date=instance.date).exists():
         fill_calendar()
 

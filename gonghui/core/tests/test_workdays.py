@@ -203,6 +203,30 @@ def test_overrides_are_read_once_per_year(django_assert_num_queries):
 
 
 @pytest.mark.django_db
+def test_overrides_are_kept_across_calendars(django_assert_num_queries):
+    """Each intake makes a new calendar: a deadline past the library's last year must not
+    read the overrides per request (issue 14)."""
+    WorkdayOverride.objects.create(date=D(UNKNOWN_YEAR, 1, 1), is_workday=False)
+    WorkdayCalendar().is_workday(D(UNKNOWN_YEAR, 1, 1))
+    with django_assert_num_queries(0):
+        assert WorkdayCalendar().is_workday(D(UNKNOWN_YEAR, 1, 1)) is False
+
+
+@pytest.mark.django_db
+def test_a_changed_override_is_seen_by_the_next_calendar():
+    day = D(UNKNOWN_YEAR, 1, 1)  # a Wednesday
+    assert WorkdayCalendar().is_workday(day) is True
+    row = WorkdayOverride.objects.create(date=day, is_workday=False, name="元旦")
+    assert WorkdayCalendar().is_workday(day) is False
+    row.is_workday = True
+    row.save()
+    assert WorkdayCalendar().is_workday(day) is True
+    row.delete()
+    WorkdayOverride.objects.create(date=D(UNKNOWN_YEAR, 1, 6), is_workday=False)
+    assert WorkdayCalendar().is_workday(D(UNKNOWN_YEAR, 1, 6)) is False
+
+
+@pytest.mark.django_db
 def test_overrides_do_not_replace_the_library_for_known_years():
     WorkdayOverride.objects.create(date=D(2025, 10, 1), is_workday=True, name="wrong")
     assert WorkdayCalendar().is_workday(D(2025, 10, 1)) is False
@@ -240,6 +264,14 @@ def test_load_workdays_loads_a_schedule(tmp_path, capsys):
     cal = WorkdayCalendar()
     assert cal.is_workday(D(2031, 1, 1)) is False
     assert cal.is_workday(D(2031, 1, 4)) is True
+
+
+@pytest.mark.django_db
+def test_load_workdays_drops_the_kept_year(tmp_path):
+    """bulk_create sends no signal: the command drops the year's kept overrides itself."""
+    assert WorkdayCalendar().is_workday(D(2031, 1, 1)) is True  # kept: no rows yet
+    call_command("load_workdays", _write(tmp_path, "2031-01-01,休,元旦\n"))
+    assert WorkdayCalendar().is_workday(D(2031, 1, 1)) is False
 
 
 @pytest.mark.django_db

@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from gonghui.core.testing import postgres_only
 from gonghui.hotline.models import Category, SlaPolicy
 from gonghui.orgs.models import Org
+from gonghui.people.tests.factories import bearer
 
-from .factories import appeal_data, post_appeal
+from .factories import appeal_data, at, post_appeal
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +77,21 @@ def test_authenticated_intake_statements(client, op_headers):
 def test_anonymous_intake_statements(client, orgs):
     post_appeal(client, appeal_data(contact_phone="13900001111"))
     statements = _count(client, appeal_data(contact_phone="13900002222"))
+    assert len(statements) == INTAKE_STATEMENTS, "\n".join(statements)
+
+
+def test_a_deadline_in_a_year_the_calendar_library_does_not_know_adds_no_statement(
+    client, clock, operator
+):
+    """Late in a year the resolve deadline falls in one that chinese-calendar has no data for
+    yet: its WorkdayOverride rows are kept like the other reference data, not read per intake."""
+    import chinese_calendar
+
+    last = max(chinese_calendar.holidays).year  # the library's last year
+    clock.set(at(last, 12, 28, 10))
+    op_headers = bearer(operator)  # issued at the clock's time
+    post_appeal(client, appeal_data(), op_headers)
+    statements = _count(client, appeal_data(), op_headers)
     assert len(statements) == INTAKE_STATEMENTS, "\n".join(statements)
 
 

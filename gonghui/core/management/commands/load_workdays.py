@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from gonghui.core.models import WorkdayOverride
-from gonghui.core.workdays import fill_calendar
+from gonghui.core.workdays import fill_calendar, forget_overrides
 
 
 class Command(BaseCommand):
@@ -45,4 +45,5 @@ class Command(BaseCommand):
                 WorkdayOverride(date=d, is_workday=w, name=name[:50]) for d, w, name in rows
             )
             fill_calendar()  # the calendar table follows the schedule (bulk_create sends no signal)
+            forget_overrides(*years)  # nor does it drop the kept rows
         self.stdout.write(f"loaded {len(rows)} days for {sorted(years)}")
