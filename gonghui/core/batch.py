@@ -3,9 +3,9 @@
 A request that creates several rows (an appeal, its event, the worker's message, their audit
 rows, the SMS task) spends most of its database time waiting for one round trip per row. With
 ``NewRows`` the caller builds the model instances as usual and ``add``\\ s them; on PostgreSQL
-they are held and written by ``flush`` as one multi-statement round trip (the driver binds the
-parameters on the client, so several statements can share one ``execute``); on other databases
-each is inserted as it is added. Either way, inside the caller's transaction.
+they are held and written by ``flush`` in one round trip (psycopg's pipeline mode: each its own
+INSERT, sent together, one sync); on other databases each is inserted as it is added. Either
+way, inside the caller's transaction.
 
 Rows whose ids are needed before the flush (in another row's foreign key, a message link) get
 them reserved first with ``nextval_sql`` — the caller folds the ``nextval`` calls into a
