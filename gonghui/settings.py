@@ -162,6 +162,10 @@ DASHBOARD_CACHE_SECONDS = int(env("DASHBOARD_CACHE_SECONDS", "60"))
 # of reading them again (a database round trip per search was a third of its cost under load);
 # 0 reads them on every search. docs/stations.md "Freshness", decision D35.
 FINDER_TOKEN_RECHECK_MS = int(env("FINDER_TOKEN_RECHECK_MS", "250"))
+# Reference rows kept in the cache (categories, SLA policies, districts, message templates,
+# working-day overrides) are held by each process this long after it read them, instead of a
+# cache read (a Redis round trip) per use; 0 reads the cache every time. Decision D37.
+REFERENCE_RECHECK_MS = int(env("REFERENCE_RECHECK_MS", "250"))
 
 # --- Authentication and the 等保-style password policy --------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -18,6 +18,8 @@ from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 
+from gonghui.core import reference_cache
+
 REDIS_BACKEND = "django.core.cache.backends.redis.RedisCache"
 
 
@@ -61,7 +63,9 @@ def delete_prefixed(cache: RedisCache) -> int:
 
 def clear_test_caches() -> None:
     """Empty every cache the tests use: memory caches made in this thread, and each Redis
-    alias of the settings by its key prefix (Redis is shared by every thread and process)."""
+    alias of the settings by its key prefix (Redis is shared by every thread and process),
+    and the reference values this process holds (a rolled-back test sends no delete signal)."""
+    reference_cache.forget_held()
     for cache in caches.all(initialized_only=True):
         if isinstance(cache, LocMemCache):
             cache.clear()
