@@ -149,7 +149,7 @@ CACHES = {
     "default": (
         # CACHE_KEY_PREFIX: deployments (or test runs) sharing one Redis database keep apart
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "gonghui.core.redis_cache.RedisCache",  # Django's, one client per pool
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX"),
         }

@@ -20,20 +20,24 @@ from django.core.cache.backends.redis import RedisCache
 
 from gonghui.core import reference_cache
 
-REDIS_BACKEND = "django.core.cache.backends.redis.RedisCache"
+# Django's backend and ours (core/redis_cache.py, the one settings name)
+REDIS_BACKENDS = (
+    "django.core.cache.backends.redis.RedisCache",
+    "gonghui.core.redis_cache.RedisCache",
+)
 
 
 def isolate_redis_caches() -> str | None:
     """Give every Redis alias of ``settings.CACHES`` this process's own key prefix; return
     it (``None`` when no alias is on Redis)."""
     conf = settings.CACHES
-    if not any(c.get("BACKEND") == REDIS_BACKEND for c in conf.values()):
+    if not any(c.get("BACKEND") in REDIS_BACKENDS for c in conf.values()):
         return None
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     prefix = f"gonghui-test:{uuid.uuid4().hex[:12]}:{worker}"
     os.environ["CACHE_KEY_PREFIX"] = prefix
     settings.CACHES = {
-        alias: {**c, "KEY_PREFIX": prefix} if c.get("BACKEND") == REDIS_BACKEND else c
+        alias: {**c, "KEY_PREFIX": prefix} if c.get("BACKEND") in REDIS_BACKENDS else c
         for alias, c in conf.items()
     }
     # as Django's own setting_changed receiver: connections made so far used the old prefix
@@ -70,5 +74,5 @@ def clear_test_caches() -> None:
         if isinstance(cache, LocMemCache):
             cache.clear()
     for alias, conf in settings.CACHES.items():
-        if conf.get("BACKEND") == REDIS_BACKEND and conf.get("KEY_PREFIX"):
+        if conf.get("BACKEND") in REDIS_BACKENDS and conf.get("KEY_PREFIX"):
             delete_prefixed(caches[alias])

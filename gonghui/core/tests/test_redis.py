@@ -26,7 +26,7 @@ def redis_caches(settings):
     import redis
 
     prefix = f"test-redis-{uuid.uuid4().hex}"
-    conf = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS,
+    conf = {"BACKEND": "gonghui.core.redis_cache.RedisCache", "LOCATION": REDIS,
             "KEY_PREFIX": prefix}  # fmt: skip
     settings.CACHES = {"default": conf, "host_a": conf, "host_b": conf}
     raw = redis.Redis.from_url(REDIS)
@@ -145,3 +145,27 @@ def test_the_suite_on_redis_writes_under_its_own_prefix():
         pytest.skip("the suite runs on the memory cache (REDIS_URL unset)")
     assert conf["KEY_PREFIX"].startswith("gonghui-test:")
     assert os.environ["CACHE_KEY_PREFIX"] == conf["KEY_PREFIX"] == caches["default"].key_prefix
+
+
+def test_a_cache_keeps_one_client_per_pool_and_threads_share_it(redis_caches):
+    """core/redis_cache.py: Django's backend built a ``redis.Redis`` per call; ours keeps it
+    beside its pool, and it serves concurrent threads (redis-py clients are thread-safe)."""
+    cache = caches["host_a"]
+    assert cache._cache.get_client() is cache._cache.get_client(write=True)
+    errors, values = [], []
+
+    def work(n):
+        try:
+            for i in range(50):
+                cache.set(f"t{n}:{i}", i)
+                values.append(cache.get(f"t{n}:{i}") == i)
+        except Exception as e:
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and len(values) == 400 and all(values)
+    assert caches["host_b"].get("t7:49") == 49  # another process's client reads it
