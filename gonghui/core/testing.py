@@ -50,3 +50,14 @@ def clear_audit_log() -> None:
         cursor.execute("DROP TRIGGER IF EXISTS core_auditlog_no_delete")
         cursor.execute("DELETE FROM core_auditlog")
         cursor.execute(trigger)
+
+
+class StoppedClock:
+    """A stand-in for ``time.monotonic`` that moves only when a test moves ``now`` (the
+    recheck windows: stations' finder tokens, core.reference_cache)."""
+
+    def __init__(self, now: float = 1000.0):
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now

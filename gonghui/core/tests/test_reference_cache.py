@@ -6,22 +6,15 @@ import pytest
 from django.core.cache import cache
 
 from gonghui.core import reference_cache
+from gonghui.core.testing import StoppedClock
 
 KEY = "ref:test:colours"
-
-
-class Clock:
-    def __init__(self):
-        self.now = 5000.0
-
-    def __call__(self):
-        return self.now
 
 
 @pytest.fixture
 def clock(monkeypatch, settings):
     settings.REFERENCE_RECHECK_MS = 250
-    c = Clock()
+    c = StoppedClock()
     monkeypatch.setattr(reference_cache, "_clock", c)
     reference_cache.forget_held()
     yield c

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from gonghui.core.testing import StoppedClock
 from gonghui.stations import finder, selectors
 from gonghui.stations.models import Station
 
@@ -14,17 +15,9 @@ from .factories import TIANANMEN, make_station
 pytestmark = pytest.mark.django_db
 
 
-class Clock:
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self):
-        return self.now
-
-
 @pytest.fixture
 def clock(monkeypatch):
-    c = Clock()
+    c = StoppedClock()
     monkeypatch.setattr(finder, "_clock", c)
     finder._indexes.clear()  # no index confirmed on another test's clock
     yield c
