@@ -56,6 +56,14 @@ def invalidate(*names: str) -> None:
     cache.delete_many([_PREFIX + n for n in names])
 
 
+def invalidate_now_and_at_commit(*names: str, using: str | None = None) -> None:
+    """``invalidate`` at once (this transaction reads its own change) and again when the
+    transaction commits (a request that re-read the rows before the commit may have put the
+    old ones back)."""
+    invalidate(*names)
+    transaction.on_commit(lambda: invalidate(*names), using=using)
+
+
 def forget_held() -> None:
     """Forget every value this process holds (the shared cache is left alone): the tests do
     it with each cache clear, since a rolled-back test sends no delete signal."""
@@ -63,13 +71,11 @@ def forget_held() -> None:
 
 
 def drop_on_change(model, *names: str) -> None:
-    """Drop the cached ``names`` whenever a ``model`` row is saved or deleted: at once (this
-    transaction reads its own change) and at commit (a request that re-read the rows before
-    the commit may have put the old ones back)."""
+    """Drop the cached ``names`` whenever a ``model`` row is saved or deleted, at once and at
+    commit (``invalidate_now_and_at_commit``)."""
 
     def receiver(sender, using=None, **kwargs):
-        invalidate(*names)
-        transaction.on_commit(lambda: invalidate(*names), using=using)
+        invalidate_now_and_at_commit(*names, using=using)
 
     uid = f"ref-cache:{model._meta.label}:{','.join(names)}"
     for signal in (post_save, post_delete):

@@ -11,7 +11,7 @@ import logging
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -61,9 +61,7 @@ def forget_overrides(*years: int) -> None:
     and again at commit (no other process re-keeps the old rows in between)."""
     from . import reference_cache
 
-    names = [_OVERRIDES.format(y) for y in years]
-    reference_cache.invalidate(*names)
-    transaction.on_commit(lambda: reference_cache.invalidate(*names))
+    reference_cache.invalidate_now_and_at_commit(*(_OVERRIDES.format(y) for y in years))
 
 
 class WorkdayCalendar:
